@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Shipdeck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "shipdeck", targets: ["shipdeck"]),
+        .library(name: "ShipdeckEngine", targets: ["ShipdeckEngine"]),
+        .library(name: "ShipdeckTUI", targets: ["ShipdeckTUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CShipdeckPOSIX"),
+        .target(
+            name: "ShipdeckEngine",
+            dependencies: [
+                "CShipdeckPOSIX", "CZlib", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "ShipdeckTUI", dependencies: ["ShipdeckEngine", "CNCursesW"]),
+        .executableTarget(
+            name: "shipdeck",
+            dependencies: [
+                "ShipdeckEngine", "ShipdeckTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ShipdeckEngineTests", dependencies: ["ShipdeckEngine"]),
+        .testTarget(name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,27 @@
+#ifndef CSHIPDECK_POSIX_H
+#define CSHIPDECK_POSIX_H
+
+#include <sys/types.h>
+
+/// Spawns `path` with `argv`/`envp` in `cwd`, in a new process group whose id is the child's pid.
+/// The child's stdin is /dev/null; stdout and stderr both go to `output_fd`. Every other
+/// descriptor is closed in the child. Signal mask and dispositions are reset.
+/// Returns 0 and stores the pid, or an errno value.
+int shipdeck_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                   int output_fd, pid_t *pid_out);
+
+/// pipe2 with O_CLOEXEC: both ends close on exec, so no build child inherits another's pipe.
+int shipdeck_pipe_cloexec(int fds[2]);
+
+/// Sends `sig` to the whole process group `pgid`.
+int shipdeck_kill_group(pid_t pgid, int sig);
+
+/// waitpid that retries on EINTR; returns the raw status in *status.
+pid_t shipdeck_wait(pid_t pid, int *status, int nohang);
+
+int shipdeck_wifexited(int status);
+int shipdeck_wexitstatus(int status);
+int shipdeck_wifsignaled(int status);
+int shipdeck_wtermsig(int status);
+
+#endif

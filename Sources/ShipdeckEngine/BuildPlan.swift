@@ -1,0 +1,197 @@
+import Foundation
+
+/// One planned cell: everything needed to run its pipeline, decided before anything runs.
+public struct CellPlan: Sendable {
+    public var info: CellInfo
+    /// File name of the binary in dist/: `<project>_<version>_<goos>_<arch>[.exe]`.
+    public var binaryName: String
+    /// The binary's name inside an archive (`hello` / `hello.exe`).
+    public var executableName: String
+    public var archiveFormat: ArchiveConfig.Format
+    /// `go` arguments, without `-o OUTPUT` and the package, which `goArguments(output:)` adds.
+    public var buildArguments: [String]
+    /// Variables this cell sets on top of the base environment (shown by `shipdeck plan`).
+    public var cellEnvironment: [String: String]
+    /// The child's whole environment.
+    public var environment: [String: String]
+    public var smoke: Bool
+
+    public var id: String { info.id }
+    public var target: BuildTarget { info.target }
+
+    public func goArguments(output: String, mainPackage: String) -> [String] {
+        buildArguments + ["-o", output, mainPackage]
+    }
+}
+
+/// A release, planned: a pure value. Computing it runs only `go env`/`go tool dist list` and git.
+public struct BuildPlan: Sendable {
+    public var info: ReleaseInfo
+    public var config: ShipdeckConfig
+    public var toolchain: GoToolchain
+    public var source: SourceInfo
+    public var cells: [CellPlan]
+    public var moduleDirectory: URL
+    public var distDirectory: URL
+    public var mainPackage: String
+    public var warnings: [String]
+
+    public func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
+}
+
+/// Options that come from the command line rather than the config.
+public struct PlanOptions: Sendable {
+    public var moduleDirectory: URL
+    public var distDirectory: URL?
+    public var configPath: URL?
+    public var goFlag: String?
+    public var versionOverride: String?
+    public var environment: [String: String]
+    /// Restrict the release to these cell ids (`--target`).
+    public var only: [String] = []
+
+    public init(moduleDirectory: URL, distDirectory: URL? = nil, configPath: URL? = nil, goFlag: String? = nil,
+                versionOverride: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.moduleDirectory = moduleDirectory
+        self.distDirectory = distDirectory
+        self.configPath = configPath
+        self.goFlag = goFlag
+        self.versionOverride = versionOverride
+        self.environment = environment
+    }
+}
+
+/// Turns config + source + toolchain into a `BuildPlan`.
+public enum PlanBuilder {
+    /// Variables passed through from Shipdeck's own environment to build children; nothing else is.
+    public static let inheritedVariables = [
+        "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "LANG", "LC_ALL", "XDG_CACHE_HOME", "GOPATH", "GOCACHE",
+        "GOMODCACHE", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOTOOLCHAIN",
+        "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE",
+        "SSL_CERT_DIR", "ZIG_GLOBAL_CACHE_DIR", "ZIG_LOCAL_CACHE_DIR",
+    ]
+
+    /// Variables the cell itself controls; config env cannot override them.
+    static let reserved: Set<String> = ["GOOS", "GOARCH"]
+
+    public static func plan(_ options: PlanOptions) throws -> BuildPlan {
+        let moduleDir = options.moduleDirectory.standardizedFileURL
+        let source = try SourceInfo.read(moduleDirectory: moduleDir.path, environment: options.environment)
+        var config: ShipdeckConfig
+        if let path = options.configPath ?? ConfigReader.locate(in: moduleDir) {
+            config = try ConfigReader.load(path)
+        } else {
+            config = ShipdeckConfig()
+        }
+        let goPath = try GoToolchain.locate(flag: options.goFlag, environment: options.environment, config: config.go)
+        let toolchain = try GoToolchain.inspect(path: goPath, environment: baseEnvironment(options.environment),
+                                                directory: moduleDir.path)
+        return try plan(config: config, source: source, toolchain: toolchain, options: options)
+    }
+
+    /// The pure part: no process runs here.
+    public static func plan(config: ShipdeckConfig, source: SourceInfo, toolchain: GoToolchain,
+                            options: PlanOptions) throws -> BuildPlan {
+        let moduleDir = options.moduleDirectory.standardizedFileURL
+        let configName = config.path ?? "targets"
+        var warnings = config.warnings
+        if let pinned = source.pinnedToolchain, pinned != toolchain.version {
+            warnings.append("go.mod pins toolchain \(pinned) but the Go in use is \(toolchain.version) (\(toolchain.path)); "
+                + "builds use \(toolchain.version) (GOTOOLCHAIN=local)")
+        }
+        for (target, rule) in config.ignored {
+            warnings.append("ignore rule '\(rule)' dropped \(target)")
+        }
+
+        var entries = config.targets
+        if !options.only.isEmpty {
+            let unknown = options.only.filter { id in !entries.contains { $0.target.description == id } }
+            if !unknown.isEmpty {
+                throw ShipdeckError(.target, "--target \(unknown.joined(separator: ", ")) is not in the plan",
+                                    hint: "planned targets: \(entries.map(\.target.description).joined(separator: ", "))")
+            }
+            entries = entries.filter { options.only.contains($0.target.description) }
+        }
+        guard !entries.isEmpty else {
+            throw ShipdeckError(.config, "\(configName): no targets to build", hint: "list at least one goos/goarch under targets:")
+        }
+        var seen: Set<String> = []
+        for entry in entries {
+            let where_ = entry.line.map { "\(configName):\($0)" } ?? configName
+            try toolchain.validate(entry.target, source: where_)
+            guard seen.insert(entry.target.description).inserted else {
+                throw ShipdeckError(.config, "\(where_): target \(entry.target) is listed twice", hint: "remove one of them")
+            }
+        }
+
+        let mainPackage = config.main.hasPrefix(".") || config.main.hasPrefix("/") ? config.main : "./" + config.main
+        var isDir: ObjCBool = false
+        let mainDir = mainPackage.hasPrefix("/") ? mainPackage : moduleDir.appendingPathComponent(mainPackage).path
+        guard FileManager.default.fileExists(atPath: mainDir, isDirectory: &isDir), isDir.boolValue else {
+            throw ShipdeckError(.config, "\(configName): main: \(config.main) is not a directory in \(moduleDir.path)",
+                                hint: "set main: to the directory of the main package, such as . or ./cmd/\(source.defaultProjectName)")
+        }
+
+        let project = config.project ?? source.defaultProjectName
+        let binary = config.binary ?? project
+        let version = source.version(override: options.versionOverride)
+        let epoch = try source.sourceDateEpoch(environment: options.environment)
+        let base = baseEnvironment(options.environment)
+        let distDir = (options.distDirectory ?? moduleDir.appendingPathComponent("dist")).standardizedFileURL
+
+        var ldflags = ["-s", "-w", "-buildid=", "-X", "\(config.versionVariable)=\(version)"]
+        ldflags += config.ldflags
+        var buildArguments = ["build", "-trimpath", "-buildvcs=false"]
+        if !config.tags.isEmpty { buildArguments += ["-tags", config.tags.joined(separator: ",")] }
+        buildArguments += config.flags
+        buildArguments += ["-ldflags", ldflags.joined(separator: " ")]
+
+        var cells: [CellPlan] = []
+        var names: [String: String] = [:]
+        for entry in entries {
+            let target = entry.target
+            let artifactBase = "\(project)_\(version)_\(target.goos)_\(target.archInFileName)"
+            let binaryName = artifactBase + target.executableSuffix
+            if let other = names[binaryName] {
+                throw ShipdeckError(.config, "\(configName): targets \(other) and \(target) would both write \(binaryName)",
+                                    hint: "remove one of them")
+            }
+            names[binaryName] = target.description
+            var cellEnv = config.env.merging(entry.env) { $1 }.filter { !reserved.contains($0.key) }
+            cellEnv["GOOS"] = target.goos
+            cellEnv["GOARCH"] = target.goarch
+            if let variable = target.variantVariable, let variant = target.variant { cellEnv[variable] = variant }
+            if cellEnv["CGO_ENABLED"] == nil { cellEnv["CGO_ENABLED"] = "0" }
+            cellEnv["SOURCE_DATE_EPOCH"] = String(epoch)
+            cells.append(CellPlan(
+                info: CellInfo(id: target.description, target: target, artifactBase: artifactBase, cgo: entry.cgo ?? false),
+                binaryName: binaryName, executableName: binary + target.executableSuffix,
+                archiveFormat: config.archive.format(for: target.goos), buildArguments: buildArguments,
+                cellEnvironment: cellEnv, environment: base.merging(cellEnv) { $1 }, smoke: entry.smoke ?? false))
+        }
+
+        let info = ReleaseInfo(
+            project: project, version: version, commit: source.commit, goVersion: toolchain.version,
+            sourceDateEpoch: epoch, distDirectory: distDir.path, shipdeckVersion: Shipdeck.version,
+            cells: cells.map(\.info))
+        return BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
+                         moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
+    }
+
+    /// The allowlisted part of Shipdeck's environment, plus what makes builds hermetic.
+    public static func baseEnvironment(_ environment: [String: String]) -> [String: String] {
+        var env: [String: String] = [:]
+        for key in inheritedVariables { if let value = environment[key] { env[key] = value } }
+        if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        if env["GOTOOLCHAIN"] == nil { env["GOTOOLCHAIN"] = "local" }
+        // The user's `go env -w` file could add flags that make builds differ between machines.
+        env["GOENV"] = "off"
+        env["GOFLAGS"] = ""
+        return env
+    }
+}
+
+/// Shipdeck's own identity.
+public enum Shipdeck {
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,239 @@
+import Foundation
+import Yams
+
+/// Reads `shipdeck.yml`. Every error names the file, the line and the key.
+public struct ConfigReader {
+    public static let fileNames = ["shipdeck.yml", "shipdeck.yaml"]
+
+    static let topLevelKeys: Set<String> = [
+        "project", "main", "binary", "version_variable", "go", "targets", "env", "flags", "ldflags", "tags",
+        "archive", "checksum", "ignore",
+    ]
+
+    let file: String
+
+    public init(file: String) { self.file = file }
+
+    /// Finds the config in `directory`; nil when there is none (zero config).
+    public static func locate(in directory: URL) -> URL? {
+        fileNames.map { directory.appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    public static func load(_ url: URL) throws -> ShipdeckConfig {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ShipdeckError(.config, "\(url.path): cannot read the config file (\(error.localizedDescription))")
+        }
+        return try ConfigReader(file: url.path).parse(text)
+    }
+
+    public func parse(_ text: String) throws -> ShipdeckConfig {
+        var config = ShipdeckConfig()
+        config.path = file
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ShipdeckError(.config, "\(file): invalid YAML: \(Self.describe(error))",
+                                hint: "fix the YAML syntax at that line (indentation, a missing ':' or quote)")
+        }
+        guard let root else { return config }
+        let top = try mapping(root, key: "(top level)")
+        for (keyNode, value) in top {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "project": config.project = try string(value, key: key)
+            case "main": config.main = try string(value, key: key)
+            case "binary": config.binary = try string(value, key: key)
+            case "version_variable": config.versionVariable = try string(value, key: key)
+            case "go": config.go = try string(value, key: key)
+            case "targets": config.targets = try targets(value)
+            case "env": config.env = try environment(value, key: key)
+            case "flags": config.flags = try strings(value, key: key)
+            case "ldflags": config.ldflags = try strings(value, key: key)
+            case "tags": config.tags = try strings(value, key: key)
+            case "archive": config.archive = try archive(value)
+            case "checksum":
+                for (k, v) in try mapping(value, key: key) {
+                    switch k.string {
+                    case "name": config.checksumName = try string(v, key: "checksum.name")
+                    default: throw unknownKey("checksum.\(k.string ?? "?")", at: k, known: ["name"])
+                    }
+                }
+            case "ignore": break  // applied after targets, below
+            default:
+                throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
+            }
+        }
+        if let ignoreNode = top.first(where: { $0.key.string == "ignore" })?.value {
+            let rules = try strings(ignoreNode, key: "ignore")
+            for rule in rules {
+                guard let pattern = BuildTarget(parsing: rule.replacingOccurrences(of: "*", with: "_any_")) else {
+                    throw error("ignore", at: ignoreNode, "'\(rule)' is not goos/goarch[/variant]")
+                }
+                config.targets.removeAll { entry in
+                    let hit = Self.matches(pattern, entry.target)
+                    if hit { config.ignored.append((entry.target, rule)) }
+                    return hit
+                }
+            }
+        }
+        return config
+    }
+
+    static func matches(_ pattern: BuildTarget, _ target: BuildTarget) -> Bool {
+        func ok(_ p: String?, _ v: String?) -> Bool { p == nil || p == "_any_" || p == v }
+        return ok(pattern.goos, target.goos) && ok(pattern.goarch, target.goarch)
+            && (pattern.variant == nil || ok(pattern.variant, target.variant))
+    }
+
+    // MARK: Sections
+
+    private func targets(_ node: Node) throws -> [TargetConfig] {
+        guard case .sequence(let seq) = node else {
+            throw error("targets", at: node, "expected a list of goos/goarch[/variant] entries")
+        }
+        return try seq.map { item in
+            if let text = item.string, item.isScalar {
+                guard let target = BuildTarget(parsing: text) else {
+                    throw error("targets", at: item, "'\(text)' is not goos/goarch[/variant]",
+                                hint: "write targets like linux/amd64 or linux/arm/7")
+                }
+                return TargetConfig(target: target, line: item.mark?.line)
+            }
+            var entry: TargetConfig?
+            var env: [String: String] = [:]
+            var cgo: Bool?
+            var smoke: Bool?
+            for (k, v) in try mapping(item, key: "targets[]") {
+                switch k.string {
+                case "target":
+                    let text = try string(v, key: "targets[].target")
+                    guard let t = BuildTarget(parsing: text) else {
+                        throw error("targets[].target", at: v, "'\(text)' is not goos/goarch[/variant]")
+                    }
+                    entry = TargetConfig(target: t, line: v.mark?.line)
+                case "env": env = try environment(v, key: "targets[].env")
+                case "cgo": cgo = try bool(v, key: "targets[].cgo")
+                case "smoke": smoke = try bool(v, key: "targets[].smoke")
+                default:
+                    throw unknownKey("targets[].\(k.string ?? "?")", at: k, known: ["target", "env", "cgo", "smoke"])
+                }
+            }
+            guard var entry else {
+                throw error("targets[]", at: item, "a target entry needs 'target: goos/goarch'")
+            }
+            entry.env = env
+            entry.cgo = cgo
+            entry.smoke = smoke
+            return entry
+        }
+    }
+
+    private func archive(_ node: Node) throws -> ArchiveConfig {
+        var archive = ArchiveConfig()
+        for (k, v) in try mapping(node, key: "archive") {
+            let key = "archive.\(k.string ?? "?")"
+            switch k.string {
+            case "format": archive.format = try format(v, key: key)
+            case "format_overrides":
+                for (os, f) in try mapping(v, key: key) {
+                    archive.formatOverrides[os.string ?? ""] = try format(f, key: "\(key).\(os.string ?? "")")
+                }
+            case "files": archive.files = try strings(v, key: key)
+            case "wrap_in_directory":
+                if let b = v.bool, v.isScalar, v.string == "true" || v.string == "false" {
+                    archive.wrapInDirectory = b ? "{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}" : nil
+                } else {
+                    archive.wrapInDirectory = try string(v, key: key)
+                }
+            case "name_template": archive.nameTemplate = try string(v, key: key)
+            default:
+                throw unknownKey(key, at: k, known: ["format", "format_overrides", "files", "wrap_in_directory",
+                                                     "name_template"])
+            }
+        }
+        return archive
+    }
+
+    private func format(_ node: Node, key: String) throws -> ArchiveConfig.Format {
+        let text = try string(node, key: key)
+        guard let f = ArchiveConfig.Format(rawValue: text == "tgz" ? "tar.gz" : text) else {
+            throw error(key, at: node, "unknown archive format '\(text)'",
+                        hint: "use one of: \(ArchiveConfig.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return f
+    }
+
+    // MARK: Scalars
+
+    func mapping(_ node: Node, key: String) throws -> [(key: Node, value: Node)] {
+        guard case .mapping(let m) = node else { throw error(key, at: node, "expected a mapping of key: value") }
+        return m.map { ($0.key, $0.value) }
+    }
+
+    func string(_ node: Node, key: String) throws -> String {
+        guard node.isScalar, let s = node.string else { throw error(key, at: node, "expected a single value") }
+        return s
+    }
+
+    func bool(_ node: Node, key: String) throws -> Bool {
+        guard node.isScalar, let b = node.bool else { throw error(key, at: node, "expected true or false") }
+        return b
+    }
+
+    func strings(_ node: Node, key: String) throws -> [String] {
+        if node.isScalar, let s = node.string { return [s] }
+        guard case .sequence(let seq) = node else { throw error(key, at: node, "expected a list of strings") }
+        return try seq.map { try string($0, key: key) }
+    }
+
+    /// `env:` as a list of `KEY=VALUE` (GoReleaser's form) or a mapping.
+    func environment(_ node: Node, key: String) throws -> [String: String] {
+        if case .mapping = node {
+            return Dictionary(try mapping(node, key: key).map { ($0.key.string ?? "", try string($0.value, key: key)) },
+                              uniquingKeysWith: { $1 })
+        }
+        var env: [String: String] = [:]
+        for item in try strings(node, key: key) {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw error(key, at: node, "'\(item)' is not KEY=VALUE")
+            }
+            env[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        return env
+    }
+
+    // MARK: Errors
+
+    func error(_ key: String, at node: Node, _ message: String, hint: String? = nil) -> ShipdeckError {
+        let line = node.mark.map { ":\($0.line)" } ?? ""
+        return ShipdeckError(.config, "\(file)\(line): \(key): \(message)", hint: hint)
+    }
+
+    func unknownKey(_ key: String, at node: Node, known: [String]) -> ShipdeckError {
+        let last = key.split(separator: ".").last.map(String.init) ?? key
+        let near = Suggestions.closest(to: last, in: known, limit: 1)
+        let hint = near.isEmpty
+            ? "known keys: \(known.joined(separator: ", "))"
+            : "did you mean '\(near[0])'? known keys: \(known.joined(separator: ", "))"
+        return error(key, at: node, "unknown key '\(last)'", hint: hint)
+    }
+
+    static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            return "line \(mark.line), column \(mark.column): \(problem)" + (context.map { " (\($0.text))" } ?? "")
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+extension Node {
+    var isScalar: Bool { if case .scalar = self { return true } else { return false } }
+}

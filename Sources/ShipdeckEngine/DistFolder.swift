@@ -1,0 +1,131 @@
+import Foundation
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// The dist/ folder: where a release's files appear, each under its final name only when complete.
+public struct DistFolder: Sendable {
+    public let url: URL
+    /// Work files (partial outputs) live here, inside dist/ so renames stay on one file system.
+    public var workURL: URL { url.appendingPathComponent(".shipdeck", isDirectory: true) }
+    public var logsURL: URL { url.appendingPathComponent("logs", isDirectory: true) }
+
+    public init(url: URL) { self.url = url }
+
+    /// What `prepare` does with a folder that already holds files.
+    public enum ExistingContents: Sendable { case refuse, clean, keep }
+
+    /// Creates dist/ (or checks it), proves it writable, and refuses a non-empty one unless told.
+    public func prepare(existing: ExistingContents, moduleDirectory: URL) throws {
+        let fm = FileManager.default
+        let path = url.path
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else {
+                throw ShipdeckError(.dist, "\(path) exists and is not a directory", hint: "remove it or choose another --dist")
+            }
+            let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+            if !contents.isEmpty {
+                switch existing {
+                case .refuse:
+                    throw ShipdeckError(.dist, "\(path) is not empty (\(contents.count) entries, e.g. \(contents.sorted()[0]))",
+                                        hint: "pass --clean to delete its contents first, or --resume to continue an interrupted release there")
+                case .clean:
+                    let protected = [moduleDirectory.standardizedFileURL.path, "/", NSHomeDirectory()]
+                    guard !protected.contains(url.standardizedFileURL.path) else {
+                        throw ShipdeckError(.dist, "refusing to --clean \(path): it is the module or home directory",
+                                            hint: "choose a dedicated --dist folder")
+                    }
+                    for entry in contents { try? fm.removeItem(at: url.appendingPathComponent(entry)) }
+                case .keep:
+                    break
+                }
+            }
+        } else {
+            do {
+                try fm.createDirectory(at: url, withIntermediateDirectories: true)
+            } catch {
+                throw ShipdeckError(.dist, "cannot create \(path): \(Self.reason(error))",
+                                    hint: "check the permissions of its parent, or choose another --dist")
+            }
+        }
+        do {
+            try fm.createDirectory(at: workURL, withIntermediateDirectories: true)
+            try fm.createDirectory(at: logsURL, withIntermediateDirectories: true)
+            let probe = workURL.appendingPathComponent("write-probe")
+            try Data().write(to: probe)
+            try fm.removeItem(at: probe)
+        } catch {
+            throw ShipdeckError(.dist, "\(path) is not writable: \(Self.reason(error))",
+                                hint: "fix its permissions (chmod u+w) or choose another --dist")
+        }
+    }
+
+    /// A fresh work directory for one attempt of one cell.
+    public func workDirectory(for cell: String, attempt: Int) throws -> URL {
+        let dir = workURL.appendingPathComponent("\(Self.fileComponent(cell)).\(attempt)", isDirectory: true)
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    public func logURL(for cell: String, attempt: Int) -> URL {
+        logsURL.appendingPathComponent("\(Self.fileComponent(cell)).attempt-\(attempt).log")
+    }
+
+    /// Moves a finished file to its final name in dist/ after syncing it, so a crash never leaves
+    /// a half-written file under a final name.
+    public func publish(_ source: URL, as name: String) throws -> URL {
+        let destination = url.appendingPathComponent(name)
+        try Self.sync(source)
+        guard rename(source.path, destination.path) == 0 else {
+            throw ShipdeckError(.io, "cannot move \(source.lastPathComponent) to \(destination.path): \(String(cString: strerror(errno)))")
+        }
+        Self.syncDirectory(url)
+        return destination
+    }
+
+    /// Writes `data` to `name` in dist/ atomically (temp file, fsync, rename).
+    @discardableResult
+    public func write(_ data: Data, as name: String) throws -> URL {
+        let temp = workURL.appendingPathComponent("\(name).\(getpid()).partial")
+        do {
+            try data.write(to: temp)
+        } catch {
+            throw ShipdeckError(.io, "cannot write \(name) in \(url.path): \(Self.reason(error))")
+        }
+        return try publish(temp, as: name)
+    }
+
+    /// Removes the work folder once the release is done with it.
+    public func removeWorkFiles() { try? FileManager.default.removeItem(at: workURL) }
+
+    static func sync(_ file: URL) throws {
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ShipdeckError(.io, "cannot open \(file.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        _ = fsync(fd)
+    }
+
+    static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// `linux/arm/7` → `linux_arm_7`.
+    public static func fileComponent(_ cell: String) -> String { cell.replacingOccurrences(of: "/", with: "_") }
+
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileWriteNoPermissionError || ns.code == 513 { return "permission denied" }
+        return ns.localizedDescription
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The Go toolchain a release uses: where it is, what version it is, which ports it knows.
+public struct GoToolchain: Sendable {
+    public var path: String
+    /// `go1.27.3`
+    public var version: String
+    /// Every `goos/goarch` that `go tool dist list` knows, with whether cgo is supported there.
+    public var ports: [String: Bool]
+    public var hostTarget: BuildTarget
+
+    /// Finds go by, in order: the `--go` flag, `$GO`, the config's `go:`, PATH.
+    public static func locate(flag: String?, environment: [String: String], config: String?) throws -> String {
+        let candidates: [(String, String)] = [
+            (flag, "--go"), (environment["GO"], "$GO"), (config, "the config's go:"),
+        ].compactMap { value, source in value.flatMap { $0.isEmpty ? nil : ($0, source) } }
+        for (value, source) in candidates {
+            if value.contains("/") {
+                guard FileManager.default.isExecutableFile(atPath: value) else {
+                    throw ShipdeckError(.toolchain, "\(source) names \(value), which is not an executable Go toolchain",
+                                        hint: "point \(source) at the go binary (for example /usr/local/go/bin/go)")
+                }
+                return value
+            }
+            guard let found = ProcessRunner.which(value, path: environment["PATH"]) else {
+                throw ShipdeckError(.toolchain, "\(source) names '\(value)', which is not on PATH")
+            }
+            return found
+        }
+        if let found = ProcessRunner.which("go", path: environment["PATH"]) { return found }
+        throw ShipdeckError(.toolchain, "no Go toolchain found: go is not on PATH and neither --go nor $GO is set",
+                            hint: "run scripts/bootstrap to install Go, or pass --go /path/to/go")
+    }
+
+    /// Asks `go` for its version and ports. Runs `go env` and `go tool dist list -json`.
+    public static func inspect(path: String, environment: [String: String], directory: String) throws -> GoToolchain {
+        var env = environment
+        env["GOTOOLCHAIN"] = "local"
+        env["GOFLAGS"] = nil
+        func run(_ args: [String]) throws -> String {
+            let spec = ProcessSpec(executable: path, arguments: args, environment: env, workingDirectory: directory)
+            let (result, output) = try ProcessRunner.capture(spec)
+            guard result.succeeded else {
+                throw ShipdeckError(.toolchain, "\(path) \(args.joined(separator: " ")) failed (\(result.summary)):\n\(output.suffix(800))",
+                                    hint: "check that \(path) is a working Go toolchain")
+            }
+            return output
+        }
+        let envLines = try run(["env", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"]).split(separator: "\n").map(String.init)
+        guard envLines.count >= 3 else {
+            throw ShipdeckError(.toolchain, "\(path) env printed something unexpected: \(envLines)")
+        }
+        let distJSON = try run(["tool", "dist", "list", "-json"])
+        struct Port: Decodable { var GOOS: String; var GOARCH: String; var CgoSupported: Bool }
+        let list: [Port]
+        do {
+            list = try JSONDecoder().decode([Port].self, from: Data(distJSON.utf8))
+        } catch {
+            throw ShipdeckError(.toolchain, "cannot read `go tool dist list -json` from \(path): \(error)")
+        }
+        return GoToolchain(path: path, version: envLines[0],
+                           ports: Dictionary(list.map { ("\($0.GOOS)/\($0.GOARCH)", $0.CgoSupported) }, uniquingKeysWith: { a, _ in a }),
+                           hostTarget: BuildTarget(goos: envLines[1], goarch: envLines[2]))
+    }
+
+    /// Checks a target against the ports this Go knows; the error names the nearest valid ones.
+    public func validate(_ target: BuildTarget, source: String) throws {
+        guard ports[target.pair] != nil else {
+            let near = Suggestions.closest(to: target.pair, in: ports.keys.sorted(), limit: 3)
+            let sameOS = ports.keys.filter { $0.hasPrefix(target.goos + "/") }.sorted()
+            var hint = near.isEmpty ? "" : "did you mean \(near.joined(separator: " or "))?"
+            if near.isEmpty, !sameOS.isEmpty { hint = "valid for \(target.goos): \(sameOS.joined(separator: ", "))" }
+            if hint.isEmpty { hint = "`go tool dist list` prints every valid target" }
+            throw ShipdeckError(.target, "\(source): unknown target \(target.pair): \(version) cannot build it", hint: hint)
+        }
+        if let variant = target.variant {
+            guard target.variantVariable != nil else {
+                throw ShipdeckError(.target, "\(source): \(target.goarch) takes no variant, but \(target) gives '\(variant)'",
+                                    hint: "write \(target.pair)")
+            }
+            if !target.allowedVariants.isEmpty, !target.allowedVariants.contains(variant) {
+                throw ShipdeckError(.target, "\(source): '\(variant)' is not a valid \(target.variantVariable!) for \(target.pair)",
+                                    hint: "use one of: \(target.allowedVariants.joined(separator: ", "))")
+            }
+        }
+    }
+}

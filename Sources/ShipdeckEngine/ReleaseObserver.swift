@@ -1,0 +1,58 @@
+import Foundation
+
+/// Receives every event, in order, on the engine's event queue, with the state after it.
+/// Front ends (dashboard, headless printer) and the journal writer are observers; the engine
+/// knows nothing else about them. Keep the work here short: copy what you need and return.
+public protocol ReleaseObserver: AnyObject, Sendable {
+    func release(didEmit record: EventRecord, state: ReleaseState)
+}
+
+/// Orders events, reduces them into one `ReleaseState` and hands both to the observers.
+public final class EventHub: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "shipdeck.events")
+    private var state = ReleaseState()
+    private var observers: [ReleaseObserver] = []
+    private var sequence = 0
+    private let finished = NSCondition()
+    private var finishCount = 0
+    private let clock: @Sendable () -> Double
+
+    public init(clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.clock = clock
+    }
+
+    public func add(_ observer: ReleaseObserver) { queue.sync { observers.append(observer) } }
+
+    /// Queues an event; returns at once.
+    public func emit(_ event: EngineEvent) {
+        let time = clock()
+        queue.async { self.deliver(event, time: time) }
+    }
+
+    /// Waits until every event emitted so far has reached every observer.
+    public func flush() { queue.sync {} }
+
+    /// The state as of the last delivered event.
+    public func snapshot() -> ReleaseState { queue.sync { state } }
+
+    /// Blocks until a `releaseFinished` beyond the `after`-th has been delivered; returns the count.
+    public func waitForFinish(after count: Int) -> Int {
+        finished.lock()
+        defer { finished.unlock() }
+        while finishCount <= count { finished.wait() }
+        return finishCount
+    }
+
+    private func deliver(_ event: EngineEvent, time: Double) {
+        let record = EventRecord(seq: sequence, time: time, event: event)
+        sequence += 1
+        state.apply(record)
+        for observer in observers { observer.release(didEmit: record, state: state) }
+        if case .releaseFinished = event {
+            finished.lock()
+            finishCount += 1
+            finished.broadcast()
+            finished.unlock()
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+
+/// The last `capacity` lines of a log, with a count of every line seen. Memory per cell stays
+/// bounded however much a build prints; the whole log is on disk.
+public struct LogTail: Sendable, Hashable {
+    public private(set) var lines: [String] = []
+    public private(set) var totalLines = 0
+    public let capacity: Int
+    private var start = 0
+
+    public init(capacity: Int = 2000) { self.capacity = capacity }
+
+    public mutating func append(contentsOf newLines: [String]) {
+        totalLines += newLines.count
+        let slice = newLines.count > capacity ? newLines.suffix(capacity) : newLines[...]
+        for line in slice {
+            if lines.count < capacity {
+                lines.append(line)
+            } else {
+                lines[start] = line
+                start = (start + 1) % capacity
+            }
+        }
+    }
+
+    /// The kept lines, oldest first.
+    public var ordered: [String] {
+        start == 0 ? lines : Array(lines[start...] + lines[..<start])
+    }
+
+    public var count: Int { lines.count }
+
+    /// The kept line at `index` (0 = oldest kept).
+    public subscript(index: Int) -> String { lines[(start + index) % lines.count] }
+}
+
+/// One earlier attempt of a cell, kept so a retried cell's history stays reachable.
+public struct AttemptSummary: Sendable, Hashable {
+    public var attempt: Int
+    public var status: CellStatus
+    public var error: String?
+    public var seconds: Double
+    public var log: LogTail
+}
+
+/// Everything known about one cell at one moment.
+public struct CellState: Sendable, Hashable {
+    public var info: CellInfo
+    public var status: CellStatus = .queued
+    public var stage: CellStage?
+    public var attempt = 0
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    public var stageSeconds: [CellStage: Double] = [:]
+    /// Stages that ran and how they ended, in order, for this attempt.
+    public var stageResults: [(CellStage, StageResult, String?)] {
+        get { stageOrder.map { ($0, results[$0] ?? .succeeded, details[$0]) } }
+    }
+    var stageOrder: [CellStage] = []
+    var results: [CellStage: StageResult] = [:]
+    var details: [CellStage: String] = [:]
+    public var error: String?
+    public var artifacts: [ArtifactRecord] = []
+    public var log = LogTail()
+    public var previousAttempts: [AttemptSummary] = []
+
+    public var id: String { info.id }
+    public var target: BuildTarget { info.target }
+
+    public func result(of stage: CellStage) -> StageResult? { results[stage] }
+    public func detail(of stage: CellStage) -> String? { details[stage] }
+
+    /// Seconds spent so far (running) or in total (final).
+    public func elapsed(now: Double) -> Double? {
+        guard let startedAt else { return nil }
+        return (finishedAt ?? now) - startedAt
+    }
+
+    public static func == (a: CellState, b: CellState) -> Bool {
+        a.info == b.info && a.status == b.status && a.stage == b.stage && a.attempt == b.attempt
+            && a.startedAt == b.startedAt && a.finishedAt == b.finishedAt && a.error == b.error
+            && a.artifacts == b.artifacts && a.log == b.log && a.results == b.results
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(info)
+        hasher.combine(attempt)
+        hasher.combine(status)
+    }
+}
+
+/// The state of a release-wide step.
+public struct StepState: Sendable, Hashable {
+    public var result: StageResult?
+    public var running = false
+    public var seconds: Double?
+    public var detail: String?
+}
+
+/// The one reduction of the event stream. Live front ends and `shipdeck watch` both build it
+/// with `apply`, so what they show cannot disagree.
+public struct ReleaseState: Sendable {
+    public private(set) var info: ReleaseInfo?
+    public private(set) var cells: [CellState] = []
+    public private(set) var steps: [ReleaseStep: StepState] = [:]
+    /// Release-wide files (checksums, manifest, provenance), latest per name.
+    public private(set) var releaseArtifacts: [ArtifactRecord] = []
+    public private(set) var signatures: [SignatureRecord] = []
+    public private(set) var warnings: [String] = []
+    public private(set) var outcome: ReleaseOutcome?
+    public private(set) var startedAt: Double?
+    public private(set) var finishedAt: Double?
+    public private(set) var lastSequence = -1
+    public private(set) var eventCount = 0
+    private var index: [String: Int] = [:]
+
+    public init() {}
+
+    public func cell(_ id: String) -> CellState? { index[id].map { cells[$0] } }
+
+    public func count(_ status: CellStatus) -> Int { cells.reduce(0) { $0 + ($1.status == status ? 1 : 0) } }
+
+    public var allCellsFinal: Bool { !cells.isEmpty && cells.allSatisfy { $0.status.isFinal } }
+
+    /// Every artifact: per-cell ones in plan order, then release-wide ones.
+    public var artifacts: [ArtifactRecord] { cells.flatMap(\.artifacts) + releaseArtifacts }
+
+    public var isFinished: Bool { outcome != nil }
+
+    public mutating func apply(_ record: EventRecord) {
+        lastSequence = record.seq
+        eventCount += 1
+        let now = record.time
+        switch record.event {
+        case .releaseStarted(let info):
+            self = ReleaseState()
+            lastSequence = record.seq
+            eventCount = 1
+            self.info = info
+            startedAt = now
+            cells = info.cells.map { CellState(info: $0) }
+            for (i, cell) in cells.enumerated() { index[cell.id] = i }
+
+        case .cellQueued(let id, let attempt):
+            update(id) { cell in
+                if cell.attempt > 0, cell.attempt != attempt {
+                    cell.previousAttempts.append(AttemptSummary(
+                        attempt: cell.attempt, status: cell.status, error: cell.error,
+                        seconds: cell.elapsed(now: now) ?? 0, log: cell.log))
+                }
+                cell.attempt = attempt
+                cell.status = .queued
+                cell.stage = nil
+                cell.startedAt = nil
+                cell.finishedAt = nil
+                cell.error = nil
+                cell.artifacts = []
+                cell.log = LogTail(capacity: cell.log.capacity)
+                cell.stageSeconds = [:]
+                cell.stageOrder = []
+                cell.results = [:]
+                cell.details = [:]
+            }
+            outcome = nil
+            finishedAt = nil
+
+        case .stageStarted(let id, let attempt, let stage):
+            update(id, attempt: attempt) { cell in
+                if cell.startedAt == nil { cell.startedAt = now }
+                cell.status = .running
+                cell.stage = stage
+                if !cell.stageOrder.contains(stage) { cell.stageOrder.append(stage) }
+            }
+
+        case .stageFinished(let id, let attempt, let stage, let result, let seconds, let detail):
+            update(id, attempt: attempt) { cell in
+                cell.stageSeconds[stage] = seconds
+                if !cell.stageOrder.contains(stage) { cell.stageOrder.append(stage) }
+                cell.results[stage] = result
+                if let detail { cell.details[stage] = detail }
+            }
+
+        case .log(let id, let attempt, let lines):
+            update(id, attempt: attempt) { $0.log.append(contentsOf: lines) }
+
+        case .artifact(let artifact):
+            if let id = artifact.cell {
+                update(id) { cell in
+                    cell.artifacts.removeAll { $0.name == artifact.name }
+                    cell.artifacts.append(artifact)
+                }
+            } else {
+                releaseArtifacts.removeAll { $0.name == artifact.name }
+                releaseArtifacts.append(artifact)
+            }
+
+        case .cellFinished(let id, let attempt, let status, _, let error):
+            update(id, attempt: attempt) { cell in
+                cell.status = status
+                cell.stage = nil
+                cell.finishedAt = now
+                if cell.startedAt == nil { cell.startedAt = now }
+                cell.error = error
+            }
+
+        case .stepStarted(let step):
+            steps[step, default: StepState()].running = true
+            steps[step]?.result = nil
+
+        case .stepFinished(let step, let result, let seconds, let detail):
+            steps[step] = StepState(result: result, running: false, seconds: seconds, detail: detail)
+
+        case .signature(let record):
+            if let i = signatures.firstIndex(where: { $0.file == record.file && $0.signer == record.signer }) {
+                signatures[i] = record
+            } else {
+                signatures.append(record)
+            }
+
+        case .warning(let text):
+            warnings.append(text)
+
+        case .releaseFinished(let outcome, _):
+            self.outcome = outcome
+            finishedAt = now
+        }
+    }
+
+    private mutating func update(_ id: String, attempt: Int? = nil, _ change: (inout CellState) -> Void) {
+        guard let i = index[id] else { return }
+        // Events of an attempt that has been superseded (a late line after a retry) are dropped.
+        if let attempt, attempt != cells[i].attempt { return }
+        change(&cells[i])
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// What the release knows about the source tree: module, version, commit, timestamp.
+public struct SourceInfo: Sendable {
+    public var moduleDirectory: String
+    public var modulePath: String
+    /// The `toolchain` line of go.mod, if any (`go1.22.3`).
+    public var pinnedToolchain: String?
+    public var commit: String?
+    public var exactTag: String?
+    public var commitTime: Int64?
+
+    /// Reads go.mod and asks git (when the tree is a git checkout) for commit, tag and time.
+    public static func read(moduleDirectory: String, environment: [String: String]) throws -> SourceInfo {
+        let goMod = URL(fileURLWithPath: moduleDirectory).appendingPathComponent("go.mod")
+        guard let text = try? String(contentsOf: goMod, encoding: .utf8) else {
+            throw ShipdeckError(.config, "no go.mod in \(moduleDirectory): Shipdeck releases a Go module",
+                                hint: "run shipdeck in the module's root directory, or create one with `go mod init`")
+        }
+        var modulePath: String?
+        var toolchain: String?
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if words.count >= 2, words[0] == "module" { modulePath = String(words[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if words.count >= 2, words[0] == "toolchain" { toolchain = String(words[1]) }
+        }
+        guard let modulePath else {
+            throw ShipdeckError(.config, "\(goMod.path) has no module line", hint: "add `module example.com/name` to go.mod")
+        }
+        var info = SourceInfo(moduleDirectory: moduleDirectory, modulePath: modulePath, pinnedToolchain: toolchain)
+        if let git = ProcessRunner.which("git", path: environment["PATH"]) {
+            func git_(_ args: [String]) -> String? {
+                let spec = ProcessSpec(executable: git, arguments: args, environment: environment, workingDirectory: moduleDirectory)
+                guard let (result, output) = try? ProcessRunner.capture(spec), result.succeeded else { return nil }
+                let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+                return trimmed.isEmpty ? nil : trimmed
+            }
+            info.commit = git_(["rev-parse", "HEAD"])
+            if info.commit != nil {
+                info.exactTag = git_(["describe", "--tags", "--exact-match", "HEAD"])
+                info.commitTime = git_(["log", "-1", "--format=%ct", "HEAD"]).flatMap { Int64($0) }
+            }
+        }
+        return info
+    }
+
+    /// The project name zero config takes from the module path: its last element, without a `/vN`.
+    public var defaultProjectName: String {
+        var parts = modulePath.split(separator: "/").map(String.init)
+        if parts.count > 1, let last = parts.last, last.first == "v", Int(last.dropFirst()) != nil { parts.removeLast() }
+        return parts.last ?? modulePath
+    }
+
+    /// `--version`, else the exact tag at HEAD without its `v`, else `0.0.0-dev+<short commit>`, else `0.0.0-dev`.
+    public func version(override: String?) -> String {
+        if let override, !override.isEmpty { return override }
+        if let tag = exactTag { return tag.hasPrefix("v") ? String(tag.dropFirst()) : tag }
+        if let commit { return "0.0.0-dev+\(commit.prefix(7))" }
+        return "0.0.0-dev"
+    }
+
+    /// SOURCE_DATE_EPOCH: from the environment, else the HEAD commit time, else a fixed value.
+    public func sourceDateEpoch(environment: [String: String]) throws -> Int64 {
+        if let given = environment["SOURCE_DATE_EPOCH"], !given.isEmpty {
+            guard let value = Int64(given), value >= 0 else {
+                throw ShipdeckError(.config, "SOURCE_DATE_EPOCH is '\(given)', not a number of seconds since 1970",
+                                    hint: "unset it, or set it to a Unix time such as $(git log -1 --format=%ct)")
+            }
+            return value
+        }
+        return commitTime ?? Self.fixedEpoch
+    }
+
+    /// 2000-01-01T00:00:00Z: after the zip epoch, so archives need no clamping.
+    public static let fixedEpoch: Int64 = 946_684_800
+}

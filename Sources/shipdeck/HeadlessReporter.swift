@@ -1,0 +1,129 @@
+import Foundation
+import ShipdeckEngine
+
+/// Writes text to stdout and flushes, so CI logs and pipes see each line as it happens.
+func emitLine(_ text: String) {
+    var line = text
+    line.append("\n")
+    FileHandle.standardOutput.write(Data(line.utf8))
+}
+
+/// The readable line output of a headless release (ninja's dumb-terminal printer, as it were).
+/// Every piece of untrusted text passes through `UntrustedText.escape`.
+final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
+    let githubActions: Bool
+    /// Log lines shown for a failed cell in the summary.
+    let failureTail = 20
+
+    init(githubActions: Bool) { self.githubActions = githubActions }
+
+    func release(didEmit record: EventRecord, state: ReleaseState) {
+        let e = UntrustedText.escape
+        switch record.event {
+        case .releaseStarted(let info):
+            var head = "shipdeck: releasing \(e(info.project)) \(e(info.version))"
+            if let commit = info.shortCommit { head += " (\(commit))" }
+            head += " with \(e(info.goVersion)): \(info.cells.count) cells"
+            emitLine(head)
+        case .warning(let text):
+            emitLine("warning: \(e(text))")
+        case .stageStarted(let cell, let attempt, let stage):
+            emitLine("[\(cell)] \(stage.rawValue) started\(attempt > 1 ? " (attempt \(attempt))" : "")")
+        case .stageFinished(let cell, _, let stage, let result, let seconds, let detail):
+            var line = "[\(cell)] \(stage.rawValue) \(Self.word(result)) (\(DurationText.format(seconds)))"
+            if let detail, result != .succeeded { line += ": \(e(detail))" }
+            emitLine(line)
+        case .cellFinished(let id, let attempt, let status, let seconds, let error):
+            let cell = state.cell(id)
+            if githubActions, let cell {
+                emitLine("::group::\(id) log (attempt \(attempt))")
+                for line in cell.log.ordered { emitLine(e(line)) }
+                emitLine("::endgroup::")
+            }
+            var line = "[\(id)] \(status.rawValue) in \(DurationText.format(seconds))"
+            if let error, status != .succeeded { line += ": \(e(error))" }
+            if let binary = cell?.artifacts.first { line += "  sha256 \(binary.sha256.prefix(12))" }
+            emitLine(line)
+            if githubActions, status == .failed {
+                emitLine("::error title=\(id) failed::\(Self.githubEscape(e(error ?? "failed")))")
+            }
+        case .stepFinished(let step, let result, let seconds, let detail):
+            var line = "\(step.rawValue) \(Self.word(result)) (\(DurationText.format(seconds)))"
+            if let detail { line += ": \(e(detail))" }
+            emitLine(line)
+        case .signature(let signature) where signature.state == .verified || signature.state == .failed:
+            emitLine("signature \(signature.state.rawValue): \(e(signature.file)) by \(e(signature.signer))"
+                + (signature.detail.map { ": \(e($0))" } ?? ""))
+        case .releaseFinished(let outcome, let seconds):
+            emitLine(summary(state, outcome: outcome, seconds: seconds))
+        default:
+            break
+        }
+    }
+
+    static func word(_ result: StageResult) -> String {
+        switch result {
+        case .succeeded: return "ok"
+        case .failed: return "FAILED"
+        case .skipped: return "skipped"
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    static func githubEscape(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// The final table and, for each failed cell, its last log lines.
+    func summary(_ state: ReleaseState, outcome: ReleaseOutcome, seconds: Double) -> String {
+        let e = UntrustedText.escape
+        let width = max(12, state.cells.map(\.id.count).max() ?? 0)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        var out = "\nSummary\n"
+        out += "  \(pad("CELL", width))  \(pad("STATUS", 10))  \(pad("DURATION", 9))  SHA256\n"
+        for cell in state.cells {
+            let duration = cell.elapsed(now: state.finishedAt ?? 0).map(DurationText.format) ?? "-"
+            let hash = cell.artifacts.first.map { String($0.sha256.prefix(16)) } ?? "-"
+            out += "  \(pad(cell.id, width))  \(pad(cell.status.rawValue, 10))  \(pad(duration, 9))  \(hash)\n"
+        }
+        for cell in state.cells where cell.status == .failed {
+            out += "\n\(cell.id) failed: \(e(cell.error ?? "unknown error"))\n"
+            let lines = cell.log.ordered.suffix(failureTail)
+            if !lines.isEmpty {
+                out += "  last \(lines.count) log lines (full log: \(e(DistFolder(url: URL(fileURLWithPath: state.info?.distDirectory ?? ".")).logURL(for: cell.id, attempt: cell.attempt).path))):\n"
+                for line in lines { out += "    \(e(line))\n" }
+            }
+        }
+        let ok = state.count(.succeeded), total = state.cells.count
+        switch outcome {
+        case .succeeded:
+            out += "\nrelease succeeded: \(ok) of \(total) cells in \(DurationText.format(seconds))"
+        case .failed:
+            let failedSteps = state.steps.filter { $0.value.result == .failed }.map(\.key.rawValue).sorted()
+            out += "\nrelease FAILED: \(state.count(.failed)) of \(total) cells failed"
+            if !failedSteps.isEmpty { out += "; failed steps: \(failedSteps.joined(separator: ", "))" }
+        case .cancelled:
+            out += "\nrelease cancelled: \(state.count(.cancelled)) of \(total) cells cancelled"
+        case .interrupted:
+            out += "\nrelease interrupted after \(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
+        }
+        return out
+    }
+}
+
+/// `--json`: one event per line, exactly as the engine emitted it.
+final class JSONEventPrinter: ReleaseObserver, @unchecked Sendable {
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    func release(didEmit record: EventRecord, state: ReleaseState) {
+        guard let data = try? encoder.encode(record) else { return }
+        var line = data
+        line.append(UInt8(ascii: "\n"))
+        FileHandle.standardOutput.write(line)
+    }
+}

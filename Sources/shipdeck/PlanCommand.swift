@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ShipdeckEngine
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print the build matrix and, per cell, the exact go command and environment. Runs nothing.")
+
+    @OptionGroup var planning: PlanningOptions
+
+    func run() throws {
+        let plan: BuildPlan
+        do {
+            plan = try PlanBuilder.plan(planning.planOptions())
+        } catch {
+            fail(error)
+        }
+        print(PlanText.render(plan), terminator: "")
+    }
+}
+
+/// The text `shipdeck plan` prints.
+enum PlanText {
+    static func render(_ plan: BuildPlan) -> String {
+        let e = UntrustedText.escape
+        let info = plan.info
+        var out = ""
+        out += "Plan: \(e(info.project)) \(e(info.version))"
+        out += info.shortCommit.map { " (commit \($0))" } ?? ""
+        out += "\n"
+        out += "  go:      \(e(plan.toolchain.version)) at \(e(plan.toolchain.path))\n"
+        out += "  module:  \(e(plan.moduleDirectory.path)) (\(e(plan.source.modulePath)))\n"
+        out += "  config:  \(e(plan.config.path ?? "none (zero config)"))\n"
+        out += "  dist:    \(e(plan.distDirectory.path))\n"
+        out += "  SOURCE_DATE_EPOCH=\(info.sourceDateEpoch)\n"
+        out += "\nCells (\(plan.cells.count)):\n"
+        let distRel = relative(plan.distDirectory, to: plan.moduleDirectory)
+        for cell in plan.cells {
+            out += "\n  \(cell.id)  →  \(e(cell.binaryName))"
+            if cell.archiveFormat != .binary { out += " + .\(cell.archiveFormat.rawValue)" }
+            out += "\n"
+            out += "    env: \(cell.cellEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\(ShellQuoting.quote($0.value))" }.joined(separator: " ").escaped)\n"
+            let args = cell.goArguments(output: "\(distRel)/\(cell.binaryName)", mainPackage: plan.mainPackage)
+            out += "    cmd: \(([plan.toolchain.path] + args).map(ShellQuoting.quote).joined(separator: " ").escaped)\n"
+        }
+        let base = PlanBuilder.baseEnvironment([:]).keys.sorted()
+        out += "\nEvery child gets only these variables from the environment: "
+        out += PlanBuilder.inheritedVariables.joined(separator: " ")
+        out += "; plus \(base.filter { !PlanBuilder.inheritedVariables.contains($0) }.map { "\($0)=\(PlanBuilder.baseEnvironment([:])[$0]!)" }.joined(separator: " ")).\n"
+        if !plan.config.ignored.isEmpty {
+            out += "\nDropped by ignore rules:\n"
+            for (target, rule) in plan.config.ignored { out += "  \(target)  (rule: \(e(rule)))\n" }
+        }
+        if !plan.warnings.isEmpty {
+            out += "\nWarnings:\n"
+            for warning in plan.warnings { out += "  ! \(e(warning))\n" }
+        }
+        return out
+    }
+
+    static func relative(_ url: URL, to base: URL) -> String {
+        let path = url.path, basePath = base.path
+        if path.hasPrefix(basePath + "/") { return String(path.dropFirst(basePath.count + 1)) }
+        return path
+    }
+}
+
+extension String {
+    var escaped: String { UntrustedText.escape(self) }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import ShipdeckEngine
+
+@main
+struct ShipdeckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shipdeck",
+        abstract: "Build, sign and verify releases of Go modules for many platforms.",
+        version: Shipdeck.version,
+        subcommands: [ReleaseCommand.self, PlanCommand.self, InitCommand.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// Options every command that plans a release takes.
+struct PlanningOptions: ParsableArguments {
+    @Option(name: .customLong("dir"), help: "The Go module to release (default: the current directory).")
+    var directory: String?
+
+    @Option(name: .customLong("config"), help: "The config file (default: shipdeck.yml in the module).")
+    var config: String?
+
+    @Option(name: .customLong("go"), help: "The go binary to use (default: $GO, the config's go:, then PATH).")
+    var go: String?
+
+    @Option(name: .customLong("version"), help: "The version to release (default: the exact git tag at HEAD).")
+    var releaseVersion: String?
+
+    @Option(name: .customLong("dist"), help: "The output folder (default: dist/ in the module).")
+    var dist: String?
+
+    @Option(name: .customLong("target"), help: "Build only this target (repeatable), e.g. linux/amd64.")
+    var targets: [String] = []
+
+    func planOptions() -> PlanOptions {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let module = directory.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? cwd
+        var options = PlanOptions(
+            moduleDirectory: module.standardizedFileURL,
+            distDirectory: dist.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
+            configPath: config.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
+            goFlag: go, versionOverride: releaseVersion)
+        options.only = targets
+        return options
+    }
+}
+
+/// Prints a Shipdeck error the way users should see it and exits with `code`.
+func fail(_ error: Error, code: Int32 = 2) -> Never {
+    let text: String
+    if let error = error as? ShipdeckError {
+        text = error.description
+    } else {
+        text = "\(error)"
+    }
+    FileHandle.standardError.write(Data("shipdeck: error: \(UntrustedText.escapeMultiline(text))\n".utf8))
+    exit(code)
+}
+
+extension UntrustedText {
+    /// Escapes each line of a multi-line message.
+    static func escapeMultiline(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "\n")
+    }
+}
