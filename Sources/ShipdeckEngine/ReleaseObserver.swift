@@ -29,6 +29,15 @@ public final class EventHub: @unchecked Sendable {
         queue.async { self.deliver(event, time: time) }
     }
 
+    /// Delivers a recorded event as it was (its sequence number and time kept): how `watch`
+    /// feeds a journal through the same reducer and observers as a live release.
+    public func replay(_ record: EventRecord) {
+        queue.async {
+            self.sequence = record.seq + 1
+            self.deliver(record)
+        }
+    }
+
     /// Waits until every event emitted so far has reached every observer.
     public func flush() { queue.sync {} }
 
@@ -46,6 +55,11 @@ public final class EventHub: @unchecked Sendable {
     private func deliver(_ event: EngineEvent, time: Double) {
         let record = EventRecord(seq: sequence, time: time, event: event)
         sequence += 1
+        deliver(record)
+    }
+
+    private func deliver(_ record: EventRecord) {
+        let event = record.event
         state.apply(record)
         for observer in observers { observer.release(didEmit: record, state: state) }
         if case .releaseFinished = event {
