@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// `shipdeck release --no-tui` with the real Go toolchain on real modules.
+@Suite(.serialized) struct ReleaseEndToEndTests {
+    static let fourTargets = ["linux/amd64", "linux/arm64", "windows/amd64", "darwin/arm64"]
+
+    func release(_ module: URL, targets: [String], extra: [String] = [], environment: [String: String] = [:])
+        -> TestSupport.Output
+    {
+        TestSupport.shipdeck(["release", "--no-tui"] + targets.flatMap { ["--target", $0] } + extra, in: module,
+                             environment: environment)
+    }
+
+    func configure(_ module: URL, targets: [String]) throws {
+        let yaml = "targets:\n" + targets.map { "  - \($0)\n" }.joined() + "archive:\n  format: binary\n"
+        try yaml.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func crossCompilesFourPlatformsWithTheRightHeadersAndVersion() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v1.2.3")
+        try configure(module, targets: Self.fourTargets)
+        let out = release(module, targets: [])
+        #expect(out.status == 0, "\(out.combined)")
+        let dist = module.appendingPathComponent("dist")
+
+        func header(_ name: String) -> [UInt8] { TestSupport.header(of: dist.appendingPathComponent(name)) }
+        // ELF, e_machine at offset 18: 0x3e x86-64, 0xb7 aarch64.
+        let linuxAmd64 = header("hello_1.2.3_linux_amd64")
+        #expect(Array(linuxAmd64.prefix(4)) == [0x7f, 0x45, 0x4c, 0x46])
+        #expect(linuxAmd64[18] == 0x3e)
+        let linuxArm64 = header("hello_1.2.3_linux_arm64")
+        #expect(Array(linuxArm64.prefix(4)) == [0x7f, 0x45, 0x4c, 0x46])
+        #expect(linuxArm64[18] == 0xb7)
+        // PE: "MZ", then at e_lfanew "PE\0\0" and machine 0x8664.
+        let exe = TestSupport.header(of: dist.appendingPathComponent("hello_1.2.3_windows_amd64.exe"), count: 512)
+        #expect(Array(exe.prefix(2)) == [0x4d, 0x5a])
+        let peOffset = Int(exe[0x3c]) | Int(exe[0x3d]) << 8
+        #expect(Array(exe[peOffset..<peOffset + 4]) == [0x50, 0x45, 0, 0])
+        #expect(Int(exe[peOffset + 4]) | Int(exe[peOffset + 5]) << 8 == 0x8664)
+        // Mach-O 64-bit little endian (cf fa ed fe), cputype arm64 = 0x0100000c.
+        let macho = header("hello_1.2.3_darwin_arm64")
+        #expect(Array(macho.prefix(4)) == [0xcf, 0xfa, 0xed, 0xfe])
+        #expect(Array(macho[4..<8]) == [0x0c, 0x00, 0x00, 0x01])
+
+        let version = TestSupport.run(dist.appendingPathComponent("hello_1.2.3_linux_amd64").path, ["-version"], in: dist)
+        #expect(version.stdout == "1.2.3\n")
+
+        let check = TestSupport.run("/usr/bin/sha256sum", ["-c", "checksums.txt"], in: dist)
+        #expect(check.status == 0, "\(check.combined)")
+        #expect(check.stdout.components(separatedBy: ": OK").count - 1 == 4)
+
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dist.appendingPathComponent("artifacts.json")))
+        let entries = try #require(manifest as? [[String: Any]])
+        let binary = try #require(entries.first { $0["name"] as? String == "hello_1.2.3_linux_arm64" })
+        #expect(binary["goos"] as? String == "linux")
+        #expect(binary["goarch"] as? String == "arm64")
+        #expect(binary["type"] == nil || binary["kind"] as? String == "Binary" || binary["type"] as? String == "Binary")
+        #expect((binary["sha256"] as? String)?.count == 64)
+        #expect((binary["size"] as? Int ?? 0) > 100_000)
+    }
+
+    @Test func twoReleasesInDifferentDirectoriesAreByteIdentical() throws {
+        let a = TestSupport.copyFixture("hello", example: true, git: true)
+        let b = TestSupport.copyFixture("hello", example: true, git: true)
+        #expect(a.path != b.path)
+        for module in [a, b] { try configure(module, targets: ["linux/amd64", "windows/amd64"]) }
+        // Same commit content and dates, so same commit id and version.
+        for module in [a, b] {
+            let out = release(module, targets: [])
+            #expect(out.status == 0, "\(out.combined)")
+        }
+        let sumsA = try String(contentsOf: a.appendingPathComponent("dist/checksums.txt"), encoding: .utf8)
+        let sumsB = try String(contentsOf: b.appendingPathComponent("dist/checksums.txt"), encoding: .utf8)
+        #expect(sumsA == sumsB)
+        #expect(sumsA.split(separator: "\n").count == 2)
+    }
+
+    @Test func aCellThatDoesNotCompileFailsAlone() throws {
+        let module = TestSupport.copyFixture("broken-windows")
+        try configure(module, targets: ["linux/amd64", "windows/amd64", "darwin/arm64"])
+        let out = release(module, targets: [])
+        #expect(out.status == 1, "\(out.combined)")
+        #expect(out.stdout.contains("[windows/amd64] failed"))
+        #expect(out.stdout.contains("[linux/amd64] succeeded"))
+        #expect(out.stdout.contains("[darwin/arm64] succeeded"))
+        // The summary names the failing cell and shows the compiler's error.
+        let summary = try #require(out.stdout.range(of: "Summary")).upperBound
+        let tail = String(out.stdout[summary...])
+        #expect(tail.contains("windows/amd64 failed: go build failed (exit status 1)"))
+        #expect(tail.contains("platform_windows.go:4"))
+        #expect(tail.contains("release FAILED: 1 of 3 cells failed"))
+        let sums = try String(contentsOf: module.appendingPathComponent("dist/checksums.txt"), encoding: .utf8)
+        #expect(sums.split(separator: "\n").count == 2)
+        #expect(!sums.contains("windows"))
+    }
+
+    @Test func jsonModePrintsOneEventPerLine() throws {
+        let module = TestSupport.copyFixture("hello", example: true)
+        try configure(module, targets: ["linux/amd64"])
+        let out = release(module, targets: [], extra: ["--json"])
+        #expect(out.status == 0, "\(out.combined)")
+        let lines = out.stdout.split(separator: "\n")
+        #expect(lines.count > 5)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["seq"] != nil && object?["event"] != nil)
+        }
+        #expect(lines.first?.contains("releaseStarted") == true)
+        #expect(lines.last?.contains("releaseFinished") == true)
+    }
+
+    @Test func githubActionsGroupsLogsAndMarksFailures() throws {
+        let module = TestSupport.copyFixture("broken-windows")
+        try configure(module, targets: ["windows/amd64"])
+        let out = release(module, targets: [], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("::group::windows/amd64 log (attempt 1)"))
+        #expect(out.stdout.contains("::endgroup::"))
+        #expect(out.stdout.contains("::error title=windows/amd64 failed::go build failed"))
+    }
+}

@@ -1,0 +1,3 @@
+module example.com/brokenwin
+
+go 1.22

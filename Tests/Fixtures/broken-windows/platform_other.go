@@ -1,0 +1,5 @@
+//go:build !windows
+
+package main
+
+func platform() string { return "not windows" }
