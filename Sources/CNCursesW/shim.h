@@ -6,5 +6,64 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
 #include <ncursesw/curses.h>
+
+/*
+ * Swift does not import function-like macros nor the attribute/ACS macros of curses.h, and
+ * `stdin`/`stdout` are awkward globals in Swift 6. Each one the dashboard needs is wrapped here.
+ */
+
+/* Opens the terminal on this process's stdout/stdin; NULL (not exit) when TERM is unusable. */
+static inline SCREEN *shipdeck_newterm(const char *term) { return newterm(term, stdout, stdin); }
+
+static inline int shipdeck_getmaxy(WINDOW *w) { return getmaxy(w); }
+static inline int shipdeck_getmaxx(WINDOW *w) { return getmaxx(w); }
+static inline int shipdeck_colors(void) { return COLORS; }
+static inline int shipdeck_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t shipdeck_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+
+static inline attr_t shipdeck_a_normal(void) { return A_NORMAL; }
+static inline attr_t shipdeck_a_bold(void) { return A_BOLD; }
+static inline attr_t shipdeck_a_dim(void) { return A_DIM; }
+static inline attr_t shipdeck_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t shipdeck_a_reverse(void) { return A_REVERSE; }
+static inline attr_t shipdeck_a_standout(void) { return A_STANDOUT; }
+static inline attr_t shipdeck_a_italic(void) { return A_ITALIC; }
+
+/* ACS_* are only valid after initscr/newterm. */
+static inline chtype shipdeck_acs_hline(void) { return ACS_HLINE; }
+static inline chtype shipdeck_acs_vline(void) { return ACS_VLINE; }
+
+static inline int shipdeck_attrset(WINDOW *w, attr_t attrs) { return wattrset(w, (int)attrs); }
+
+/* Draws at most n wide characters at y, x. */
+static inline int shipdeck_mvaddnwstr(WINDOW *w, int y, int x, const wchar_t *s, int n) {
+    return mvwaddnwstr(w, y, x, s, n);
+}
+
+/* Columns a character takes (glibc declares wcwidth only under _XOPEN_SOURCE). */
+extern int wcwidth(wchar_t c);
+static inline int shipdeck_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
+/* True when the process's character set after setlocale is UTF-8. */
+static inline int shipdeck_locale_is_utf8(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* True when nobody has claimed the signal yet (its action is still the default). */
+static inline int shipdeck_signal_is_default(int sig) {
+    struct sigaction old;
+    if (sigaction(sig, NULL, &old) != 0) return 0;
+    return old.sa_handler == SIG_DFL;
+}
+
+static inline void shipdeck_signal_ignore(int sig) { signal(sig, SIG_IGN); }
+static inline void shipdeck_signal_default(int sig) { signal(sig, SIG_DFL); }
+
 #endif

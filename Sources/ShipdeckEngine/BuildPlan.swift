@@ -15,6 +15,10 @@ public struct CellPlan: Sendable {
     /// The child's whole environment.
     public var environment: [String: String]
     public var smoke: Bool
+    /// The archive's file name in dist/ (from the name template), nil for the `binary` format.
+    public var archiveName: String? = nil
+    /// The directory the archive wraps its files in (`wrap_in_directory`), if any.
+    public var archiveDirectory: String? = nil
 
     public var id: String { info.id }
     public var target: BuildTarget { info.target }
@@ -35,6 +39,11 @@ public struct BuildPlan: Sendable {
     public var distDirectory: URL
     public var mainPackage: String
     public var warnings: [String]
+    /// Signers (ready and proven), reproducibility check and provenance: `TrustPlan.prepare`.
+    public var trust = TrustPlan()
+    /// Set when this plan is one shard of a release (`--shard`): the release-wide steps then only
+    /// write a part manifest, and `shipdeck merge` does the rest.
+    public var shard: ShardContext? = nil
 
     public func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }
@@ -80,18 +89,29 @@ public enum PlanBuilder {
         var config: ShipdeckConfig
         if let path = options.configPath ?? ConfigReader.locate(in: moduleDir) {
             config = try ConfigReader.load(path)
+        } else if let goreleaser = GoReleaserImport.locate(in: moduleDir) {
+            // No shipdeck.yml: read the GoReleaser config (issue 6); unsupported keys become warnings.
+            config = try GoReleaserImport.load(goreleaser, defaultProject: source.defaultProjectName,
+                                               environment: options.environment)
         } else {
             config = ShipdeckConfig()
         }
         let goPath = try GoToolchain.locate(flag: options.goFlag, environment: options.environment, config: config.go)
         let toolchain = try GoToolchain.inspect(path: goPath, environment: baseEnvironment(options.environment),
                                                 directory: moduleDir.path)
-        return try plan(config: config, source: source, toolchain: toolchain, options: options)
+        GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
+        var built = try plan(config: config, source: source, toolchain: toolchain, options: options)
+        // Signers are checked now (keys, passwords, tools), before any build starts.
+        built.trust = try TrustPlan.prepare(config: built.config, environment: options.environment)
+        built.info.signers = built.trust.summaries
+        built.warnings += built.trust.warnings
+        return built
     }
 
     /// The pure part: no process runs here.
     public static func plan(config: ShipdeckConfig, source: SourceInfo, toolchain: GoToolchain,
                             options: PlanOptions) throws -> BuildPlan {
+        var config = config
         let moduleDir = options.moduleDirectory.standardizedFileURL
         let configName = config.path ?? "targets"
         var warnings = config.warnings
@@ -138,6 +158,10 @@ public enum PlanBuilder {
         let epoch = try source.sourceDateEpoch(environment: options.environment)
         let base = baseEnvironment(options.environment)
         let distDir = (options.distDirectory ?? moduleDir.appendingPathComponent("dist")).standardizedFileURL
+        let templateValues = templateValues(config: config, source: source, project: project, version: version,
+                                            epoch: epoch, binary: binary, options: options)
+        config.checksumName = try GoTemplate.render(config.checksumName, origin: "\(configName): checksum name",
+                                                    context: templateValues.releaseContext)
 
         var ldflags = ["-s", "-w", "-buildid=", "-X", "\(config.versionVariable)=\(version)"]
         ldflags += config.ldflags
@@ -161,13 +185,25 @@ public enum PlanBuilder {
             cellEnv["GOOS"] = target.goos
             cellEnv["GOARCH"] = target.goarch
             if let variable = target.variantVariable, let variant = target.variant { cellEnv[variable] = variant }
+            let extras = try cellExtras(entry: entry, config: config, toolchain: toolchain, options: options, base: base,
+                                        values: templateValues, artifactBase: artifactBase, buildArguments: buildArguments,
+                                        source: entry.line.map { "\(configName):\($0)" } ?? configName)
+            cellEnv.merge(extras.environment) { $1 }
+            if let archive = extras.archiveName {
+                if let other = names[archive] {
+                    throw ShipdeckError(.template, "\(configName): targets \(other) and \(target) would both write \(archive)",
+                                        hint: "add {{ .Arch }}, {{ .Arm }} or {{ .Amd64 }} to the archive name_template")
+                }
+                names[archive] = target.description
+            }
             if cellEnv["CGO_ENABLED"] == nil { cellEnv["CGO_ENABLED"] = "0" }
             cellEnv["SOURCE_DATE_EPOCH"] = String(epoch)
             cells.append(CellPlan(
                 info: CellInfo(id: target.description, target: target, artifactBase: artifactBase, cgo: entry.cgo ?? false),
                 binaryName: binaryName, executableName: binary + target.executableSuffix,
-                archiveFormat: config.archive.format(for: target.goos), buildArguments: buildArguments,
-                cellEnvironment: cellEnv, environment: base.merging(cellEnv) { $1 }, smoke: entry.smoke ?? false))
+                archiveFormat: config.archive.format(for: target.goos), buildArguments: extras.buildArguments,
+                cellEnvironment: cellEnv, environment: base.merging(cellEnv) { $1 }, smoke: entry.smoke ?? config.smoke,
+                archiveName: extras.archiveName, archiveDirectory: extras.archiveDirectory))
         }
 
         let info = ReleaseInfo(

@@ -12,6 +12,9 @@ struct CellPipeline {
     let dist: DistFolder
     let token: CancellationToken
     let hub: EventHub
+    /// Called once the CPU-heavy part (the builds) is over, so the scheduler can start the next
+    /// cell's build while this one archives, hashes and signs.
+    var onBuildsDone: () -> Void = {}
 
     /// Why an attempt stopped early.
     struct StageFailure: Error {
@@ -25,15 +28,21 @@ struct CellPipeline {
             let work = try dist.workDirectory(for: cell.id, attempt: attempt)
             defer { try? FileManager.default.removeItem(at: work) }
             let binary = try stage(.build) { try build(into: work) }
-            var artifacts: [(url: URL, name: String, kind: ArtifactRecord.Kind)] = [(binary, cell.binaryName, .binary)]
+            try reproducibilityStage(binary: binary)  // only with --verify-reproducible / reproducible: true
+            onBuildsDone()
+            try authenticodeStage(binary: binary)  // only for windows cells with an authenticode signer
+            if cell.smoke { try smokeStage(binary: binary) }
+            var artifacts: [(url: URL, name: String, kind: ArtifactRecord.Kind, digest: (hex: String, size: Int64)?)] =
+                [(binary, cell.binaryName, .binary, nil)]
             if cell.archiveFormat != .binary {
+                // The archive is hashed while it is written; the hash stage reuses that digest.
                 let archive = try stage(.archive) { try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work) }
-                artifacts.append((archive.url, archive.name, .archive))
+                artifacts.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
             }
             try stage(.hash) {
                 for artifact in artifacts {
                     try checkCancelled()
-                    let digest = try FileDigest.sha256(path: artifact.url.path)
+                    let digest = try artifact.digest ?? FileDigest.sha256(path: artifact.url.path)
                     let published = try dist.publish(artifact.url, as: artifact.name)
                     hub.emit(.artifact(ArtifactRecord(
                         name: artifact.name, path: published.lastPathComponent, kind: artifact.kind, cell: cell.id,
@@ -41,6 +50,7 @@ struct CellPipeline {
                 }
                 return ()
             }
+            try signArtifactsStage(names: artifacts.map(\.name))  // only with `signs: artifacts` signers
             _ = started
             return (.succeeded, nil)
         } catch let failure as StageFailure {

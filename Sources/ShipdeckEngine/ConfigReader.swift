@@ -7,7 +7,9 @@ public struct ConfigReader {
 
     static let topLevelKeys: Set<String> = [
         "project", "main", "binary", "version_variable", "go", "targets", "env", "flags", "ldflags", "tags",
-        "archive", "checksum", "ignore",
+        "archive", "checksum", "ignore", "signers", "signs", "reproducible", "provenance",
+        "images",
+        "zig", "smoke", "smoke_args", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
 
     let file: String
@@ -64,9 +66,21 @@ public struct ConfigReader {
                     }
                 }
             case "ignore": break  // applied after targets, below
+            case "zig": config.zig = try string(value, key: key)
+            case "smoke": config.smoke = try bool(value, key: key)
+            case "smoke_args": config.smokeArguments = try strings(value, key: key)
+            case "goarm", "goamd64", "goarm64", "go386", "gomips":
+                config.variants[key] = try strings(value, key: key)
+            case "signers", "signs": config.signers += try signers(value, key: key)
+            case "reproducible": config.reproducible = try bool(value, key: key)
+            case "provenance": config.provenance = try bool(value, key: key)
+            case "images": config.images = try images(value)
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }
+        }
+        if !config.variants.isEmpty {
+            config.targets = try TargetVariants.expand(config.targets, lists: config.variants, source: file)
         }
         if let ignoreNode = top.first(where: { $0.key.string == "ignore" })?.value {
             let rules = try strings(ignoreNode, key: "ignore")
@@ -108,6 +122,7 @@ public struct ConfigReader {
             var env: [String: String] = [:]
             var cgo: Bool?
             var smoke: Bool?
+            var zigTarget: String?
             for (k, v) in try mapping(item, key: "targets[]") {
                 switch k.string {
                 case "target":
@@ -119,8 +134,9 @@ public struct ConfigReader {
                 case "env": env = try environment(v, key: "targets[].env")
                 case "cgo": cgo = try bool(v, key: "targets[].cgo")
                 case "smoke": smoke = try bool(v, key: "targets[].smoke")
+                case "zig_target": zigTarget = try string(v, key: "targets[].zig_target")
                 default:
-                    throw unknownKey("targets[].\(k.string ?? "?")", at: k, known: ["target", "env", "cgo", "smoke"])
+                    throw unknownKey("targets[].\(k.string ?? "?")", at: k, known: ["target", "env", "cgo", "smoke", "zig_target"])
                 }
             }
             guard var entry else {
@@ -129,6 +145,7 @@ public struct ConfigReader {
             entry.env = env
             entry.cgo = cgo
             entry.smoke = smoke
+            entry.zigTarget = zigTarget
             return entry
         }
     }
@@ -146,7 +163,7 @@ public struct ConfigReader {
             case "files": archive.files = try strings(v, key: key)
             case "wrap_in_directory":
                 if let b = v.bool, v.isScalar, v.string == "true" || v.string == "false" {
-                    archive.wrapInDirectory = b ? "{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}" : nil
+                    archive.wrapInDirectory = b ? ArchiveNaming.wrapLikeArchive : nil
                 } else {
                     archive.wrapInDirectory = try string(v, key: key)
                 }

@@ -3,6 +3,8 @@ import Foundation
 /// The stages one cell passes through, in order. Optional stages are skipped when not configured.
 public enum CellStage: String, Codable, Sendable, CaseIterable {
     case build, reproducibility, smoke, archive, hash, sign
+    /// Authenticode signing of a Windows executable, between build and archive.
+    case authenticode
 }
 
 /// Release-wide steps, run once every cell is final (and again after a retry).
@@ -142,6 +144,9 @@ public enum EngineEvent: Codable, Sendable, Hashable {
     case signature(SignatureRecord)
     case warning(String)
     case releaseFinished(outcome: ReleaseOutcome, seconds: Double)
+    /// The input fingerprint of one attempt (`CellFingerprint`), sent before it builds. `reused` is true
+    /// for a cell that `--resume` kept from an interrupted release instead of building it again.
+    case cellFingerprint(cell: String, attempt: Int, fingerprint: String, reused: Bool)
 }
 
 /// An event with its place in the stream and the wall time it happened.

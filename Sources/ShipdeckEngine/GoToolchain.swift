@@ -1,7 +1,7 @@
 import Foundation
 
 /// The Go toolchain a release uses: where it is, what version it is, which ports it knows.
-public struct GoToolchain: Sendable {
+public struct GoToolchain: Sendable, Codable {
     public var path: String
     /// `go1.27.3`
     public var version: String
@@ -32,8 +32,18 @@ public struct GoToolchain: Sendable {
                             hint: "run scripts/bootstrap to install Go, or pass --go /path/to/go")
     }
 
-    /// Asks `go` for its version and ports. Runs `go env` and `go tool dist list -json`.
+    /// Asks `go` for its version and ports (`go env`, `go tool dist list -json`), or reads the answer
+    /// cached for this exact binary (path, size and mtime) under `$XDG_CACHE_HOME/shipdeck/toolchains`:
+    /// the two commands cost more than the rest of planning together.
     public static func inspect(path: String, environment: [String: String], directory: String) throws -> GoToolchain {
+        let cache = ToolchainCache(goPath: path, environment: environment)
+        if let cached = cache?.load() { return cached }
+        let toolchain = try inspectUncached(path: path, environment: environment, directory: directory)
+        cache?.store(toolchain)
+        return toolchain
+    }
+
+    static func inspectUncached(path: String, environment: [String: String], directory: String) throws -> GoToolchain {
         var env = environment
         env["GOTOOLCHAIN"] = "local"
         env["GOFLAGS"] = nil

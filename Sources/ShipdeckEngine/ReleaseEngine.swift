@@ -5,6 +5,8 @@ public struct EngineOptions: Sendable {
     /// Cells that run at once.
     public var parallelism: Int
     public var existingDist: DistFolder.ExistingContents
+    /// Order cells longest first by the build durations of earlier releases (and record them).
+    public var useHistory = true
 
     public init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 existingDist: DistFolder.ExistingContents = .refuse) {
@@ -27,22 +29,32 @@ public final class ReleaseEngine: @unchecked Sendable {
     private var statuses: [String: CellStatus] = [:]
     private var pending: [String] = []
     private var running: [String: CancellationToken] = [:]
+    /// Cells in their build stages. Only these count against `parallelism`: archiving, hashing
+    /// and signing of finished builds overlap with the next builds.
+    private var building: Set<String> = []
     /// Bumped whenever a cell is (re)queued: release steps that started before it are stale.
     private var generation = 0
     private var interrupted = false
     private var stepsRunning = false
     private var startTime = Date()
     private let stepsQueue = DispatchQueue(label: "shipdeck.release-steps")
+    private var history: DurationHistory
 
     public init(plan: BuildPlan, options: EngineOptions = EngineOptions(), hub: EventHub = EventHub()) {
         self.plan = plan
         self.options = options
         self.hub = hub
         self.dist = DistFolder(url: plan.distDirectory)
+        self.history = options.useHistory
+            ? DurationHistory.load(modulePath: plan.source.modulePath, environment: ProcessInfo.processInfo.environment)
+            : DurationHistory()
     }
 
     /// Prepares dist/ (this can throw: nothing has run yet), announces the plan and starts cells.
-    public func start() throws {
+    /// - Parameter kept: cells whose outputs an interrupted release already left in dist/
+    ///   (`ResumeIndex`, `--resume`): they are announced with their artifacts and finish at once,
+    ///   without running; the others run as usual.
+    public func start(resuming kept: [String: ResumeIndex.KeptCell] = [:]) throws {
         try dist.prepare(existing: options.existingDist, moduleDirectory: plan.moduleDirectory)
         startTime = Date()
         hub.emit(.releaseStarted(plan.info))
@@ -50,12 +62,20 @@ public final class ReleaseEngine: @unchecked Sendable {
         lock.withLock {
             for cell in plan.cells {
                 attempts[cell.id] = 1
-                statuses[cell.id] = .queued
-                pending.append(cell.id)
+                statuses[cell.id] = kept[cell.id] == nil ? .queued : .succeeded
+                if kept[cell.id] == nil { pending.append(cell.id) }
             }
+            pending = history.order(pending)
         }
-        for cell in plan.cells { hub.emit(.cellQueued(cell: cell.id, attempt: 1)) }
+        for cell in plan.cells {
+            hub.emit(.cellQueued(cell: cell.id, attempt: 1))
+            guard let reused = kept[cell.id] else { continue }
+            hub.emit(.cellFingerprint(cell: cell.id, attempt: 1, fingerprint: reused.fingerprint, reused: true))
+            for artifact in reused.artifacts { hub.emit(.artifact(artifact)) }
+            hub.emit(.cellFinished(cell: cell.id, attempt: 1, status: .succeeded, seconds: 0, error: nil))
+        }
         schedule()
+        finishIfDone()
     }
 
     /// Blocks until the release (or the release after a retry) has finished; returns its outcome.
@@ -133,28 +153,46 @@ public final class ReleaseEngine: @unchecked Sendable {
     private func schedule() {
         while true {
             let next: (String, Int, CancellationToken)? = lock.withLock {
-                guard running.count < options.parallelism, !pending.isEmpty else { return nil }
+                guard building.count < options.parallelism, !pending.isEmpty else { return nil }
                 let id = pending.removeFirst()
                 let token = CancellationToken()
                 running[id] = token
+                building.insert(id)
                 statuses[id] = .running
                 return (id, attempts[id] ?? 1, token)
             }
             guard let (id, attempt, token) = next, let cell = plan.cell(id) else { return }
             DispatchQueue(label: "shipdeck.cell.\(id)").async { [self] in
                 let started = DispatchTime.now()
-                let pipeline = CellPipeline(plan: plan, cell: cell, attempt: attempt, dist: dist, token: token, hub: hub)
+                hub.emit(.cellFingerprint(cell: id, attempt: attempt, fingerprint: CellFingerprint(plan: plan, cell: cell).value,
+                                          reused: false))
+                var pipeline = CellPipeline(plan: plan, cell: cell, attempt: attempt, dist: dist, token: token, hub: hub)
+                pipeline.onBuildsDone = { [self] in
+                    lock.withLock { _ = building.remove(id) }
+                    schedule()
+                }
                 let (status, error) = pipeline.run()
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
                 hub.emit(.cellFinished(cell: id, attempt: attempt, status: status, seconds: seconds, error: error))
                 lock.withLock {
                     running[id] = nil
+                    building.remove(id)
                     statuses[id] = status
                 }
                 schedule()
                 finishIfDone()
             }
         }
+    }
+
+    /// Remembers how long each built cell took, for longest-first ordering next time.
+    private func recordDurations(_ state: ReleaseState) {
+        guard options.useHistory else { return }
+        var durations: [String: Double] = [:]
+        for cell in state.cells where cell.status == .succeeded {
+            if let build = cell.stageSeconds[.build] { durations[cell.id] = build }
+        }
+        if !durations.isEmpty { history.record(durations) }
     }
 
     /// When no cell is queued or running, runs the release-wide steps (or, once interrupted,
@@ -182,6 +220,7 @@ public final class ReleaseEngine: @unchecked Sendable {
             if !rerun { dist.removeWorkFiles() }
             hub.flush()
             let state = hub.snapshot()
+            recordDurations(state)
             let outcome: ReleaseOutcome
             if decision.interrupted {
                 outcome = .interrupted

@@ -61,6 +61,10 @@ public struct CellState: Sendable, Hashable {
     var details: [CellStage: String] = [:]
     public var error: String?
     public var artifacts: [ArtifactRecord] = []
+    /// The input fingerprint of this attempt (`CellFingerprint`).
+    public var fingerprint: String?
+    /// True when `--resume` kept this cell's outputs from an interrupted release.
+    public var reused = false
     public var log = LogTail()
     public var previousAttempts: [AttemptSummary] = []
 
@@ -155,6 +159,8 @@ public struct ReleaseState: Sendable {
                 cell.finishedAt = nil
                 cell.error = nil
                 cell.artifacts = []
+                cell.fingerprint = nil
+                cell.reused = false
                 cell.log = LogTail(capacity: cell.log.capacity)
                 cell.stageSeconds = [:]
                 cell.stageOrder = []
@@ -223,6 +229,12 @@ public struct ReleaseState: Sendable {
         case .releaseFinished(let outcome, _):
             self.outcome = outcome
             finishedAt = now
+
+        case .cellFingerprint(let id, let attempt, let fingerprint, let reused):
+            update(id, attempt: attempt) { cell in
+                cell.fingerprint = fingerprint
+                cell.reused = reused
+            }
         }
     }
 

@@ -11,11 +11,20 @@ struct ReleaseSteps {
     func run() -> Bool {
         hub.flush()
         let state = hub.snapshot()
-        let cellArtifacts = state.cells.filter { $0.status == .succeeded }.flatMap(\.artifacts)
-        var ok = true
+        return run(cellArtifacts: state.cells.filter { $0.status == .succeeded }.flatMap(\.artifacts))
+    }
+
+    /// Runs the release-wide steps over these cell artifacts (files already in dist/). A normal
+    /// release passes its succeeded cells' artifacts; `shipdeck merge` passes the verified parts'.
+    /// A shard run (`--shard`) only writes its part manifest: the merge does the rest.
+    func run(cellArtifacts: [ArtifactRecord]) -> Bool {
+        if let shard = plan.shard { return writePart(shard, cellArtifacts: cellArtifacts) }
+        // OCI images over the Linux binaries (Images/OCIImageBuilder.swift); a no-op unless `images:` is configured.
+        let images = runImages(cellArtifacts: cellArtifacts)
+        var ok = images.ok
         var checksumArtifact: ArtifactRecord?
         ok = ok && step(.checksums) {
-            let file = ChecksumsFile(entries: cellArtifacts.map { ($0.name, $0.sha256) })
+            let file = ChecksumsFile(entries: cellArtifacts.filter { $0.kind != .signature }.map { ($0.name, $0.sha256) })
             let data = Data(file.text.utf8)
             try dist.write(data, as: plan.config.checksumName)
             let record = ArtifactRecord(name: plan.config.checksumName, path: plan.config.checksumName, kind: .checksum,
@@ -24,15 +33,20 @@ struct ReleaseSteps {
             hub.emit(.artifact(record))
             return "\(file.entries.count) files"
         }
+        // Signatures of checksums.txt and provenance (Signing/ReleaseSteps+Trust.swift); no-ops unless configured.
+        var trustArtifacts: [ArtifactRecord] = []
+        ok = ok && signChecksums(checksumArtifact, into: &trustArtifacts)
+        ok = ok && writeProvenance(subjects: cellArtifacts.filter { $0.kind != .signature } + (checksumArtifact.map { [$0] } ?? []),
+                                   into: &trustArtifacts)
         ok = ok && step(.manifest) {
-            let all = cellArtifacts + (checksumArtifact.map { [$0] } ?? [])
+            let all = cellArtifacts + images.artifacts + (checksumArtifact.map { [$0] } ?? []) + trustArtifacts
             try dist.write(try ArtifactsManifest.encode(all), as: ArtifactsManifest.fileName)
             return "\(all.count) artifacts"
         }
         return ok
     }
 
-    private func step(_ step: ReleaseStep, _ body: () throws -> String?) -> Bool {
+    func step(_ step: ReleaseStep, _ body: () throws -> String?) -> Bool {
         hub.emit(.stepStarted(step: step))
         let start = Date()
         do {

@@ -8,6 +8,8 @@ public struct TargetConfig: Sendable, Hashable {
     public var cgo: Bool?
     /// Run the smoke test for this target.
     public var smoke: Bool?
+    /// The `zig cc -target` triple for a cgo build, when not the default (`x86_64-linux-gnu.2.28`).
+    public var zigTarget: String?
     /// Source line, for errors about this entry.
     public var line: Int?
 
@@ -28,6 +30,7 @@ public struct ArchiveConfig: Sendable, Hashable {
     public var format: Format?
     public var formatOverrides: [String: Format] = [:]
     public var files: [String] = []
+    /// A template for the directory name, or "true" for a directory named like the archive.
     public var wrapInDirectory: String?
     /// GoReleaser-style name template; nil = `<project>_<version>_<os>_<arch>`.
     public var nameTemplate: String?
@@ -37,7 +40,7 @@ public struct ArchiveConfig: Sendable, Hashable {
     public func format(for goos: String) -> Format {
         if let override = formatOverrides[goos] { return override }
         if let format { return format }
-        return .binary
+        return goos == "windows" ? .zip : .targz
     }
 }
 
@@ -63,6 +66,22 @@ public struct ShipdeckConfig: Sendable {
     public var archive = ArchiveConfig()
     /// Name of the checksums file.
     public var checksumName = "checksums.txt"
+    /// `signers:`: who signs what (issue 5, Sources/ShipdeckEngine/Signing).
+    public var signers: [SignerConfig] = []
+    /// `reproducible: true`: build each cell twice and compare (also `--verify-reproducible`).
+    public var reproducible = false
+    /// `provenance: true`: write a signed in-toto/SLSA provenance statement.
+    public var provenance = false
+    /// `images:`: an OCI image layout in dist/ with one image per Linux target (Images/ImageConfig.swift).
+    public var images: ImageConfig?
+    /// `zig:`: the zig used as C compiler for cgo targets (default: $ZIG, PATH, the ziglang PyPI package).
+    public var zig: String?
+    /// `smoke: true` runs the smoke test on every target (a target's own `smoke:` wins).
+    public var smoke = false
+    /// `smoke_args:`: what the smoke test passes to the binary; its output must contain the version.
+    public var smokeArguments = ["-version"]
+    /// `goarm:` / `goamd64:` …: a target listed without a variant is built once per listed value.
+    public var variants: [String: [String]] = [:]
     /// Targets removed by `ignore:` rules, with the rule, so the plan can say what each dropped.
     public var ignored: [(target: BuildTarget, rule: String)] = []
     /// Warnings found while reading (unsupported GoReleaser keys, …).

@@ -1,6 +1,85 @@
 import CNCursesW
+import Foundation
 import ShipdeckEngine
 
 /// The ncurses dashboard. It observes a release through an `EventHub` and changes it only
 /// through `ReleaseCommands` (nil in read-only watch mode).
-public enum Dashboard {}
+public enum Dashboard {
+    /// Frames per second at most: events between frames are coalesced into one redraw.
+    static let framesPerSecond = 25.0
+
+    /// True when the dashboard can run here: stdin and stdout are terminals and TERM is set and
+    /// not `dumb`.
+    public static func isUsable(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else { return false }
+        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return false }
+        return true
+    }
+
+    /// Checks the options (the theme above all) without touching the terminal, so a caller can
+    /// report a mistake before it starts the release.
+    public static func validate(_ options: DashboardOptions) throws {
+        _ = try ThemeCatalog.load(options.theme, environment: options.environment)
+    }
+
+    /// Runs the dashboard on the calling thread until the user quits (or a live release is
+    /// interrupted by SIGINT/SIGTERM), then restores the terminal.
+    ///
+    /// - Parameters:
+    ///   - hub: the release's event hub; the dashboard adds an observer and reads snapshots.
+    ///   - commands: how the dashboard retries and cancels; nil for read-only (watch) mode.
+    ///   - options: theme, colour and title.
+    /// - Returns: the exit code: 0 when the release succeeded (or a watch ended before it
+    ///   finished), 1 when it failed or was cancelled, 130 when it was interrupted.
+    /// - Throws: `ShipdeckError` for a theme that cannot be loaded or a terminal ncurses cannot open.
+    public static func run(hub: EventHub, commands: ReleaseCommands?, options: DashboardOptions) throws -> Int32 {
+        let theme = try ThemeCatalog.load(options.theme, environment: options.environment)
+        let live = options.readOnly ? nil : commands
+        let changes = ReleaseChangeFlag()
+        hub.add(changes)
+        let signals = DashboardSignals()
+        defer { signals.release() }
+        let terminal = try CursesTerminal.open(theme: theme, color: options.color, environment: options.environment)
+        defer { terminal.close() }
+        let controller = DashboardController(commands: live, glyphs: terminal.utf8 ? .unicode : .ascii,
+                                             title: options.title ?? "shipdeck")
+        let frameInterval = 1 / framesPerSecond
+        var lastFrame = 0.0
+        var lastSecond = -1
+        var needsFrame = true
+        while true {
+            // Keys first, all that are waiting, so a busy release never delays them.
+            if let first = terminal.readKey(milliseconds: Int32(frameInterval * 1000)) {
+                let state = hub.snapshot()
+                var key: DashboardKey? = first
+                while let current = key {
+                    controller.handle(current, state: state, now: Date().timeIntervalSince1970)
+                    if controller.exitCode != nil { break }
+                    key = terminal.readKey(milliseconds: 0)
+                }
+                needsFrame = true
+            }
+            if signals.take() {
+                controller.interruptedBySignal(hub.snapshot(), now: Date().timeIntervalSince1970)
+                needsFrame = true
+            }
+            if let code = controller.exitCode { return code }
+            let now = Date().timeIntervalSince1970
+            if changes.take() { needsFrame = true }
+            // Running cells' clocks tick once a second.
+            if Int(now) != lastSecond { needsFrame = true }
+            guard needsFrame, now - lastFrame >= frameInterval else { continue }
+            let state = hub.snapshot()
+            if live != nil, state.outcome == .interrupted {
+                controller.releaseInterrupted()
+                return 130
+            }
+            controller.render(state, now: now, on: terminal.screen)
+            terminal.present()
+            lastFrame = now
+            lastSecond = Int(now)
+            needsFrame = false
+            if let code = controller.exitCode { return code }
+        }
+    }
+}

@@ -27,11 +27,14 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
             emitLine(head)
         case .warning(let text):
             emitLine("warning: \(e(text))")
+        case .cellFingerprint(let cell, _, _, let reused) where reused:
+            emitLine("[\(cell)] kept from the interrupted release (inputs and files unchanged)")
         case .stageStarted(let cell, let attempt, let stage):
             emitLine("[\(cell)] \(stage.rawValue) started\(attempt > 1 ? " (attempt \(attempt))" : "")")
         case .stageFinished(let cell, _, let stage, let result, let seconds, let detail):
             var line = "[\(cell)] \(stage.rawValue) \(Self.word(result)) (\(DurationText.format(seconds)))"
-            if let detail, result != .succeeded { line += ": \(e(detail))" }
+            // The smoke stage's detail says which check ran (native, qemu, wine, header), so it is shown always.
+            if let detail, result != .succeeded || stage == .smoke { line += ": \(e(detail))" }
             emitLine(line)
         case .cellFinished(let id, let attempt, let status, let seconds, let error):
             let cell = state.cell(id)
@@ -94,6 +97,14 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
                 out += "  last \(lines.count) log lines (full log: \(e(DistFolder(url: URL(fileURLWithPath: state.info?.distDirectory ?? ".")).logURL(for: cell.id, attempt: cell.attempt).path))):\n"
                 for line in lines { out += "    \(e(line))\n" }
             }
+        }
+        let checked = state.cells.filter { $0.result(of: .reproducibility) != nil }
+        if !checked.isEmpty {
+            let same = checked.filter { $0.result(of: .reproducibility) == .succeeded }
+            out += "\nreproducible: \(same.count) of \(checked.count) cells"
+            let differing = checked.filter { $0.result(of: .reproducibility) == .failed }.map(\.id)
+            if !differing.isEmpty { out += " (not reproducible: \(differing.joined(separator: ", ")))" }
+            out += "\n"
         }
         let ok = state.count(.succeeded), total = state.cells.count
         switch outcome {

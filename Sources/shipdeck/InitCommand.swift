@@ -12,6 +12,9 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Overwrite an existing shipdeck.yml.")
     var force = false
 
+    @Flag(name: .customLong("from-goreleaser"), help: "Translate .goreleaser.yaml into the equivalent shipdeck.yml.")
+    var fromGoReleaser = false
+
     func run() throws {
         let dir = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath)
         let source: SourceInfo
@@ -24,8 +27,16 @@ struct InitCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: file.path), !force {
             fail(ShipdeckError(.config, "\(file.path) already exists", hint: "pass --force to overwrite it"))
         }
+        var text = ConfigTemplate.text(project: source.defaultProjectName)
+        if fromGoReleaser {
+            do {
+                text = try GoReleaserTranslation.text(moduleDirectory: dir, source: source)
+            } catch {
+                fail(error)
+            }
+        }
         do {
-            try Data(ConfigTemplate.text(project: source.defaultProjectName).utf8).write(to: file)
+            try Data(text.utf8).write(to: file)
         } catch {
             fail(ShipdeckError(.io, "cannot write \(file.path): \(error.localizedDescription)"))
         }

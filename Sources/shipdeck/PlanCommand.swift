@@ -38,7 +38,12 @@ enum PlanText {
         let distRel = relative(plan.distDirectory, to: plan.moduleDirectory)
         for cell in plan.cells {
             out += "\n  \(cell.id)  →  \(e(cell.binaryName))"
-            if cell.archiveFormat != .binary { out += " + .\(cell.archiveFormat.rawValue)" }
+            if cell.archiveFormat != .binary {
+                out += " + \(e(cell.archiveName ?? ".\(cell.archiveFormat.rawValue)"))"
+                if let directory = cell.archiveDirectory { out += " (in \(e(directory))/)" }
+            }
+            if cell.info.cgo { out += "  [cgo]" }
+            if cell.smoke { out += "  [smoke]" }
             out += "\n"
             out += "    env: \(cell.cellEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\(ShellQuoting.quote($0.value))" }.joined(separator: " ").escaped)\n"
             let args = cell.goArguments(output: "\(distRel)/\(cell.binaryName)", mainPackage: plan.mainPackage)

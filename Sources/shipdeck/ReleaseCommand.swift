@@ -26,23 +26,39 @@ struct ReleaseCommand: ParsableCommand {
     @Flag(name: .customLong("clean"), help: "Delete the contents of a non-empty dist/ first.")
     var clean = false
 
+    @Flag(name: .customLong("resume"),
+          help: "Continue an interrupted release in dist/: keep cells whose inputs and files still match its journal.")
+    var resume = false
+
     @Option(name: .customLong("parallelism"), help: "Cells built at once (default: the number of cores).")
     var parallelism: Int?
 
+    @Flag(name: .customLong("verify-reproducible"),
+          help: "Build every cell a second time elsewhere with an empty Go cache and compare the bytes.")
+    var verifyReproducible = false
+
+    @Option(name: .customLong("shard"),
+            help: "Build only part of the release: N/M (cell i goes to shard i % M + 1) or a list of cell ids; writes dist/part-*.json for `shipdeck merge`.")
+    var shard: String?
+
     func validate() throws {
         if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+        if shard != nil, !planning.targets.isEmpty { throw ValidationError("--shard and --target exclude each other") }
+        if clean && resume { throw ValidationError("--clean and --resume exclude each other: --clean starts over") }
     }
 
     func run() throws {
         let plan: BuildPlan
         do {
-            plan = try PlanBuilder.plan(planning.planOptions())
+            var planned = try PlanBuilder.plan(planning.planOptions()).sharded(shard.map(ShardSelection.init(parsing:)))
+            if verifyReproducible { planned.trust.reproducible = true }
+            plan = planned
         } catch {
             fail(error)
         }
         var options = EngineOptions()
         if let parallelism { options.parallelism = parallelism }
-        options.existingDist = clean ? .clean : .refuse
+        options.existingDist = clean ? .clean : (resume ? .keep : .refuse)
         let engine = ReleaseEngine(plan: plan, options: options)
 
         let environment = ProcessInfo.processInfo.environment
@@ -53,14 +69,19 @@ struct ReleaseCommand: ParsableCommand {
             reporter = HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true")
         }
         engine.hub.add(reporter)
+        let kept = resume ? ResumeReport.load(plan: plan, printing: !json) : [:]
+        let journal = JournalWriter(dist: plan.distDirectory)
+        engine.hub.add(journal)
         let signals = SignalTrap { engine.interrupt() }
         do {
-            try engine.start()
+            try engine.start(resuming: kept)
         } catch {
             fail(error)
         }
         let outcome = engine.waitUntilFinished()
         engine.hub.flush()
+        journal.close()
+        if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
         throw ExitCode(Self.exitCode(outcome))
     }

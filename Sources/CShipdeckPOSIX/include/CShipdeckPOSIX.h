@@ -24,4 +24,10 @@ int shipdeck_wexitstatus(int status);
 int shipdeck_wifsignaled(int status);
 int shipdeck_wtermsig(int status);
 
+/// Like shipdeck_spawn, but stdin is `input_fd` (or /dev/null when negative) and the child runs in
+/// a new session without a controlling terminal (its pid is its process group id). Used for
+/// signing tools, which read passwords from stdin and must never prompt on a terminal.
+int shipdeck_spawn_io(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                      int input_fd, int output_fd, pid_t *pid_out);
+
 #endif

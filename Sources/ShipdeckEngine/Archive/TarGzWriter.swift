@@ -1,0 +1,95 @@
+import Foundation
+
+/// Writes a ustar archive through deterministic gzip: sorted entries, one mtime for all, uid/gid 0,
+/// empty user and group names, normalized modes, and the usual 10 KiB record padding.
+enum TarGzWriter {
+    static let blockSize = 512
+    static let recordSize = 10240
+
+    /// Writes `entries` (already normalized) to `path`; returns the SHA-256 and size of the file.
+    static func write(_ entries: [ArchiveEntry], mtime: Int64, to path: String) throws -> (hex: String, size: Int64) {
+        let file = try HashingFileWriter(path: path)
+        let gzip = try GzipWriter(sink: file)
+        var written: Int64 = 0
+        for entry in entries {
+            let size = try entry.source.map { try fileSize($0) } ?? 0
+            try gzip.write(try header(for: entry, size: size, mtime: mtime))
+            written += Int64(blockSize)
+            if let source = entry.source {
+                var copied: Int64 = 0
+                try FileChunks.forEach(path: source.path) { chunk in
+                    copied += Int64(chunk.count)
+                    guard copied <= size else { return }
+                    try gzip.write(chunk)
+                }
+                guard copied == size else {
+                    throw ShipdeckError(.io, "\(source.path) changed size while it was archived")
+                }
+                let padding = (blockSize - Int(size % Int64(blockSize))) % blockSize
+                try gzip.write([UInt8](repeating: 0, count: padding))
+                written += size + Int64(padding)
+            }
+        }
+        // Two zero blocks end the archive; pad to a whole record like tar(1) does.
+        var tail = 2 * blockSize
+        let total = written + Int64(tail)
+        tail += Int((Int64(recordSize) - total % Int64(recordSize)) % Int64(recordSize))
+        try gzip.write([UInt8](repeating: 0, count: tail))
+        try gzip.finish()
+        return try file.finish()
+    }
+
+    static func fileSize(_ url: URL) throws -> Int64 {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// One 512-byte ustar header.
+    static func header(for entry: ArchiveEntry, size: Int64, mtime: Int64) throws -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: blockSize)
+        let fullName = entry.isDirectory ? entry.path + "/" : entry.path
+        let (name, prefix) = try split(fullName)
+        func put(_ text: String, at offset: Int, width: Int) {
+            let bytes = Array(text.utf8.prefix(width))
+            block.replaceSubrange(offset..<offset + bytes.count, with: bytes)
+        }
+        func octal(_ value: Int64, at offset: Int, width: Int) {
+            // width-1 octal digits, zero-padded, then NUL.
+            let digits = String(value, radix: 8)
+            put(String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits, at: offset, width: width - 1)
+        }
+        put(name, at: 0, width: 100)
+        octal(Int64(entry.mode), at: 100, width: 8)
+        octal(0, at: 108, width: 8)  // uid
+        octal(0, at: 116, width: 8)  // gid
+        octal(entry.isDirectory ? 0 : size, at: 124, width: 12)
+        octal(max(0, mtime), at: 136, width: 12)
+        put("        ", at: 148, width: 8)  // checksum placeholder: spaces
+        block[156] = entry.isDirectory ? UInt8(ascii: "5") : UInt8(ascii: "0")
+        put("ustar", at: 257, width: 6)  // "ustar\0"
+        put("00", at: 263, width: 2)
+        // uname/gname (265, 297) stay empty; devmajor/devminor as zeros.
+        octal(0, at: 329, width: 8)
+        octal(0, at: 337, width: 8)
+        put(prefix, at: 345, width: 155)
+        let sum = block.reduce(0) { $0 + Int64($1) }
+        let digits = String(sum, radix: 8)
+        put(String(repeating: "0", count: max(0, 6 - digits.count)) + digits, at: 148, width: 6)
+        block[154] = 0
+        block[155] = UInt8(ascii: " ")
+        return block
+    }
+
+    /// Splits a long path into ustar's name (100) and prefix (155) at a `/`.
+    static func split(_ path: String) throws -> (name: String, prefix: String) {
+        let bytes = path.utf8.count
+        if bytes <= 100 { return (path, "") }
+        let chars = Array(path)
+        for index in chars.indices where chars[index] == "/" {
+            let prefix = String(chars[..<index]), name = String(chars[(index + 1)...])
+            if prefix.utf8.count <= 155, name.utf8.count <= 100, !name.isEmpty { return (name, prefix) }
+        }
+        throw ShipdeckError(.config, "'\(path)' is too long for a tar entry (ustar allows 100 + 155 bytes)",
+                            hint: "shorten the file name or the wrapping directory")
+    }
+}

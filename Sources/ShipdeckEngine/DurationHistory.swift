@@ -1,0 +1,53 @@
+import Foundation
+
+/// Build durations of earlier releases, per module and cell, so the scheduler can start the
+/// longest cells first and the slowest target does not start last.
+///
+/// Kept in `$XDG_CACHE_HOME/shipdeck/durations/` (or `~/.cache/...`), one small JSON file per
+/// module path; a missing or unreadable file only means "no history".
+public struct DurationHistory: Sendable {
+    public var seconds: [String: Double]
+    let file: URL?
+
+    public init(seconds: [String: Double] = [:], file: URL? = nil) {
+        self.seconds = seconds
+        self.file = file
+    }
+
+    public static func load(modulePath: String, environment: [String: String]) -> DurationHistory {
+        guard let file = location(modulePath: modulePath, environment: environment) else { return DurationHistory() }
+        let stored = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
+        return DurationHistory(seconds: stored ?? [:], file: file)
+    }
+
+    static func location(modulePath: String, environment: [String: String]) -> URL? {
+        let base: URL
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            base = URL(fileURLWithPath: xdg)
+        } else if let home = environment["HOME"], !home.isEmpty {
+            base = URL(fileURLWithPath: home).appendingPathComponent(".cache")
+        } else {
+            return nil
+        }
+        let key = FileDigest.sha256(data: Data(modulePath.utf8)).prefix(16)
+        return base.appendingPathComponent("shipdeck/durations/\(key).json")
+    }
+
+    /// Cells ordered longest first. Cells never seen come first (they may be the slow ones);
+    /// ties keep plan order.
+    public func order(_ cells: [String]) -> [String] {
+        cells.enumerated().sorted { a, b in
+            let da = seconds[a.element] ?? .infinity, db = seconds[b.element] ?? .infinity
+            return da != db ? da > db : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Records new durations (merged with the old ones) and writes the file; errors are ignored:
+    /// history is an optimisation, never a reason to fail a release.
+    public mutating func record(_ durations: [String: Double]) {
+        seconds.merge(durations) { $1 }
+        guard let file else { return }
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if let data = try? JSONEncoder().encode(seconds) { try? data.write(to: file, options: .atomic) }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Reads a release journal, all at once or as it grows (`shipdeck watch`), read-only.
+///
+/// It is tolerant: a line that is not JSON, a record this version does not know and a torn last
+/// line are reported as `Problem`s and skipped, and everything else is returned. A journal of a
+/// newer format is read as far as this version understands it.
+public final class JournalReader {
+    /// Something in the journal that could not be read.
+    public enum Problem: Sendable, Hashable, CustomStringConvertible {
+        /// The first line is not a Shipdeck journal header.
+        case missingHeader(excerpt: String)
+        /// Written by a newer Shipdeck; what this one understands is still shown.
+        case futureFormat(found: Int, supported: Int, writer: String?)
+        /// A line that is not JSON at all.
+        case garbage(line: Int, excerpt: String)
+        /// JSON, but not an event this version knows.
+        case unknownRecord(line: Int, excerpt: String)
+        /// The last line ends without a newline: the writer stopped mid-line (a crash).
+        case truncatedLine(line: Int, bytes: Int)
+
+        public var description: String {
+            switch self {
+            case .missingHeader(let excerpt):
+                return "line 1 is not a Shipdeck journal header (\(excerpt)); reading the events that follow"
+            case .futureFormat(let found, let supported, let writer):
+                return "journal format \(found)\(writer.map { " (written by Shipdeck \($0))" } ?? "") is newer than "
+                    + "this Shipdeck reads (format \(supported)); showing what it could read: upgrade shipdeck to see all of it"
+            case .garbage(let line, let excerpt):
+                return "line \(line) is garbage, not a JSON record (skipped): \(excerpt)"
+            case .unknownRecord(let line, let excerpt):
+                return "line \(line) is not an event this Shipdeck knows (skipped): \(excerpt)"
+            case .truncatedLine(let line, let bytes):
+                return "line \(line) is truncated (\(bytes) bytes without an end: the writer stopped mid-line); ignored"
+            }
+        }
+    }
+
+    /// Everything read from a journal at once.
+    public struct Contents: Sendable {
+        public var header: JournalHeader?
+        public var records: [EventRecord]
+        public var problems: [Problem]
+    }
+
+    public let url: URL
+    public private(set) var header: JournalHeader?
+    private let fd: Int32
+    private let identity: (device: UInt64, inode: UInt64)
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    private let decoder = JSONDecoder()
+
+    /// Opens `url` read-only (works on a read-only file system and beside any number of readers).
+    public init(url: URL) throws {
+        self.url = url
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ShipdeckError(.journal, "cannot open the journal \(url.path): \(reason)",
+                                hint: "pass the dist folder of a release (it holds \(JournalHeader.fileName))")
+        }
+        var info = stat()
+        fstat(fd, &info)
+        identity = (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    deinit { close(fd) }
+
+    /// Reads a whole journal as it is now; a partial last line counts as truncated.
+    public static func read(_ url: URL) throws -> Contents {
+        let reader = try JournalReader(url: url)
+        var (records, problems) = reader.readAvailable()
+        problems += reader.finish()
+        return Contents(header: reader.header, records: records, problems: problems)
+    }
+
+    /// The complete lines appended since the last call, decoded. A partial last line waits for
+    /// the rest (the writer may be mid-write); `finish()` reports it if it never completes.
+    public func readAvailable() -> (records: [EventRecord], problems: [Problem]) {
+        var records: [EventRecord] = []
+        var problems: [Problem] = []
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            var start = 0
+            for i in 0..<n where chunk[i] == UInt8(ascii: "\n") {
+                pending.append(contentsOf: chunk[start..<i])
+                lineNumber += 1
+                decode(pending, into: &records, problems: &problems)
+                pending.removeAll(keepingCapacity: true)
+                start = i + 1
+            }
+            pending.append(contentsOf: chunk[start..<n])
+        }
+        return (records, problems)
+    }
+
+    /// True when bytes of an unfinished line are waiting.
+    public var hasPartialLine: Bool { !pending.isEmpty }
+
+    /// Ends reading: a waiting partial line is reported as truncated.
+    public func finish() -> [Problem] {
+        guard !pending.isEmpty else { return [] }
+        defer { pending.removeAll() }
+        return [.truncatedLine(line: lineNumber + 1, bytes: pending.count)]
+    }
+
+    /// True when the journal's path now names another file (a resumed release started a new
+    /// journal and moved this one aside), or none.
+    public var wasReplaced: Bool {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return true }
+        return UInt64(info.st_dev) != identity.device || UInt64(info.st_ino) != identity.inode
+    }
+
+    /// True when the header names a process on this machine that no longer exists: nothing will
+    /// ever finish this journal.
+    public var writerIsGone: Bool {
+        guard let header, header.host == ProcessInfo.processInfo.hostName, header.pid > 0 else { return false }
+        if kill(header.pid, 0) == 0 || errno == EPERM { return Self.isZombie(header.pid) }
+        return true
+    }
+
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[close...].dropFirst(2).first == "Z"
+    }
+
+    // MARK: Decoding
+
+    private func decode(_ bytes: [UInt8], into records: inout [EventRecord], problems: inout [Problem]) {
+        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { return }
+        let data = Data(bytes)
+        if lineNumber == 1 {
+            if let preamble = try? decoder.decode(JournalHeader.Preamble.self, from: data),
+               preamble.journal == JournalHeader.magic {
+                if preamble.format > JournalHeader.currentFormat {
+                    problems.append(.futureFormat(found: preamble.format, supported: JournalHeader.currentFormat,
+                                                  writer: preamble.shipdeckVersion))
+                }
+                header = try? decoder.decode(JournalHeader.self, from: data)
+                return
+            }
+            problems.append(.missingHeader(excerpt: Self.excerpt(bytes)))
+        }
+        do {
+            records.append(try decoder.decode(EventRecord.self, from: data))
+        } catch {
+            if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil {
+                problems.append(.unknownRecord(line: lineNumber, excerpt: Self.excerpt(bytes)))
+            } else {
+                problems.append(.garbage(line: lineNumber, excerpt: Self.excerpt(bytes)))
+            }
+        }
+    }
+
+    /// The start of a bad line, escaped for a terminal.
+    static func excerpt(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes.prefix(60), as: UTF8.self)
+        return "'" + UntrustedText.escape(text) + (bytes.count > 60 ? "…" : "") + "'"
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Appends every event of a release to `dist/shipdeck.journal.jsonl` (see `JournalHeader` for
+/// the format), as an observer on the `EventHub`.
+///
+/// The hub's queue only encodes a record and appends it to a buffer; writing happens on the
+/// writer's own queue, so a slow disk never holds up the release. The buffer is written (one
+/// `write(2)` per batch) and synced at every stage, cell and step boundary, every
+/// `flushInterval` while log lines flood in, and synchronously when the release finishes, so
+/// the journal on disk is complete when the process exits. A crash can leave a torn last line;
+/// `JournalReader` tolerates it.
+public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
+    public let url: URL
+    private let flushInterval: TimeInterval
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private let lock = NSLock()
+    private var buffer = Data()
+    private var fd: Int32 = -1
+    private var failure: String?
+    private var flushScheduled = false
+    private let io = DispatchQueue(label: "shipdeck.journal")
+
+    /// A batch of log lines this large is written without waiting for the timer.
+    static let bufferLimit = 256 * 1024
+
+    /// - Parameters:
+    ///   - dist: the release's dist folder; the journal is created there with the first event.
+    ///   - flushInterval: the longest a buffered log line waits before it reaches the file.
+    public init(dist: URL, flushInterval: TimeInterval = 0.2) {
+        self.url = dist.appendingPathComponent(JournalHeader.fileName)
+        self.flushInterval = flushInterval
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+
+    /// Why the journal could not be written, if it could not (the release goes on without it).
+    public var error: String? { lock.withLock { failure } }
+
+    public func release(didEmit record: EventRecord, state: ReleaseState) {
+        if case .releaseStarted(let info) = record.event {
+            io.sync { open(plan: info) }
+        }
+        guard var line = try? encoder.encode(record) else {
+            lock.withLock { if failure == nil { failure = "cannot encode event \(record.seq)" } }
+            return
+        }
+        line.append(UInt8(ascii: "\n"))
+        let size: Int = lock.withLock {
+            buffer.append(line)
+            return buffer.count
+        }
+        switch record.event {
+        case .releaseFinished:
+            io.sync { writeBuffer(sync: true) }
+        case .log, .warning:
+            if size >= Self.bufferLimit {
+                io.async { self.writeBuffer(sync: false) }
+            } else {
+                scheduleFlush()
+            }
+        default:
+            // Stage, cell and step boundaries: on disk before the next one starts.
+            io.async { self.writeBuffer(sync: true) }
+        }
+    }
+
+    /// Writes whatever is buffered and syncs it; call before exiting.
+    public func close() {
+        io.sync {
+            writeBuffer(sync: true)
+            if fd >= 0 {
+                Glibc.close(fd)
+                fd = -1
+            }
+        }
+    }
+
+    // MARK: On the io queue
+
+    /// Creates the journal. One left by an earlier release (`--resume`) is kept beside it as
+    /// `shipdeck.journal.previous.jsonl`: a watcher still reading it keeps its file.
+    private func open(plan: ReleaseInfo) {
+        guard fd < 0 else { return }
+        let path = url.path
+        if access(path, F_OK) == 0 {
+            let previous = url.deletingLastPathComponent().appendingPathComponent(JournalHeader.previousFileName).path
+            _ = rename(path, previous)
+        }
+        let opened = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        guard opened >= 0 else {
+            let reason = String(cString: strerror(errno))
+            lock.withLock { failure = "cannot create \(path): \(reason)" }
+            return
+        }
+        fd = opened
+        guard var header = try? encoder.encode(JournalHeader(plan: plan)) else { return }
+        header.append(UInt8(ascii: "\n"))
+        write(header)
+        DistFolder.syncDirectory(url.deletingLastPathComponent())
+    }
+
+    private func scheduleFlush() {
+        let schedule: Bool = lock.withLock {
+            if flushScheduled { return false }
+            flushScheduled = true
+            return true
+        }
+        guard schedule else { return }
+        io.asyncAfter(deadline: .now() + flushInterval) {
+            self.lock.withLock { self.flushScheduled = false }
+            self.writeBuffer(sync: false)
+        }
+    }
+
+    private func writeBuffer(sync: Bool) {
+        let data: Data = lock.withLock {
+            defer { buffer.removeAll(keepingCapacity: true) }
+            return buffer
+        }
+        guard fd >= 0 else { return }
+        if !data.isEmpty { write(data) }
+        if sync { _ = fsync(fd) }
+    }
+
+    private func write(_ data: Data) {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let reason = String(cString: strerror(errno))
+                    lock.withLock { if failure == nil { failure = "cannot write \(url.path): \(reason)" } }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What `shipdeck release --resume` keeps from an interrupted release in the same dist/.
+///
+/// A cell is kept only when, in the journal, its last attempt succeeded, the fingerprint
+/// recorded for that attempt equals the cell's fingerprint now (same sources, Go, environment,
+/// flags, target), and every file it published is still in dist/ with the recorded SHA-256 (the
+/// files are hashed again; a file whose bytes changed is never trusted). Every other cell is
+/// rebuilt, and `reasons` says why.
+public struct ResumeIndex: Sendable {
+    /// A cell whose outputs are reused as they are.
+    public struct KeptCell: Sendable, Hashable {
+        public var fingerprint: String
+        public var artifacts: [ArtifactRecord]
+    }
+
+    /// Cells kept, by id.
+    public var kept: [String: KeptCell]
+    /// Cells rebuilt, by id, with the reason in words.
+    public var reasons: [String: String]
+    /// Problems met while reading the old journal (torn last line, garbage lines).
+    public var problems: [JournalReader.Problem]
+
+    /// Decides, for every cell of `plan`, whether the journal in `plan.distDirectory` lets it be kept.
+    /// Throws when dist/ holds no journal, or the journal of a different release.
+    public static func load(plan: BuildPlan) throws -> ResumeIndex {
+        let journal = plan.distDirectory.appendingPathComponent(JournalHeader.fileName)
+        guard FileManager.default.fileExists(atPath: journal.path) else {
+            throw ShipdeckError(.journal, "nothing to resume: \(plan.distDirectory.path) holds no \(JournalHeader.fileName)",
+                                hint: "run without --resume (pass --clean to empty a non-empty dist/ first)")
+        }
+        let contents = try JournalReader.read(journal)
+        var state = ReleaseState()
+        for record in contents.records { state.apply(record) }
+        guard let old = state.info ?? contents.header?.plan else {
+            throw ShipdeckError(.journal, "\(journal.path) records no release to resume (\(contents.records.count) readable events)",
+                                hint: "pass --clean instead of --resume to start over")
+        }
+        let new = plan.info
+        guard old.project == new.project, old.version == new.version, old.commit == new.commit else {
+            let describe = { (i: ReleaseInfo) in "\(i.project) \(i.version)" + (i.shortCommit.map { " at \($0)" } ?? "") }
+            throw ShipdeckError(.journal, "\(plan.distDirectory.path) holds an interrupted release of \(describe(old)), "
+                                + "not of \(describe(new))",
+                                hint: "pass --clean instead of --resume, or choose another --dist")
+        }
+        let fingerprints = CellFingerprint.all(for: plan)
+        return decide(plan: plan, state: state, fingerprints: fingerprints, problems: contents.problems)
+    }
+
+    /// The pure decision, given the old journal's state and today's fingerprints.
+    static func decide(plan: BuildPlan, state: ReleaseState, fingerprints: [String: String],
+                       problems: [JournalReader.Problem]) -> ResumeIndex {
+        var index = ResumeIndex(kept: [:], reasons: [:], problems: problems)
+        for cell in plan.cells {
+            guard let old = state.cell(cell.id) else {
+                index.reasons[cell.id] = "not in the interrupted release"
+                continue
+            }
+            guard old.status == .succeeded else {
+                index.reasons[cell.id] = old.status == .running ? "it was building when the release stopped"
+                    : "it had \(old.status == .queued ? "not started" : old.status.rawValue)"
+                continue
+            }
+            guard let recorded = old.fingerprint, let now = fingerprints[cell.id] else {
+                index.reasons[cell.id] = "the journal records no input fingerprint for it"
+                continue
+            }
+            guard recorded == now else {
+                index.reasons[cell.id] = "its inputs changed (sources, Go, environment, flags or config)"
+                continue
+            }
+            guard !old.artifacts.isEmpty else {
+                index.reasons[cell.id] = "the journal records no file for it"
+                continue
+            }
+            if let bad = old.artifacts.lazy.compactMap({ check($0, in: plan.distDirectory) }).first {
+                index.reasons[cell.id] = bad
+                continue
+            }
+            index.kept[cell.id] = KeptCell(fingerprint: now, artifacts: old.artifacts)
+        }
+        return index
+    }
+
+    /// Nil when the artifact's file is in dist/ with the recorded bytes; otherwise why not.
+    static func check(_ artifact: ArtifactRecord, in dist: URL) -> String? {
+        guard !artifact.path.contains(".."), !artifact.path.hasPrefix("/") else {
+            return "the journal names \(artifact.path), which is outside dist/"
+        }
+        let path = dist.appendingPathComponent(artifact.path).path
+        guard let digest = try? FileDigest.sha256(path: path) else { return "\(artifact.path) is missing" }
+        guard digest.hex == artifact.sha256, digest.size == artifact.size else {
+            return "\(artifact.path) no longer matches its recorded SHA-256"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A way to make and check detached signatures with one key.
+///
+/// Implementations run the real tool (minisign, gpg, ssh-keygen, osslsigncode, a command) or,
+/// for `native`, swift-crypto. Every failure is a `ShipdeckError` that names the signer and the
+/// file and never contains the secret.
+protocol Signer: Sendable {
+    var config: SignerConfig { get }
+    /// Writes a detached signature of `file` to `signature`.
+    func sign(_ file: URL, to signature: URL) throws
+    /// Verifies `signature` of `file` with the public key; throws when it does not verify.
+    func verify(_ file: URL, signature: URL) throws
+}
+
+extension Signer {
+    var name: String { config.displayName }
+
+    /// Where this signer appears in the config, for messages.
+    var origin: String { "signer \(config.displayName)" }
+
+    func failure(_ action: String, _ file: URL, _ output: SignerProcess.Output, hint: String? = nil) -> ShipdeckError {
+        let said = SignerProcess.tail(output.text)
+        return ShipdeckError(.signing, "\(origin): \(action) \(file.lastPathComponent) failed (\(output.status.summary))"
+                                 + (said.isEmpty ? "" : ": \(said)"), hint: hint)
+    }
+}
+
+/// The environment a signing tool gets: enough to run, never the build's or Shipdeck's secrets.
+enum SignerEnvironment {
+    static let passed = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR"]
+
+    static func base(_ environment: [String: String]) -> [String: String] {
+        var env: [String: String] = [:]
+        for key in passed { if let value = environment[key] { env[key] = value } }
+        if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        return env
+    }
+}

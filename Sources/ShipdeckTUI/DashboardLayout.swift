@@ -1,0 +1,48 @@
+/// Where each pane goes for a given terminal size. Below the minimum size there is no layout,
+/// and the renderer says so instead.
+struct DashboardLayout: Equatable {
+    static let minimumWidth = 60
+    static let minimumHeight = 16
+    /// At this width and over, the log pane and the hashes/signing panes sit side by side.
+    static let wideWidth = 100
+
+    var header: Rect
+    var grid: Rect
+    var log: Rect
+    var hashes: Rect
+    var signing: Rect
+    var footer: Rect
+    var wide: Bool
+
+    /// The layout for a `width`×`height` terminal whose matrix has `gridRows` GOOS rows.
+    static func compute(width: Int, height: Int, gridRows: Int) -> DashboardLayout? {
+        guard width >= minimumWidth, height >= minimumHeight else { return nil }
+        let header = Rect(row: 0, column: 0, width: width, height: 2)
+        let footer = Rect(row: height - 1, column: 0, width: width, height: 1)
+        let rest = height - header.height - footer.height
+        let gridData = min(max(1, gridRows), max(1, rest / 3))
+        let grid = Rect(row: header.bottom, column: 0, width: width, height: 2 + gridData)
+        let remaining = rest - grid.height
+        let top = grid.bottom
+        if width >= wideWidth {
+            let logWidth = width * 3 / 5
+            let side = width - logWidth
+            let hashesHeight = (remaining * 3 + 4) / 5
+            return DashboardLayout(
+                header: header, grid: grid,
+                log: Rect(row: top, column: 0, width: logWidth, height: remaining),
+                hashes: Rect(row: top, column: logWidth, width: side, height: hashesHeight),
+                signing: Rect(row: top + hashesHeight, column: logWidth, width: side, height: remaining - hashesHeight),
+                footer: footer, wide: true)
+        }
+        let bottom = min(8, max(4, remaining * 2 / 5))
+        let logHeight = remaining - bottom
+        let hashesWidth = width * 5 / 8
+        return DashboardLayout(
+            header: header, grid: grid,
+            log: Rect(row: top, column: 0, width: width, height: logHeight),
+            hashes: Rect(row: top + logHeight, column: 0, width: hashesWidth, height: bottom),
+            signing: Rect(row: top + logHeight, column: hashesWidth, width: width - hashesWidth, height: bottom),
+            footer: footer, wide: false)
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// How the dashboard looks and what it may do.
+public struct DashboardOptions: Sendable {
+    /// A theme name (`default`, `light`, `high-contrast`, `monochrome` or one in a themes folder)
+    /// or a path to a `.theme` file; nil for `default`.
+    public var theme: String?
+    public var color: ColorMode
+    /// Read-only (watch) mode: the mutating keys are inert. Also implied by `commands == nil`.
+    public var readOnly: Bool
+    /// Shown in the header before the project name; nil for "shipdeck".
+    public var title: String?
+    /// The environment consulted for `NO_COLOR`, `SHIPDECK_THEMES` and `HOME`.
+    public var environment: [String: String]
+
+    public init(theme: String? = nil, color: ColorMode = .auto, readOnly: Bool = false, title: String? = nil,
+                environment: [String: String]? = nil) {
+        self.theme = theme
+        self.color = color
+        self.readOnly = readOnly
+        self.title = title
+        self.environment = environment ?? ProcessInfo.processInfo.environment
+    }
+}

@@ -1,0 +1,55 @@
+/// What the user has chosen to look at: focus, selection, scroll positions, search, overlays.
+/// It belongs to the dashboard's owner thread; the release itself is in `ReleaseState`.
+struct DashboardViewState: Sendable {
+    enum Pane: Int, CaseIterable, Sendable {
+        case grid, log, hashes, signing
+
+        var title: String {
+            switch self {
+            case .grid: return "Matrix"
+            case .log: return "Log"
+            case .hashes: return "Hashes"
+            case .signing: return "Signing"
+            }
+        }
+    }
+
+    enum Overlay: Equatable, Sendable {
+        case help
+        case confirmQuit
+    }
+
+    var focus: Pane = .grid
+    /// The selected cell's id; nil until the plan is known.
+    var selectedCell: String?
+    /// Until the user moves, the selection jumps to the first failed cell.
+    var userMoved = false
+
+    /// Log: follow the end (true) or stay at `logTop`, the number of the first line shown
+    /// (counted from the start of the attempt's log, 0-based).
+    var follow = true
+    var logTop = 0
+    /// 0 shows the current attempt; 1 the attempt before it, and so on.
+    var attemptBack = 0
+    /// The confirmed search text, and the line of the current match.
+    var search: String?
+    var matchLine: Int?
+    /// Text being typed after `/`; nil when not typing.
+    var searchInput: String?
+
+    var hashesSelection = 0
+    var signingTop = 0
+
+    var overlay: Overlay?
+    /// A one-line message in the footer, until `messageUntil` (seconds since 1970).
+    var message: String?
+    var messageUntil: Double = 0
+
+    /// Quit was confirmed: cells were cancelled and the dashboard waits for the release to end.
+    var quitting = false
+
+    mutating func say(_ text: String, now: Double, seconds: Double = 4) {
+        message = text
+        messageUntil = now + seconds
+    }
+}

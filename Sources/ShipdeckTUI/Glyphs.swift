@@ -1,0 +1,62 @@
+import ShipdeckEngine
+
+/// The symbols the dashboard draws. Status is always shown by a glyph and a word, never by
+/// colour alone; the ASCII set is used when the locale is not UTF-8.
+struct Glyphs: Sendable {
+    var queued: String
+    var running: String
+    var succeeded: String
+    var failed: String
+    var cancelled: String
+    var horizontal: String
+    var vertical: String
+    var ellipsis: String
+    var times: String
+    var arrows: String
+
+    static let unicode = Glyphs(queued: "·", running: "▶", succeeded: "✔", failed: "✘", cancelled: "⊘",
+                                horizontal: "─", vertical: "│", ellipsis: "…", times: "×", arrows: "←↓↑→")
+    static let ascii = Glyphs(queued: ".", running: ">", succeeded: "+", failed: "x", cancelled: "-",
+                              horizontal: "-", vertical: "|", ellipsis: "~", times: "x", arrows: "arrows")
+
+    func status(_ status: CellStatus) -> String {
+        switch status {
+        case .queued: return queued
+        case .running: return running
+        case .succeeded: return succeeded
+        case .failed: return failed
+        case .cancelled: return cancelled
+        }
+    }
+
+    func signature(_ state: SignatureRecord.State) -> String {
+        switch state {
+        case .pending: return queued
+        case .signing: return running
+        case .signed, .verified: return succeeded
+        case .failed: return failed
+        }
+    }
+
+    func step(_ step: StepState) -> String {
+        if step.running { return running }
+        switch step.result {
+        case .succeeded?: return succeeded
+        case .failed?: return failed
+        case .cancelled?: return cancelled
+        case .skipped?, nil: return queued
+        }
+    }
+}
+
+extension StyleRole {
+    static func of(_ status: CellStatus) -> StyleRole {
+        switch status {
+        case .queued: return .queued
+        case .running: return .running
+        case .succeeded: return .succeeded
+        case .failed: return .failed
+        case .cancelled: return .cancelled
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import ShipdeckEngine
+
+/// The log the log pane shows: the selected cell's current attempt or one of its earlier ones.
+struct LogSource {
+    var cell: String
+    var tail: LogTail
+    var attempt: Int
+    var attempts: Int
+    var status: CellStatus
+    var error: String?
+
+    /// `back` 0 is the current attempt, 1 the one before, and so on (clamped).
+    init?(state: ReleaseState, cell id: String?, back: Int) {
+        guard let id, let cell = state.cell(id) else { return nil }
+        self.cell = id
+        let earlier = cell.previousAttempts
+        attempts = max(cell.attempt, earlier.count + 1)
+        let back = min(max(0, back), earlier.count)
+        if back == 0 {
+            tail = cell.log
+            attempt = cell.attempt
+            status = cell.status
+            error = cell.error
+        } else {
+            let summary = earlier[earlier.count - back]
+            tail = summary.log
+            attempt = summary.attempt
+            status = summary.status
+            error = summary.error
+        }
+    }
+
+    /// Number (0-based, from the start of the attempt) of the oldest line still in memory.
+    var firstLine: Int { tail.totalLines - tail.count }
+    var endLine: Int { tail.totalLines }
+
+    /// The line `number` as it is drawn: escaped, tabs expanded. Nil when no longer in memory.
+    func displayLine(_ number: Int) -> String? {
+        let index = number - firstLine
+        guard index >= 0, index < tail.count else { return nil }
+        return TextWidth.expandTabs(UntrustedText.escape(tail[index]))
+    }
+
+    /// The first line shown in a pane of `height` lines.
+    func top(height: Int, follow: Bool, requested: Int) -> Int {
+        let last = max(firstLine, endLine - height)
+        return follow ? last : min(max(requested, firstLine), last)
+    }
+
+    /// The next (or previous) line at or after (before) `from` that contains `query`, wrapping.
+    func find(_ query: String, from: Int, forward: Bool) -> Int? {
+        guard !query.isEmpty, tail.count > 0 else { return nil }
+        let count = tail.count
+        let start = min(max(from, firstLine), endLine - 1) - firstLine
+        for step in 0..<count {
+            let index = forward ? (start + step) % count : (start - step + count) % count
+            if Self.matches(in: TextWidth.expandTabs(UntrustedText.escape(tail[index])), query: query).first != nil {
+                return firstLine + index
+            }
+        }
+        return nil
+    }
+
+    /// Ranges of `query` in `text`, case-insensitively.
+    static func matches(in text: String, query: String) -> [Range<String.Index>] {
+        guard !query.isEmpty else { return [] }
+        var ranges: [Range<String.Index>] = []
+        var searchStart = text.startIndex
+        while searchStart < text.endIndex,
+              let range = text.range(of: query, options: [.caseInsensitive], range: searchStart..<text.endIndex) {
+            ranges.append(range)
+            searchStart = range.upperBound > range.lowerBound ? range.upperBound : text.index(after: range.lowerBound)
+        }
+        return ranges
+    }
+}

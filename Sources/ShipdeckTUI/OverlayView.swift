@@ -1,0 +1,66 @@
+/// Boxes drawn over the layout: the `?` key list and the quit question.
+struct OverlayView {
+    let context: RenderContext
+
+    /// Every key, as the help overlay lists it.
+    static func keyLines(readOnly: Bool, glyphs: Glyphs) -> [(String, String)] {
+        let inert = readOnly ? " (not in watch mode)" : ""
+        return [
+            ("\(glyphs.arrows) h j k l", "move the selection, or scroll the focused pane"),
+            ("Tab  Shift-Tab", "focus the next / previous pane"),
+            ("Enter", "open the selected cell's log"),
+            ("r", "retry the selected failed cell\(inert)"),
+            ("R", "retry every failed cell\(inert)"),
+            ("c", "cancel the selected running cell\(inert)"),
+            ("a", "cycle through the cell's earlier attempts"),
+            ("/", "search the log (Enter confirms, Esc cancels)"),
+            ("n  N", "next / previous match"),
+            ("f", "follow the end of the log (on / off)"),
+            ("g  G", "top / bottom"),
+            ("PgUp  PgDn", "scroll the log a page"),
+            ("q", readOnly ? "quit" : "quit (asks while cells run)"),
+            ("?", "this help; any key closes it"),
+        ]
+    }
+
+    func draw(on screen: Screen) {
+        switch context.view.overlay {
+        case .help?:
+            let g = context.glyphs
+            var lines = Self.keyLines(readOnly: context.readOnly, glyphs: g).map { key, text in
+                TextWidth.pad(key, to: 16) + text
+            }
+            lines.append("")
+            lines.append("\(g.succeeded) ok  \(g.failed) failed  \(g.running) running  \(g.queued) queued  \(g.cancelled) cancelled")
+            box(title: "Keys", lines: lines, on: screen)
+        case .confirmQuit?:
+            box(title: "Quit", lines: ["Cells are still running.", "Cancel them and quit? (y/n)"], on: screen)
+        case nil:
+            break
+        }
+    }
+
+    func box(title: String, lines: [String], on screen: Screen) {
+        let g = context.glyphs
+        let inner = min(screen.width - 4, max(TextWidth.of(title) + 4, lines.map(TextWidth.of).max() ?? 0) + 2)
+        let height = min(screen.height - 2, lines.count + 2)
+        guard inner > 4, height >= 3 else { return }
+        let left = (screen.width - inner - 2) / 2, top = (screen.height - height) / 2
+        let style = Style(.overlay)
+        let h = g.horizontal, v = g.vertical
+        let titleText = " \(title) "
+        let topLine = h + titleText + String(repeating: h, count: max(0, inner - 1 - TextWidth.of(titleText)))
+        screen.put(v == "|" ? "+" : "┌", row: top, column: left, style: style)
+        screen.put(topLine, row: top, column: left + 1, style: style)
+        screen.put(v == "|" ? "+" : "┐", row: top, column: left + inner + 1, style: style)
+        for (i, line) in lines.prefix(height - 2).enumerated() {
+            screen.put(v, row: top + 1 + i, column: left, style: style)
+            screen.put(" " + line, row: top + 1 + i, column: left + 1, width: inner, style: style, ellipsis: g.ellipsis)
+            screen.put(v, row: top + 1 + i, column: left + inner + 1, style: style)
+        }
+        let bottom = top + height - 1
+        screen.put(v == "|" ? "+" : "└", row: bottom, column: left, style: style)
+        screen.put(String(repeating: h, count: inner), row: bottom, column: left + 1, style: style)
+        screen.put(v == "|" ? "+" : "┘", row: bottom, column: left + inner + 1, style: style)
+    }
+}

@@ -1,0 +1,27 @@
+import ShipdeckEngine
+
+/// Everything one frame is drawn from: the release, the user's view of it, the clock.
+struct RenderContext {
+    var state: ReleaseState
+    var view: DashboardViewState
+    /// Seconds since 1970, for elapsed times.
+    var now: Double
+    var glyphs: Glyphs
+    var readOnly: Bool
+    var title: String
+    var matrix: MatrixModel
+
+    init(state: ReleaseState, view: DashboardViewState, now: Double, glyphs: Glyphs, readOnly: Bool, title: String) {
+        self.state = state
+        self.view = view
+        self.now = now
+        self.glyphs = glyphs
+        self.readOnly = readOnly
+        self.title = title
+        self.matrix = MatrixModel(cells: state.info?.cells ?? [])
+    }
+
+    var selected: CellState? { view.selectedCell.flatMap(state.cell) }
+
+    func escape(_ text: String) -> String { UntrustedText.escape(text) }
+}

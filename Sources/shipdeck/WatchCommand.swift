@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import ShipdeckEngine
+
+/// `shipdeck watch [DIST]`: follows a release from its journal, read-only, from another terminal
+/// or over SSH. It never writes anything and never talks to the release, so any number of
+/// watchers can run at once, on a read-only file system too, without slowing the release.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Follow a release from its journal, read-only (also from another terminal or over SSH).",
+        discussion: """
+            Replays dist/\(JournalHeader.fileName), then follows it as the release appends to it. The \
+            dashboard shows a READ-ONLY badge and stays on the final state until q. With --no-tui (or when \
+            stdout is not a terminal) it prints the same lines as a headless release and exits when the \
+            release ends: 0 if it succeeded, 1 if it failed, was cancelled or its process died without \
+            finishing the journal, 130 if it was interrupted.
+            """)
+
+    @Argument(help: "The release's dist folder, or its journal file.")
+    var dist: String = "dist"
+
+    @Flag(name: .customLong("no-tui"), help: "Print lines instead of opening the dashboard.")
+    var noTUI = false
+
+    @Flag(name: .customLong("no-follow"), help: "Show what the journal holds now and exit, without waiting for more.")
+    var noFollow = false
+
+    @Option(name: .customLong("poll-interval"), help: ArgumentHelp("Seconds between looks at the journal.", visibility: .hidden))
+    var pollInterval: Double = 0.2
+
+    func validate() throws {
+        guard pollInterval > 0, pollInterval <= 10 else { throw ValidationError("--poll-interval must be in (0, 10]") }
+    }
+
+    func run() throws {
+        let journal = Self.journalURL(for: dist)
+        let feed = JournalFeed(url: journal, follow: !noFollow, pollInterval: pollInterval) { message in
+            FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))
+        }
+        if !noTUI, WatchDashboard.isAvailable, Self.isInteractive() {
+            throw ExitCode(WatchDashboard.run(feed: feed))
+        }
+        throw ExitCode(runHeadless(feed))
+    }
+
+    /// Prints the release as a headless release would, replayed then live.
+    func runHeadless(_ feed: JournalFeed) -> Int32 {
+        let hub = EventHub()
+        let reporter = HeadlessReporter(githubActions: false)
+        hub.add(reporter)
+        let end: JournalFeed.End
+        do {
+            end = try feed.run(into: hub, stopAtFinish: true)
+        } catch {
+            fail(error)
+        }
+        hub.flush()
+        switch end {
+        case .finished(let outcome):
+            return ReleaseCommand.exitCode(outcome)
+        case .writerGone(let pid):
+            let state = hub.snapshot()
+            feed.report("the release (process \(pid)) ended without finishing its journal: it was killed or crashed")
+            if state.info != nil {
+                emitLine(reporter.summary(state, outcome: .interrupted, seconds: (state.cells.compactMap(\.finishedAt).max() ?? 0) - (state.startedAt ?? 0)))
+            }
+            return 1
+        case .endOfJournal, .stopped:
+            let state = hub.snapshot()
+            feed.report("the journal ends here; the release has not finished (\(state.eventCount) events read)")
+            return 1
+        }
+    }
+
+    /// `dist/` → `dist/shipdeck.journal.jsonl`; a path to a file is the journal itself.
+    static func journalURL(for path: String) -> URL {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return url
+        }
+        if url.pathExtension == "jsonl" { return url }
+        return url.appendingPathComponent(JournalHeader.fileName)
+    }
+
+    /// Whether the dashboard can run here: stdin and stdout are terminals and TERM names a usable one.
+    static func isInteractive(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard isatty(0) == 1, isatty(1) == 1 else { return false }
+        let term = environment["TERM"] ?? ""
+        return !term.isEmpty && term != "dumb"
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// A module with only a `.goreleaser.yaml`: plan, release and `init --from-goreleaser`.
+@Suite(.serialized) struct GoReleaserEndToEndTests {
+    /// What GoReleaser names the archives of the fixture's config (goreleaser.com/customization/archive:
+    /// `title .Os`, x86_64 for amd64, `v{{ .Arm }}`, zip for windows) and its checksum file.
+    static let expectedArchives = [
+        "hello_Darwin_arm64.tar.gz", "hello_Darwin_x86_64.tar.gz", "hello_Linux_arm64.tar.gz", "hello_Linux_armv7.tar.gz",
+        "hello_Linux_x86_64.tar.gz", "hello_Windows_arm64.zip", "hello_Windows_x86_64.zip",
+    ]
+
+    @Test func planShowsGoReleasersNamesIgnoredTargetsAndUnsupportedKeys() throws {
+        let module = TestSupport.copyFixture("goreleaser-hello", git: true, tag: "v1.2.3")
+        let out = TestSupport.shipdeck(["plan"], in: module)
+        #expect(out.status == 0, "\(out.combined)")
+        for name in Self.expectedArchives { #expect(out.stdout.contains(" + \(name)"), "\(name) in\n\(out.stdout)") }
+        #expect(out.stdout.contains("Cells (7)"), "\(out.stdout)")
+        #expect(out.stdout.contains("config:  \(module.path)/.goreleaser.yaml"))
+        #expect(out.stdout.contains("linux/arm/6  (rule: {goarch: arm, goarm: 6, goos: linux})"), "\(out.stdout)")
+        #expect(out.stdout.contains("windows/arm/7  (rule: {goarch: arm, goos: windows})"))
+        #expect(out.stdout.contains("builds[0].hooks is not supported"))
+        #expect(out.stdout.contains("changelog is not supported"))
+        #expect(out.stdout.contains("-X main.version=1.2.3 -X main.commit="), "ldflags templates are expanded")
+        #expect(!out.stdout.contains("{{"))
+    }
+
+    @Test func releaseWritesTheDocumentedArtifactNames() throws {
+        let module = TestSupport.copyFixture("goreleaser-hello", git: true, tag: "v1.2.3")
+        let out = TestSupport.shipdeck(["release", "--no-tui", "--target", "linux/arm/7", "--target", "windows/amd64/v1"], in: module)
+        #expect(out.status == 0, "\(out.combined)")
+        let dist = module.appendingPathComponent("dist")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dist.path))
+        #expect(files.contains("hello_Linux_armv7.tar.gz"), "\(files.sorted())")
+        #expect(files.contains("hello_Windows_x86_64.zip"), "\(files.sorted())")
+        #expect(files.contains("hello_1.2.3_checksums.txt"), "\(files.sorted())")
+        let check = TestSupport.run("/usr/bin/sha256sum", ["-c", "hello_1.2.3_checksums.txt"], in: dist)
+        #expect(check.status == 0, "\(check.combined)")
+        #expect(check.stdout.contains("hello_Linux_armv7.tar.gz: OK"))
+        let listing = TestSupport.run("/usr/bin/tar", ["-tzf", "hello_Linux_armv7.tar.gz"], in: dist)
+        #expect(listing.stdout == "LICENSE\nREADME.md\nhello\n", "\(listing.combined)")
+    }
+
+    @Test func initFromGoReleaserWritesAnEquivalentShipdeckYml() throws {
+        let module = TestSupport.copyFixture("goreleaser-hello", git: true, tag: "v1.2.3")
+        let before = TestSupport.shipdeck(["plan"], in: module)
+        let made = TestSupport.shipdeck(["init", "--from-goreleaser"], in: module)
+        #expect(made.status == 0, "\(made.combined)")
+        let yaml = try String(contentsOf: module.appendingPathComponent("shipdeck.yml"), encoding: .utf8)
+        #expect(yaml.contains("  - linux/arm/7\n"), "\(yaml)")
+        #expect(yaml.contains("#   linux/arm/6  ({goarch: arm, goarm: 6, goos: linux})"), "\(yaml)")
+        #expect(yaml.contains("changelog is not supported"), "\(yaml)")
+        let after = TestSupport.shipdeck(["plan"], in: module)
+        #expect(after.status == 0, "\(after.combined)")
+        #expect(after.stdout.contains("config:  \(module.path)/shipdeck.yml"))
+        func cells(_ text: String) -> [String] { text.split(separator: "\n").filter { $0.contains("  →  ") }.map(String.init) }
+        #expect(cells(after.stdout) == cells(before.stdout), "\(after.stdout)")
+    }
+
+    @Test func templateMistakesAreClearErrors() throws {
+        let module = TestSupport.copyFixture("goreleaser-hello")
+        let config = module.appendingPathComponent(".goreleaser.yaml")
+        let original = try String(contentsOf: config, encoding: .utf8)
+        try original.replacingOccurrences(of: "{{- if .Arm }}v{{ .Arm }}{{ end }}", with: "{{- if .Arm }}v{{ .Arm")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let unclosed = TestSupport.shipdeck(["plan"], in: module)
+        #expect(unclosed.status != 0)
+        #expect(unclosed.stderr.contains("archive name_template: unclosed '{{' at character"), "\(unclosed.stderr)")
+
+        try original.replacingOccurrences(of: "{{ .ProjectName }}_\n", with: "{{ .Project }}_\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let unknown = TestSupport.shipdeck(["plan"], in: module)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown template field '.Project'"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("did you mean '.ProjectName'"), "\(unknown.stderr)")
+    }
+}

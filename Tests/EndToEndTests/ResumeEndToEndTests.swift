@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import ShipdeckEngine
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// `shipdeck release --resume`: after a crash, only what is not done (or no longer matches) is built.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ResumeEndToEndTests {
+    typealias S = WatchTestsSupport
+    static let cells: Set<String> = ["linux/amd64", "linux/arm64", "windows/amd64"]
+
+    /// A release of the fixture run to the end: its dist/ and its checksums.txt.
+    func uninterruptedRelease(_ module: URL) throws -> (dist: URL, checksums: String) {
+        let dist = TestSupport.temporaryDirectory("reference").appendingPathComponent("dist")
+        let result = TestSupport.shipdeck(["release", "--no-tui", "--go", TestSupport.goBinary, "--dist", dist.path], in: module)
+        try #require(result.status == 0, "\(result.combined)")
+        return (dist, try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8))
+    }
+
+    @Test func resumeAfterKill9RebuildsOnlyUnfinishedCells() throws {
+        let module = TestSupport.copyFixture("journal-hello", git: true)
+        let reference = try uninterruptedRelease(module)
+
+        let pids = module.deletingLastPathComponent().appendingPathComponent("pids")
+        let go = try S.slowGo(seconds: S.marker(2), pidFile: pids)
+        let dist = module.deletingLastPathComponent().appendingPathComponent("dist")
+        let journal = dist.appendingPathComponent(JournalHeader.fileName)
+        let releaser = try S.Background.shipdeck(
+            ["release", "--no-tui", "--go", go.path, "--parallelism", "1", "--dist", dist.path], in: module)
+        #expect(S.waitFor(90) { !S.succeededCells(journal).isEmpty })
+        releaser.kill(SIGKILL)
+        _ = releaser.wait(10)
+        // kill -9 leaves the build that was running orphaned; end its group as a crash's aftermath would be.
+        for pid in S.pids(in: pids) { kill(-pid, SIGKILL) }
+        #expect(S.waitFor(10) { S.pids(in: pids).allSatisfy { !S.isRunning($0) } })
+
+        let finished = S.succeededCells(journal)
+        #expect(!finished.isEmpty && finished.count < 3, "finished before the kill: \(finished)")
+        #expect(!S.events(journal).contains { if case .releaseFinished = $0 { return true } else { return false } })
+
+        let without = TestSupport.shipdeck(["release", "--no-tui", "--dist", dist.path], in: module)
+        #expect(without.status != 0)
+        #expect(without.stderr.contains("--resume"))
+
+        let resumed = TestSupport.shipdeck(["release", "--no-tui", "--resume", "--go", TestSupport.goBinary,
+                                            "--parallelism", "1", "--dist", dist.path], in: module)
+        #expect(resumed.status == 0, "\(resumed.combined)")
+        #expect(resumed.stdout.contains("resume: keeping \(finished.count) of 3 cells"))
+
+        // From the new journal: the kept cells were not built again, the others were.
+        #expect(S.builtCells(journal) == Self.cells.subtracting(finished))
+        let reused = Set(S.events(journal).compactMap { event -> String? in
+            if case .cellFingerprint(let cell, _, _, true) = event { return cell }
+            return nil
+        })
+        #expect(reused == finished)
+        #expect(S.succeededCells(journal) == Self.cells)
+        #expect(FileManager.default.fileExists(atPath: dist.appendingPathComponent(JournalHeader.previousFileName).path))
+
+        let checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
+        #expect(checksums == reference.checksums)
+    }
+
+    @Test func resumeRebuildsAFileWhoseBytesNoLongerMatch() throws {
+        let module = TestSupport.copyFixture("journal-hello", git: true)
+        let (dist, checksums) = try uninterruptedRelease(module)
+        let journal = dist.appendingPathComponent(JournalHeader.fileName)
+        let binary = dist.appendingPathComponent("journalhello_0.0.0-dev+\(try shortCommit(module))_linux_arm64")
+        let handle = try FileHandle(forUpdating: binary)
+        try handle.seek(toOffset: 100)
+        handle.write(Data("tampered".utf8))
+        try handle.close()
+
+        let resumed = TestSupport.shipdeck(["release", "--no-tui", "--resume", "--go", TestSupport.goBinary, "--dist", dist.path],
+                                           in: module)
+        #expect(resumed.status == 0, "\(resumed.combined)")
+        #expect(resumed.stdout.contains("[linux/arm64] rebuild:"))
+        #expect(resumed.stdout.contains("no longer matches its recorded SHA-256"))
+        #expect(S.builtCells(journal) == ["linux/arm64"])
+        #expect(try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8) == checksums)
+    }
+
+    @Test func resumeRefusesTheJournalOfAnotherRelease() throws {
+        let module = TestSupport.copyFixture("journal-hello", git: true)
+        let (dist, _) = try uninterruptedRelease(module)
+        let other = TestSupport.shipdeck(["release", "--no-tui", "--resume", "--version", "9.9.9", "--dist", dist.path],
+                                         in: module)
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("not of journalhello 9.9.9"), "\(other.stderr)")
+        #expect(other.stderr.contains("--clean"))
+    }
+
+    func shortCommit(_ module: URL) throws -> String {
+        let result = TestSupport.run("/usr/bin/git", ["rev-parse", "--short=7", "HEAD"], in: module)
+        try #require(result.status == 0)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

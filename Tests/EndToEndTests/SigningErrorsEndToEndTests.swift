@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// A signer that cannot sign stops the release before any build starts, with a clear error.
+@Suite(.serialized) struct SigningErrorsEndToEndTests {
+    static let keys = SigningKeys.make()
+
+    struct Attempt {
+        var output: TestSupport.Output
+        var dist: URL
+    }
+
+    func release(signers: String, environment: [String: String] = [SigningKeys.variable: SigningKeys.passphrase],
+                 extra: [String] = []) throws -> Attempt {
+        let module = TestSupport.copyFixture("hello", example: true)
+        let yaml = "targets: [linux/amd64]\narchive:\n  format: binary\nsigners:\n" + signers
+        try yaml.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["release", "--no-tui", "--go", TestSupport.goBinary] + extra, in: module,
+                                       environment: environment)
+        return Attempt(output: out, dist: module.appendingPathComponent("dist"))
+    }
+
+    /// Nothing was built: no dist/ folder, no stage line.
+    func expectNothingBuilt(_ attempt: Attempt) {
+        #expect(attempt.output.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: attempt.dist.path), "dist/ exists: a build started")
+        #expect(!attempt.output.stdout.contains("build started"), "\(attempt.output.stdout)")
+    }
+
+    func minisign(key: String) -> String {
+        "  - kind: minisign\n    key: \(key)\n    public_key: \(Self.keys.path("minisign.pub"))\n    password_env: \(SigningKeys.variable)\n"
+    }
+
+    @Test func aWrongMinisignPasswordIsAnErrorBeforeAnyBuild() throws {
+        let wrong = "not-the-right-one-7781"
+        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")),
+                                  environment: [SigningKeys.variable: wrong])
+        expectNothingBuilt(attempt)
+        let stderr = attempt.output.stderr
+        #expect(stderr.contains("shipdeck.yml:6: signer minisign"), "\(stderr)")
+        #expect(stderr.contains("Wrong password for that key"), "\(stderr)")
+        #expect(stderr.contains("hint: check the password in $\(SigningKeys.variable)"), "\(stderr)")
+        #expect(!attempt.output.combined.contains(wrong))
+    }
+
+    @Test func aWrongGPGPassphraseIsAnErrorBeforeAnyBuild() throws {
+        defer { Self.keys.stopAgent() }
+        let signers = "  - kind: gpg\n    user: \(SigningKeys.identity)\n    gnupg_home: \(Self.keys.gnupgHome.path)\n"
+            + "    password_env: \(SigningKeys.variable)\n"
+        let attempt = try release(signers: signers, environment: [SigningKeys.variable: "wrong-gpg-passphrase-1"])
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("signer gpg: gpg signing shipdeck-probe.txt failed"), "\(attempt.output.stderr)")
+        #expect(!attempt.output.combined.contains("wrong-gpg-passphrase-1"))
+    }
+
+    @Test func aMissingKeyFileIsAnErrorBeforeAnyBuild() throws {
+        let missing = Self.keys.path("no-such.key")
+        let attempt = try release(signers: minisign(key: missing))
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("key file \(missing) cannot be used: No such file or directory"),
+                "\(attempt.output.stderr)")
+    }
+
+    @Test func aKeyFileOthersCanReadIsRefusedBeforeAnyBuild() throws {
+        let exposed = Self.keys.path("exposed-minisign.key")
+        try? FileManager.default.removeItem(atPath: exposed)
+        try FileManager.default.copyItem(atPath: Self.keys.path("minisign.key"), toPath: exposed)
+        chmod(exposed, 0o644)
+        let attempt = try release(signers: minisign(key: exposed))
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("is readable by others (mode 644)"), "\(attempt.output.stderr)")
+        #expect(attempt.output.stderr.contains("hint: chmod 600 \(exposed)"))
+    }
+
+    @Test func aMissingSignerProgramIsAnErrorBeforeAnyBuild() throws {
+        let emptyPath = TestSupport.temporaryDirectory("empty-path")
+        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")),
+                                  environment: [SigningKeys.variable: SigningKeys.passphrase, "PATH": emptyPath.path])
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("minisign is not installed: it is not on PATH"), "\(attempt.output.stderr)")
+        #expect(attempt.output.stderr.contains("Debian package minisign"))
+    }
+
+    @Test func anUnsetPasswordVariableIsAnErrorBeforeAnyBuild() throws {
+        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")), environment: [SigningKeys.variable: ""])
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("environment variable \(SigningKeys.variable) is not set"), "\(attempt.output.stderr)")
+    }
+
+    @Test func aWrongAuthenticodeKeyPasswordIsAnErrorBeforeAnyBuild() throws {
+        let signers = "  - kind: authenticode\n    certificate: \(Self.keys.path("leaf.pem"))\n    key: \(Self.keys.path("leaf.key"))\n"
+            + "    ca: \(Self.keys.path("ca.pem"))\n    password_env: \(SigningKeys.variable)\n"
+        let attempt = try release(signers: signers, environment: [SigningKeys.variable: "bad-authenticode-pw"])
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("cannot read the Authenticode key"), "\(attempt.output.stderr)")
+        #expect(!attempt.output.combined.contains("bad-authenticode-pw"))
+    }
+
+    @Test func aCommandSignerWhoseProgramIsMissingIsSkippedWithAWarning() throws {
+        let signers = "  - kind: command\n    name: cosign\n    command: shipdeck-no-such-cosign sign-blob --output-signature {signature} {artifact}\n"
+            + "  - kind: native\n    key: \(Self.keys.path("native.key"))\n"
+        let attempt = try release(signers: signers)
+        #expect(attempt.output.status == 0, "\(attempt.output.combined)")
+        #expect(attempt.output.stdout.contains("warning: signer cosign: shipdeck-no-such-cosign is not installed; it is skipped"))
+        #expect(FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.sig").path))
+    }
+
+    @Test func aCommandSignerRunsItsTemplate() throws {
+        // openssl as "any other program": the template writes a P-256 signature openssl can check.
+        let key = Self.keys.path("native.key")
+        let signers = "  - kind: command\n    name: openssl\n    suffix: .ossl.sig\n"
+            + "    command: openssl dgst -sha256 -sign \(key) -out {signature} {artifact}\n"
+            + "    verify_command: openssl dgst -sha256 -verify \(Self.keys.path("native.pub")) -signature {signature} {artifact}\n"
+        let attempt = try release(signers: signers)
+        #expect(attempt.output.status == 0, "\(attempt.output.combined)")
+        #expect(attempt.output.stdout.contains("signature verified: checksums.txt by openssl"), "\(attempt.output.stdout)")
+        #expect(FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.ossl.sig").path))
+    }
+}

@@ -1,0 +1,3 @@
+module example.com/buildtime
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/imagehello
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/journalhello
+
+go 1.22

@@ -1,0 +1,74 @@
+import ShipdeckEngine
+import Testing
+@testable import ShipdeckTUI
+
+/// Golden text snapshots of whole frames (text, then one style letter per column).
+@Suite("Dashboard golden frames")
+struct DashboardGoldenTests {
+    static func frame(_ state: ReleaseState, width: Int, height: Int, readOnly: Bool = false,
+                      setup: (DashboardController) -> Void = { _ in }) -> GridScreen {
+        let controller = DashboardController(commands: readOnly ? nil : RecordingCommands())
+        setup(controller)
+        let screen = GridScreen(width: width, height: height)
+        controller.render(state, now: RecordedReleases.now, on: screen)
+        return screen
+    }
+
+    static func golden(_ screen: GridScreen) -> String { screen.text + "\n--- styles ---\n" + screen.styles }
+
+    @Test("a running release at 80x24", arguments: [(80, 24), (120, 40)])
+    func running(size: (Int, Int)) {
+        let screen = Self.frame(RecordedReleases.running, width: size.0, height: size.1)
+        GoldenFile.check("running-\(size.0)x\(size.1)", Self.golden(screen))
+    }
+
+    @Test("a failed release", arguments: [(80, 24), (120, 40)])
+    func failed(size: (Int, Int)) {
+        let screen = Self.frame(RecordedReleases.failed, width: size.0, height: size.1)
+        GoldenFile.check("failed-\(size.0)x\(size.1)", Self.golden(screen))
+    }
+
+    @Test("a finished release after a retry, with signing", arguments: [(80, 24), (120, 40)])
+    func finished(size: (Int, Int)) {
+        let screen = Self.frame(RecordedReleases.finished, width: size.0, height: size.1)
+        GoldenFile.check("finished-\(size.0)x\(size.1)", Self.golden(screen))
+    }
+
+    @Test("below the minimum size the layout is replaced by a message")
+    func tooSmall() {
+        let screen = Self.frame(RecordedReleases.running, width: 40, height: 10)
+        #expect(screen.text.contains("terminal too small (need 60×16)"))
+        GoldenFile.check("too-small-40x10", Self.golden(screen))
+    }
+
+    @Test("read-only mode shows the badge and hides the mutating keys")
+    func readOnly() {
+        let screen = Self.frame(RecordedReleases.running, width: 80, height: 24, readOnly: true)
+        #expect(screen.lines[0].contains("READ-ONLY"))
+        #expect(!screen.lines[23].contains("retry"))
+        GoldenFile.check("read-only-80x24", Self.golden(screen))
+    }
+
+    @Test("the help overlay lists every key")
+    func help() {
+        let state = RecordedReleases.running
+        let screen = Self.frame(state, width: 80, height: 24) { $0.handle(.character("?"), state: state, now: RecordedReleases.now) }
+        for key in ["Tab", "Enter", "retry the selected", "retry every failed", "cancel the selected", "search",
+                    "n  N", "follow", "g  G", "PgUp", "quit", "earlier attempts"] {
+            #expect(screen.text.contains(key), "help lacks \(key)")
+        }
+        GoldenFile.check("help-80x24", Self.golden(screen))
+    }
+
+    @Test("every size from the minimum up draws without losing the header or footer")
+    func sizes() {
+        for width in stride(from: 60, through: 200, by: 7) {
+            for height in stride(from: 16, through: 60, by: 5) {
+                let screen = Self.frame(RecordedReleases.running, width: width, height: height)
+                #expect(screen.lines[0].contains("hello 1.2.0"), "\(width)x\(height)")
+                #expect(screen.lines[height - 1].contains("quit") || screen.lines[height - 1].contains("help"),
+                        "\(width)x\(height)")
+            }
+        }
+    }
+}
