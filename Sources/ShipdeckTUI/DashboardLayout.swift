@@ -25,7 +25,7 @@ struct DashboardLayout: Equatable {
         let remaining = rest - grid.height
         let top = grid.bottom
         if width >= wideWidth {
-            let logWidth = width * 3 / 5
+            let logWidth = width * 11 / 20
             let side = width - logWidth
             let hashesHeight = (remaining * 3 + 4) / 5
             return DashboardLayout(

@@ -58,7 +58,7 @@ struct HashesPaneView {
         return String(hash.prefix(front)) + ellipsis + String(hash.suffix(back))
     }
 
-    /// `512 B`, `12.3 KiB`, `4.0 MiB`.
+    /// `512 B`, `12.3 KiB`, `706 KiB`, `4.0 MiB`: at most 8 columns.
     static func size(_ bytes: Int64) -> String {
         if bytes < 1024 { return "\(bytes) B" }
         let units = ["KiB", "MiB", "GiB", "TiB"]
@@ -68,6 +68,7 @@ struct HashesPaneView {
             value /= 1024
             unit += 1
         }
+        if value >= 99.95 { return "\(Int(value.rounded())) \(units[unit])" }
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }

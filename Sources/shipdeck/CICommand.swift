@@ -25,7 +25,9 @@ struct CIGitHubCommand: ParsableCommand {
     @Option(name: .customLong("shards"), help: "Number of shard jobs (default: one per cell).")
     var shards: Int?
 
-    @Option(name: .customLong("output"), help: "The workflow file (default: .github/workflows/release.yml at the repository root).")
+    @Option(
+        name: .customLong("output"),
+        help: "The workflow file (default: .github/workflows/release.yml at the repository root).")
     var output: String?
 
     @Option(name: .customLong("shipdeck-git"), help: "Git URL the workflow builds Shipdeck from.")
@@ -34,7 +36,9 @@ struct CIGitHubCommand: ParsableCommand {
     @Option(name: .customLong("shipdeck-ref"), help: "Tag or branch of --shipdeck-git (default: this version's tag).")
     var shipdeckRef = "v\(Shipdeck.version)"
 
-    @Option(name: .customLong("install-command"), help: "Shell commands that put `shipdeck` on PATH instead of building it.")
+    @Option(
+        name: .customLong("install-command"), help: "Shell commands that put `shipdeck` on PATH instead of building it."
+    )
     var installCommand: String?
 
     @Flag(help: "Overwrite an existing workflow file.")
@@ -42,21 +46,24 @@ struct CIGitHubCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let plan = try PlanBuilder.plan(planning.planOptions())
+            let plan = try PlanBuilder.planWithoutSigners(planning.planOptions())
             let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
             let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
-            var workflow = try GitHubWorkflow.forPlan(plan, shardCount: shards ?? plan.cells.count,
-                                                      moduleSubdirectory: subdirectory == plan.moduleDirectory.path ? "" : subdirectory)
+            var workflow = try GitHubWorkflow.forPlan(
+                plan, shardCount: shards ?? plan.cells.count,
+                moduleSubdirectory: subdirectory == plan.moduleDirectory.path ? "" : subdirectory)
             workflow.shipdeckGit = shipdeckGit
             workflow.shipdeckRef = shipdeckRef
             workflow.installCommand = installCommand
             let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let file = output.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+            let file =
+                output.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
                 ?? root.appendingPathComponent(GitHubWorkflow.defaultPath)
             if FileManager.default.fileExists(atPath: file.path), !force {
                 throw ShipdeckError(.io, "\(file.path) already exists", hint: "pass --force to overwrite it")
             }
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(workflow.yaml.utf8).write(to: file, options: .atomic)
             print("wrote \(UntrustedText.escape(file.path)): \(workflow.shards.count) shard jobs and a merge job")
         } catch {

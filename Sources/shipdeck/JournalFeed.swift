@@ -38,15 +38,16 @@ final class JournalFeed {
         var checkedWriter = false
         while !shouldStop() {
             let (records, problems) = reader.readAvailable()
-            problems.forEach { report($0.description) }
             for record in records {
                 hub.replay(record)
                 if stopAtFinish, case .releaseFinished(let outcome, _) = record.event {
                     hub.flush()
-                    reader.finish().forEach { report($0.description) }
+                    (problems + reader.finish()).forEach { report($0.description) }
                     return .finished(outcome)
                 }
             }
+            // After the records: a dashboard keeps them as warnings, which a releaseStarted would clear.
+            problems.forEach { report($0.description) }
             if !follow {
                 reader.finish().forEach { report($0.description) }
                 hub.flush()

@@ -3,7 +3,7 @@ import Foundation
 import ShipdeckEngine
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 struct KeygenCommand: ParsableCommand {
@@ -15,7 +15,9 @@ struct KeygenCommand: ParsableCommand {
             Signatures verify with `openssl dgst -sha256 -verify PREFIX.pub` and `cosign verify-blob --key PREFIX.pub`.
             """)
 
-    @Option(name: .customLong("output"), help: "Path prefix of the key files (default: shipdeck → shipdeck.key, shipdeck.pub).")
+    @Option(
+        name: .customLong("output"),
+        help: "Path prefix of the key files (default: shipdeck → shipdeck.key, shipdeck.pub).")
     var output = "shipdeck"
 
     @Flag(help: "Overwrite existing key files.")
@@ -30,7 +32,8 @@ struct KeygenCommand: ParsableCommand {
         } catch {
             fail(error)
         }
-        emitLine("wrote \(UntrustedText.escape(keyPath)) (private, mode 600) and \(UntrustedText.escape(pubPath)) (public)")
+        emitLine(
+            "wrote \(UntrustedText.escape(keyPath)) (private, mode 600) and \(UntrustedText.escape(pubPath)) (public)")
         emitLine("use it in shipdeck.yml:  signers: [{ kind: native, key: \(UntrustedText.escape(keyPath)) }]")
     }
 }
@@ -45,7 +48,8 @@ enum KeyPairFiles {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw ShipdeckError(.io, "\(path) already exists", hint: "pass --force to overwrite it, or choose another --output")
+                throw ShipdeckError(
+                    .io, "\(path) already exists", hint: "pass --force to overwrite it, or choose another --output")
             }
             throw ShipdeckError(.io, "cannot create \(path): \(String(cString: strerror(errno)))")
         }

@@ -40,9 +40,11 @@ struct MergeCommand: ParsableCommand {
             configPath: config.map(url), distDirectory: dist.map(url), existingDist: clean ? .clean : .refuse)
         let merger = ReleaseMerger(options: options)
         let environment = ProcessInfo.processInfo.environment
-        merger.hub.add(json ? JSONEventPrinter() : HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
+        merger.hub.add(
+            json ? JSONEventPrinter() : HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
         // The merged release has a journal like any other, so `shipdeck watch` can show it.
-        let journal = JournalWriter(dist: options.distDirectory ?? options.moduleDirectory.appendingPathComponent("dist"))
+        let journal = JournalWriter(
+            dist: options.distDirectory ?? options.moduleDirectory.appendingPathComponent("dist"))
         merger.hub.add(journal)
         let outcome: ReleaseOutcome
         do {
@@ -51,7 +53,9 @@ struct MergeCommand: ParsableCommand {
             fail(error)
         }
         journal.close()
-        if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
+        if let problem = journal.error {
+            FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8))
+        }
         throw ExitCode(ReleaseCommand.exitCode(outcome))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShipdeckEngine
+import ShipdeckTUI
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -22,6 +23,13 @@ struct ReleaseCommand: ParsableCommand {
 
     @Flag(name: .customLong("json"), help: "Print one JSON event per line (implies --no-tui).")
     var json = false
+
+    @Option(name: .customLong("theme"),
+            help: "Dashboard theme: default, light, high-contrast, monochrome, or the path of a .theme file.")
+    var theme: String?
+
+    @Option(name: .customLong("color"), help: "Colour in the dashboard: auto (honours NO_COLOR), always or never.")
+    var color: ColorMode = .auto
 
     @Flag(name: .customLong("clean"), help: "Delete the contents of a non-empty dist/ first.")
     var clean = false
@@ -62,13 +70,17 @@ struct ReleaseCommand: ParsableCommand {
         let engine = ReleaseEngine(plan: plan, options: options)
 
         let environment = ProcessInfo.processInfo.environment
-        let reporter: ReleaseObserver
-        if json {
-            reporter = JSONEventPrinter()
-        } else {
-            reporter = HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true")
+        // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
+        let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment)
+        let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)
+        if dashboard {
+            do { try Dashboard.validate(dashboardOptions) } catch { fail(error) }
         }
-        engine.hub.add(reporter)
+        if json {
+            engine.hub.add(JSONEventPrinter())
+        } else if !dashboard {
+            engine.hub.add(HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
+        }
         let kept = resume ? ResumeReport.load(plan: plan, printing: !json) : [:]
         let journal = JournalWriter(dist: plan.distDirectory)
         engine.hub.add(journal)
@@ -78,12 +90,42 @@ struct ReleaseCommand: ParsableCommand {
         } catch {
             fail(error)
         }
-        let outcome = engine.waitUntilFinished()
+        let outcome: ReleaseOutcome
+        var dashboardCode: Int32?
+        if dashboard {
+            dashboardCode = Self.runDashboard(engine: engine, options: dashboardOptions)
+            outcome = engine.hub.snapshot().outcome ?? .interrupted
+        } else {
+            outcome = engine.waitUntilFinished()
+        }
         engine.hub.flush()
         journal.close()
         if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
-        throw ExitCode(Self.exitCode(outcome))
+        throw ExitCode(dashboardCode ?? Self.exitCode(outcome))
+    }
+
+    /// Runs the dashboard until the user quits (the release has ended by then) and prints the
+    /// summary on the restored terminal. When ncurses cannot open the terminal, it prints lines
+    /// instead, as `--no-tui` would, from then on.
+    static func runDashboard(engine: ReleaseEngine, options: DashboardOptions) -> Int32 {
+        let code: Int32
+        do {
+            code = try Dashboard.run(hub: engine.hub, commands: engine, options: options)
+        } catch {
+            let text = (error as? ShipdeckError)?.description ?? "\(error)"
+            FileHandle.standardError.write(Data("shipdeck: warning: \(UntrustedText.escapeMultiline(text))\n".utf8))
+            let reporter = HeadlessReporter(githubActions: false)
+            engine.hub.add(reporter)
+            return exitCode(engine.waitUntilFinished())
+        }
+        engine.hub.flush()
+        let state = engine.hub.snapshot()
+        if let outcome = state.outcome {
+            let seconds = (state.finishedAt ?? 0) - (state.startedAt ?? 0)
+            emitLine(HeadlessReporter(githubActions: false).summary(state, outcome: outcome, seconds: seconds))
+        }
+        return code
     }
 
     static func exitCode(_ outcome: ReleaseOutcome) -> Int32 {

@@ -28,7 +28,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("ssh-namespace"), help: "The ssh signature namespace (default: file).")
     var sshNamespace = "file"
 
-    @Option(name: .customLong("pubkey"), help: "PEM P-256 public key (`shipdeck keygen`) for native signatures and provenance.")
+    @Option(
+        name: .customLong("pubkey"),
+        help: "PEM P-256 public key (`shipdeck keygen`) for native signatures and provenance.")
     var pubkey: String?
 
     @Option(name: .customLong("gpg-keyring"), help: "A gpg public key export, imported into a throwaway GNUPGHOME.")
@@ -37,7 +39,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("gpg-home"), help: "A GNUPGHOME to verify gpg signatures with (default: $GNUPGHOME).")
     var gpgHome: String?
 
-    @Option(name: .customLong("authenticode-ca"), help: "CA certificate to check Authenticode signatures in .exe files.")
+    @Option(
+        name: .customLong("authenticode-ca"), help: "CA certificate to check Authenticode signatures in .exe files.")
     var authenticodeCA: String?
 
     @Option(name: .customLong("checksums"), help: "The checksums file name when artifacts.json does not say.")
@@ -74,9 +77,11 @@ struct VerifyCommand: ParsableCommand {
         if problems.isEmpty {
             emitLine("verify: \(report.lines.filter { $0.status == .ok }.count) files OK")
         } else {
-            let counts = Dictionary(grouping: problems, by: \.status).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
-            emitLine("verify: FAILED: \(counts.joined(separator: ", ")): "
-                + problems.map { UntrustedText.escape($0.file) }.joined(separator: ", "))
+            let counts = Dictionary(grouping: problems, by: \.status).map { "\($0.value.count) \($0.key.rawValue)" }
+                .sorted()
+            emitLine(
+                "verify: FAILED: \(counts.joined(separator: ", ")): "
+                    + problems.map { UntrustedText.escape($0.file) }.joined(separator: ", "))
             throw ExitCode(1)
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShipdeckEngine
+import ShipdeckTUI
 
 /// `shipdeck watch [DIST]`: follows a release from its journal, read-only, from another terminal
 /// or over SSH. It never writes anything and never talks to the release, so any number of
@@ -26,20 +27,29 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .customLong("no-follow"), help: "Show what the journal holds now and exit, without waiting for more.")
     var noFollow = false
 
+    @Option(name: .customLong("theme"), help: "The dashboard's colour theme (see `themes/`).")
+    var theme: String?
+
+    @Option(name: .customLong("color"), help: "Colour in the dashboard: auto, always or never.")
+    var color: String = "auto"
+
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("Seconds between looks at the journal.", visibility: .hidden))
     var pollInterval: Double = 0.2
 
     func validate() throws {
         guard pollInterval > 0, pollInterval <= 10 else { throw ValidationError("--poll-interval must be in (0, 10]") }
+        guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
     }
 
     func run() throws {
         let journal = Self.journalURL(for: dist)
+        if !noTUI, Dashboard.isUsable() {
+            let options = DashboardOptions(theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
+                                           title: "shipdeck watch")
+            throw ExitCode(WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options))
+        }
         let feed = JournalFeed(url: journal, follow: !noFollow, pollInterval: pollInterval) { message in
             FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))
-        }
-        if !noTUI, WatchDashboard.isAvailable, Self.isInteractive() {
-            throw ExitCode(WatchDashboard.run(feed: feed))
         }
         throw ExitCode(runHeadless(feed))
     }
@@ -85,10 +95,4 @@ struct WatchCommand: ParsableCommand {
         return url.appendingPathComponent(JournalHeader.fileName)
     }
 
-    /// Whether the dashboard can run here: stdin and stdout are terminals and TERM names a usable one.
-    static func isInteractive(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        guard isatty(0) == 1, isatty(1) == 1 else { return false }
-        let term = environment["TERM"] ?? ""
-        return !term.isEmpty && term != "dumb"
-    }
 }

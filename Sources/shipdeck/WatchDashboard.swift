@@ -1,11 +1,47 @@
 import Foundation
 import ShipdeckEngine
+import ShipdeckTUI
 
-/// The dashboard form of `shipdeck watch`: read-only (no `ReleaseCommands`), fed from the journal
-/// on a background thread while the dashboard owns the terminal on the main thread.
+/// The dashboard form of `shipdeck watch`: read-only (no `ReleaseCommands`, so the mutating keys
+/// are inert and say why), fed from the journal on a background thread while the dashboard owns
+/// the terminal on the main thread. Problems in the journal become warnings on the dashboard
+/// rather than text written over it.
 enum WatchDashboard {
-    /// False until ShipdeckTUI provides `Dashboard.run`; `watch` then prints lines instead.
-    static let isAvailable = false
+    static func run(journal: URL, follow: Bool, pollInterval: TimeInterval, options: DashboardOptions) -> Int32 {
+        do {
+            try Dashboard.validate(options)
+        } catch {
+            fail(error)
+        }
+        let hub = EventHub()
+        let stop = StopFlag()
+        let feed = JournalFeed(url: journal, follow: follow, pollInterval: pollInterval) { message in
+            hub.emit(.warning("journal: \(message)"))
+        }
+        let thread = Thread {
+            do {
+                let end = try feed.run(into: hub, stopAtFinish: false, shouldStop: { stop.isSet })
+                if case .writerGone(let pid) = end {
+                    hub.emit(.warning("the release (process \(pid)) ended without finishing its journal: it was killed or crashed"))
+                }
+            } catch {
+                hub.emit(.warning("\(error)"))
+            }
+        }
+        thread.start()
+        defer { stop.set() }
+        do {
+            return try Dashboard.run(hub: hub, commands: nil, options: options)
+        } catch {
+            fail(error)
+        }
+    }
 
-    static func run(feed: JournalFeed) -> Int32 { 1 }
+    /// Tells the feeding thread to stop once the dashboard has closed.
+    final class StopFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
+    }
 }

@@ -25,28 +25,36 @@ import Yams
         let matrix = try #require((shard["strategy"] as? [String: Any])?["matrix"] as? [String: Any])
         let include = try #require(matrix["include"] as? [[String: Any]])
         #expect(include.compactMap { $0["shard"] as? String } == ["1/5", "2/5", "3/5", "4/5", "5/5"])
-        #expect(include.compactMap { $0["cells"] as? String }
+        #expect(
+            include.compactMap { $0["cells"] as? String }
                 == ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64"])
         #expect((shard["strategy"] as? [String: Any])?["fail-fast"] as? Bool == false)
 
         let shardSteps = steps(shard)
         let setupGo = try #require(shardSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/setup-go@") == true })
         #expect((setupGo["with"] as? [String: Any])?["go-version-file"] as? String == "go.mod")
-        #expect(shardSteps.contains { ($0["name"] as? String) == "Install Shipdeck" && ($0["run"] as? String)?.contains("swift build") == true })
+        #expect(
+            shardSteps.contains {
+                ($0["name"] as? String) == "Install Shipdeck" && ($0["run"] as? String)?.contains("swift build") == true
+            })
         let build = try #require(shardSteps.first { ($0["run"] as? String)?.contains("shipdeck release") == true })
         let command = try #require(build["run"] as? String)
         #expect(command.contains("--no-tui"))
         #expect(command.contains("--shard \"${{ matrix.shard }}\""))
-        let upload = try #require(shardSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/upload-artifact@") == true })
+        let upload = try #require(
+            shardSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/upload-artifact@") == true })
         #expect((upload["with"] as? [String: Any])?["name"] as? String == "shipdeck-${{ matrix.part }}")
         #expect(include.allSatisfy { ($0["part"] as? String)?.hasPrefix("part-") == true })
 
         #expect(merge["needs"] as? String == "shard")
         let mergeSteps = steps(merge)
-        let download = try #require(mergeSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/download-artifact@") == true })
+        let download = try #require(
+            mergeSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/download-artifact@") == true })
         #expect((download["with"] as? [String: Any])?["pattern"] as? String == "shipdeck-part-*")
-        let mergeIndex = try #require(mergeSteps.firstIndex { ($0["run"] as? String)?.contains("shipdeck merge") == true })
-        let downloadIndex = try #require(mergeSteps.firstIndex { ($0["uses"] as? String)?.hasPrefix("actions/download-artifact@") == true })
+        let mergeIndex = try #require(
+            mergeSteps.firstIndex { ($0["run"] as? String)?.contains("shipdeck merge") == true })
+        let downloadIndex = try #require(
+            mergeSteps.firstIndex { ($0["uses"] as? String)?.hasPrefix("actions/download-artifact@") == true })
         #expect(downloadIndex < mergeIndex)
         #expect(mergeSteps.contains { ($0["name"] as? String) == "Install Shipdeck" })
 
@@ -54,7 +62,8 @@ import Yams
         #expect(TestSupport.shipdeck(["ci", "github"], in: module).status != 0)
         #expect(TestSupport.shipdeck(["ci", "github", "--force", "--shards", "2"], in: module).status == 0)
         let two = try load(file)
-        let twoInclude = ((((two["jobs"] as? [String: Any])?["shard"] as? [String: Any])?["strategy"] as? [String: Any])?["matrix"]
+        let twoInclude =
+            ((((two["jobs"] as? [String: Any])?["shard"] as? [String: Any])?["strategy"] as? [String: Any])?["matrix"]
             as? [String: Any])?["include"] as? [[String: Any]]
         #expect(twoInclude?.compactMap { $0["shard"] as? String } == ["1/2", "2/2"])
     }
@@ -62,19 +71,31 @@ import Yams
     @Test func aModuleInASubfolderGetsItsWorkingDirectoryAndGoMod() throws {
         let repo = TestSupport.temporaryDirectory("ci-repo")
         let module = repo.appendingPathComponent("tools/hello")
-        try FileManager.default.createDirectory(at: module.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("Examples/hello"), to: module)
+        try FileManager.default.createDirectory(
+            at: module.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: TestSupport.repositoryRoot.appendingPathComponent("Examples/hello"), to: module)
         try? FileManager.default.removeItem(at: module.appendingPathComponent("dist"))
         #expect(TestSupport.run("/usr/bin/git", ["init", "-q"], in: repo).status == 0)
-        let out = TestSupport.shipdeck(["ci", "github", "--dir", module.path, "--shards", "1",
-                                        "--install-command", "pip install shipdeck-from-our-mirror"], in: repo)
+        // The signing key lives in CI secrets, not on the machine that writes the workflow.
+        try "signers:\n  - kind: minisign\n    key: /nonexistent/minisign.key\n"
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(
+            [
+                "ci", "github", "--dir", module.path, "--shards", "1",
+                "--install-command", "pip install shipdeck-from-our-mirror",
+            ], in: repo)
         try #require(out.status == 0, "\(out.combined)")
         let workflow = try load(repo.appendingPathComponent(".github/workflows/release.yml"))
         let jobs = try #require(workflow["jobs"] as? [String: Any])
         for name in ["shard", "merge"] {
             let job = try #require(jobs[name] as? [String: Any])
-            #expect(((job["defaults"] as? [String: Any])?["run"] as? [String: Any])?["working-directory"] as? String == "tools/hello")
-            #expect(steps(job).contains { ($0["run"] as? String)?.contains("pip install shipdeck-from-our-mirror") == true })
+            #expect(
+                ((job["defaults"] as? [String: Any])?["run"] as? [String: Any])?["working-directory"] as? String
+                    == "tools/hello")
+            #expect(
+                steps(job).contains { ($0["run"] as? String)?.contains("pip install shipdeck-from-our-mirror") == true }
+            )
         }
         let shardSteps = steps(try #require(jobs["shard"] as? [String: Any]))
         let setupGo = try #require(shardSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/setup-go@") == true })

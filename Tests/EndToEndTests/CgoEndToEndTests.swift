@@ -20,6 +20,7 @@ import Testing
         #expect(plan.stdout.contains("CC='") && plan.stdout.contains(" cc -target x86_64-linux-musl'"), "\(plan.stdout)")
         #expect(plan.stdout.contains(" c++ -target aarch64-linux-musl'"), "\(plan.stdout)")
         #expect(plan.stdout.contains("CGO_ENABLED=1"))
+        #expect(plan.stdout.contains("-X main.version=1.2.3 -extldflags=-s'"), "\(plan.stdout)")
         #expect(plan.stdout.contains("ZIG_GLOBAL_CACHE_DIR=\(Self.zigCache)"))
 
         let out = TestSupport.shipdeck(["release", "--no-tui"], in: module, environment: environment)
@@ -31,6 +32,7 @@ import Testing
         #expect(try ExecutableHeader.read(path: arm64.path) == ExecutableHeader(format: .elf, goarch: "arm64", isStatic: true))
         let file = TestSupport.run("/usr/bin/file", [amd64.path, arm64.path], in: dist)
         #expect(file.stdout.components(separatedBy: "statically linked").count - 1 == 2, "\(file.stdout)")
+        #expect(file.stdout.components(separatedBy: ", stripped").count - 1 == 2, "\(file.stdout)")
 
         // amd64 runs here; arm64 under qemu-aarch64. The C code answers too.
         #expect(TestSupport.run(amd64.path, ["-version"], in: dist).stdout == "1.2.3\n")
@@ -65,6 +67,15 @@ import Testing
         #expect(out.stderr.contains("shipdeck.yml:2: zig does not know a C target for openbsd/amd64, so cgo: true cannot build it"),
                 "\(out.stderr)")
         #expect(out.stderr.contains("zig_target:"))
+    }
+
+    @Test func darwinCgoIsRefusedAtPlanTimeWithTheReason() throws {
+        let module = TestSupport.copyFixture("cgo-hello")
+        try "targets:\n  - { target: darwin/arm64, cgo: true }\n"
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["plan"], in: module, environment: environment)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("zig cannot link cgo binaries for darwin/arm64 without the macOS SDK"), "\(out.stderr)")
     }
 
     @Test func aZigTargetOverrideSelectsGlibc() throws {

@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func theLayoutPassesSkopeoInspectAndCopyAll() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.skopeo), "skopeo is missing: run scripts/bootstrap")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.skopeo), "skopeo is missing: run scripts/bootstrap")
         let module = TestSupport.copyFixture("image-hello", git: true, tag: "v1.4.0")
         let work = TestSupport.temporaryDirectory("oci")
         let dist = work.appendingPathComponent("dist")
@@ -44,26 +45,32 @@ import Testing
         #expect(latest.stdout == inspect.stdout)
 
         let copy = work.appendingPathComponent("copy")
-        let copied = TestSupport.run(Self.skopeo, ["copy", "--all", "oci:\(layout.path):1.4.0", "oci:\(copy.path):1.4.0"],
-                                     in: work)
+        let copied = TestSupport.run(
+            Self.skopeo, ["copy", "--all", "oci:\(layout.path):1.4.0", "oci:\(copy.path):1.4.0"],
+            in: work)
         #expect(copied.status == 0, "\(copied.combined)")
         let again = TestSupport.run(Self.skopeo, ["inspect", "--raw", "oci:\(copy.path):1.4.0"], in: work)
         #expect(again.stdout == inspect.stdout, "skopeo copy --all changed the index")
 
         // artifacts.json lists the index and each platform's manifest with their digests.
-        let artifacts = try #require(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: dist.appendingPathComponent("artifacts.json"))) as? [[String: Any]])
+        let artifacts = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dist.appendingPathComponent("artifacts.json"))) as? [[String: Any]])
         let images = artifacts.filter { $0["kind"] as? String == "Image" }
         #expect(images.count == 4)
-        let indexDigest = try #require(images.first { $0["name"] as? String == "imagehello:1.4.0" }?["sha256"] as? String)
+        let indexDigest = try #require(
+            images.first { $0["name"] as? String == "imagehello:1.4.0" }?["sha256"] as? String)
         let top = try json(layout.appendingPathComponent("index.json"))
         let entries = try #require(top["manifests"] as? [[String: Any]])
         #expect(entries.allSatisfy { $0["digest"] as? String == "sha256:\(indexDigest)" })
-        #expect(Set(entries.compactMap { ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] })
+        #expect(
+            Set(entries.compactMap { ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] })
                 == ["1.4.0", "latest"])
-        // Images are not files of checksums.txt; the binaries are.
+        // Images are not files of checksums.txt; the cells' binaries and archives are.
         let sums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
-        #expect(sums.split(separator: "\n").count == 4)
+        let files = artifacts.filter { ["Binary", "Archive"].contains($0["kind"] as? String ?? "") }
+        #expect(sums.split(separator: "\n").count == files.count)
+        #expect(!sums.contains("blobs") && !sums.contains("imagehello:"))
     }
 
     @Test func overrideArchArm64SelectsAnImageWhoseOnlyLayerHoldsTheArm64Binary() throws {
@@ -73,8 +80,12 @@ import Testing
         try release(module, into: dist)
         let layout = dist.appendingPathComponent("imagehello")
         let out = work.appendingPathComponent("arm64-image")
-        let copied = TestSupport.run(Self.skopeo, ["--override-os", "linux", "--override-arch", "arm64", "copy",
-                                                   "oci:\(layout.path):1.4.0", "dir:\(out.path)"], in: work)
+        let copied = TestSupport.run(
+            Self.skopeo,
+            [
+                "--override-os", "linux", "--override-arch", "arm64", "copy",
+                "oci:\(layout.path):1.4.0", "dir:\(out.path)",
+            ], in: work)
         try #require(copied.status == 0, "\(copied.combined)")
         let manifest = try json(out.appendingPathComponent("manifest.json"))
         let layers = try #require(manifest["layers"] as? [[String: Any]])
@@ -99,8 +110,10 @@ import Testing
         let released = try Data(contentsOf: dist.appendingPathComponent("imagehello_1.4.0_linux_arm64"))
         #expect(try Data(contentsOf: binary) == released)
         // The config says arm64/v8 and runs the binary.
-        let config = try json(out.appendingPathComponent(String((manifest["config"] as! [String: Any])["digest"] as! String)
-            .dropFirst("sha256:".count).description))
+        let config = try json(
+            out.appendingPathComponent(
+                String((manifest["config"] as! [String: Any])["digest"] as! String)
+                    .dropFirst("sha256:".count).description))
         #expect(config["architecture"] as? String == "arm64")
         #expect(config["variant"] as? String == "v8")
         #expect(((config["config"] as? [String: Any])?["Entrypoint"] as? [String]) == ["/usr/local/bin/imagehello"])
@@ -116,12 +129,34 @@ import Testing
         let b = try Data(contentsOf: second.appendingPathComponent("imagehello/index.json"))
         #expect(a == b)
         let blobs = { (dist: URL) in
-            try FileManager.default.contentsOfDirectory(atPath: dist.appendingPathComponent("imagehello/blobs/sha256").path).sorted()
+            try FileManager.default.contentsOfDirectory(
+                atPath: dist.appendingPathComponent("imagehello/blobs/sha256").path
+            ).sorted()
         }
         let firstBlobs = try blobs(first)
         #expect(firstBlobs == (try blobs(second)))
         // 1 index + 3 × (manifest, config, layer).
         #expect(firstBlobs.count == 10)
+    }
+
+    @Test func aShardedReleaseMergesToTheSameImagesAsASingleOne() throws {
+        let module = TestSupport.copyFixture("image-hello", git: true, tag: "v1.4.0")
+        let work = TestSupport.temporaryDirectory("oci-shards")
+        let single = work.appendingPathComponent("single")
+        try release(module, into: single)
+        let parts = ShardRuns.release(module, count: 2, into: work)
+        for part in parts {
+            try #require(part.output.status == 0, "\(part.output.combined)")
+            // Images are release-wide: the merge makes them.
+            #expect(!FileManager.default.fileExists(atPath: part.dist.appendingPathComponent("imagehello").path))
+        }
+        let merged = work.appendingPathComponent("merged")
+        let merge = ShardRuns.merge(module, parts: parts.map(\.dist), into: merged)
+        try #require(merge.status == 0, "\(merge.combined)")
+        #expect(merge.stdout.contains("images ok"))
+        let a = try Data(contentsOf: single.appendingPathComponent("imagehello/index.json"))
+        let b = try Data(contentsOf: merged.appendingPathComponent("imagehello/index.json"))
+        #expect(a == b)
     }
 
     @Test func aBaseLayoutPutsItsLayersUnderTheBinary() throws {
@@ -131,20 +166,29 @@ import Testing
         try release(module, into: baseDist)
         // The first release's layout is the base of a second image at another path.
         let config = try String(contentsOf: module.appendingPathComponent("shipdeck.yml"), encoding: .utf8)
-            .replacingOccurrences(of: "  path: /usr/local/bin/imagehello", with: "  path: /app/imagehello\n  base: \(baseDist.path)/imagehello:1.4.0")
+            .replacingOccurrences(
+                of: "  path: /usr/local/bin/imagehello",
+                with: "  path: /app/imagehello\n  base: \(baseDist.path)/imagehello:1.4.0")
         try config.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
         let dist = work.appendingPathComponent("dist")
         try release(module, into: dist)
         let out = work.appendingPathComponent("amd64-image")
-        let copied = TestSupport.run(Self.skopeo, ["--override-os", "linux", "--override-arch", "amd64", "copy",
-                                                   "oci:\(dist.path)/imagehello:1.4.0", "dir:\(out.path)"], in: work)
+        let copied = TestSupport.run(
+            Self.skopeo,
+            [
+                "--override-os", "linux", "--override-arch", "amd64", "copy",
+                "oci:\(dist.path)/imagehello:1.4.0", "dir:\(out.path)",
+            ], in: work)
         try #require(copied.status == 0, "\(copied.combined)")
         let manifest = try json(out.appendingPathComponent("manifest.json"))
         let layers = try #require(manifest["layers"] as? [[String: Any]])
         #expect(layers.count == 2)
         let paths = layers.map { layer in
-            TestSupport.run("/bin/tar", ["-tzf", out.appendingPathComponent(String((layer["digest"] as! String).dropFirst(7))).path],
-                            in: work).stdout
+            TestSupport.run(
+                "/bin/tar",
+                ["-tzf", out.appendingPathComponent(String((layer["digest"] as! String).dropFirst(7))).path],
+                in: work
+            ).stdout
         }
         #expect(paths[0].contains("usr/local/bin/imagehello"))
         #expect(paths[1].contains("app/imagehello"))

@@ -11,14 +11,17 @@ import Testing
         return (work, runs.map(\.dist))
     }
 
-    func expectRefused(_ out: TestSupport.Output, mentioning words: [String], merged: URL,
-                       sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectRefused(
+        _ out: TestSupport.Output, mentioning words: [String], merged: URL,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(out.status != 0, "merge should have failed: \(out.combined)", sourceLocation: sourceLocation)
         for word in words {
             #expect(out.stderr.contains(word), "stderr lacks '\(word)': \(out.stderr)", sourceLocation: sourceLocation)
         }
-        #expect(!FileManager.default.fileExists(atPath: merged.appendingPathComponent("checksums.txt").path),
-                "a refused merge wrote checksums.txt", sourceLocation: sourceLocation)
+        #expect(
+            !FileManager.default.fileExists(atPath: merged.appendingPathComponent("checksums.txt").path),
+            "a refused merge wrote checksums.txt", sourceLocation: sourceLocation)
     }
 
     @Test func refusesAMissingShardNamingItsCellsAndTheShard() throws {
@@ -44,9 +47,12 @@ import Testing
         let module = TestSupport.copyFixture("hello", example: true, git: true)
         let (work, dists) = try parts(module)
         // A second commit, and shard 3 built again from it.
-        try "// another commit\n".write(to: module.appendingPathComponent("extra.go.txt"), atomically: true, encoding: .utf8)
-        let env = ["GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "Test",
-                   "GIT_COMMITTER_EMAIL": "t@example.com"]
+        try "// another commit\n".write(
+            to: module.appendingPathComponent("extra.go.txt"), atomically: true, encoding: .utf8)
+        let env = [
+            "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        ]
         for args in [["add", "-A"], ["commit", "-q", "-m", "second"]] {
             #expect(TestSupport.run("/usr/bin/git", args, in: module, environment: env).status == 0)
         }
@@ -75,8 +81,9 @@ import Testing
     @Test func refusesAPartBuiltWithAnotherConfig() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true)
         let (work, dists) = try parts(module)
-        try "project: hello\nbinary: hello\n".write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true,
-                                                   encoding: .utf8)
+        try "project: hello\nbinary: hello\n".write(
+            to: module.appendingPathComponent("shipdeck.yml"), atomically: true,
+            encoding: .utf8)
         let merged = work.appendingPathComponent("merged")
         let out = ShardRuns.merge(module, parts: dists, into: merged)
         expectRefused(out, mentioning: ["not the one the parts were built with"], merged: merged)

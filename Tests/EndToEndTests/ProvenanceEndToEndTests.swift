@@ -8,7 +8,9 @@ import Testing
 
     func envelope() throws -> [String: Any] {
         let data = try Data(contentsOf: release.dist.appendingPathComponent("hello_1.4.0.intoto.jsonl"))
-        #expect(data.last == UInt8(ascii: "\n") && data.dropLast().firstIndex(of: UInt8(ascii: "\n")) == nil, "one JSON line")
+        #expect(
+            data.last == UInt8(ascii: "\n") && data.dropLast().firstIndex(of: UInt8(ascii: "\n")) == nil,
+            "one JSON line")
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
@@ -58,8 +60,12 @@ import Testing
         let dir = TestSupport.temporaryDirectory("dsse")
         try pae.write(to: dir.appendingPathComponent("pae"))
         try sig.write(to: dir.appendingPathComponent("sig.der"))
-        let r = TestSupport.run("/usr/bin/openssl", ["dgst", "-sha256", "-verify", release.keys.path("native.pub"),
-                                                     "-signature", "sig.der", "pae"], in: dir)
+        let r = TestSupport.run(
+            "/usr/bin/openssl",
+            [
+                "dgst", "-sha256", "-verify", release.keys.path("native.pub"),
+                "-signature", "sig.der", "pae",
+            ], in: dir)
         #expect(r.status == 0, "\(r.combined)")
         #expect(r.stdout.contains("Verified OK"))
     }
@@ -68,9 +74,14 @@ import Testing
         let copy = release.copyOfDist()
         let other = TestSupport.temporaryDirectory("other").appendingPathComponent("k")
         #expect(TestSupport.shipdeck(["keygen", "--output", other.path], in: copy).status == 0)
-        let out = TestSupport.shipdeck(["verify", copy.path, "--minisign-key", release.keys.path("minisign.pub"),
-                                        "--pubkey", other.path + ".pub"], in: copy)
+        let out = TestSupport.shipdeck(
+            [
+                "verify", copy.path, "--minisign-key", release.keys.path("minisign.pub"),
+                "--pubkey", other.path + ".pub",
+            ], in: copy)
         #expect(out.status == 1)
-        #expect(out.stdout.contains("MISMATCH  hello_1.4.0.intoto.jsonl  (provenance: DSSE signature does not verify"), "\(out.stdout)")
+        #expect(
+            out.stdout.contains("MISMATCH  hello_1.4.0.intoto.jsonl  (provenance: DSSE signature does not verify"),
+            "\(out.stdout)")
     }
 }

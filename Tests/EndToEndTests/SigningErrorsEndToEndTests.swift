@@ -10,13 +10,16 @@ import Testing
         var dist: URL
     }
 
-    func release(signers: String, environment: [String: String] = [SigningKeys.variable: SigningKeys.passphrase],
-                 extra: [String] = []) throws -> Attempt {
+    func release(
+        signers: String, environment: [String: String] = [SigningKeys.variable: SigningKeys.passphrase],
+        extra: [String] = []
+    ) throws -> Attempt {
         let module = TestSupport.copyFixture("hello", example: true)
         let yaml = "targets: [linux/amd64]\narchive:\n  format: binary\nsigners:\n" + signers
         try yaml.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
-        let out = TestSupport.shipdeck(["release", "--no-tui", "--go", TestSupport.goBinary] + extra, in: module,
-                                       environment: environment)
+        let out = TestSupport.shipdeck(
+            ["release", "--no-tui", "--go", TestSupport.goBinary] + extra, in: module,
+            environment: environment)
         return Attempt(output: out, dist: module.appendingPathComponent("dist"))
     }
 
@@ -33,32 +36,53 @@ import Testing
 
     @Test func aWrongMinisignPasswordIsAnErrorBeforeAnyBuild() throws {
         let wrong = "not-the-right-one-7781"
-        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")),
-                                  environment: [SigningKeys.variable: wrong])
+        let attempt = try release(
+            signers: minisign(key: Self.keys.path("minisign.key")),
+            environment: [SigningKeys.variable: wrong])
         expectNothingBuilt(attempt)
         let stderr = attempt.output.stderr
-        #expect(stderr.contains("shipdeck.yml:6: signer minisign"), "\(stderr)")
-        #expect(stderr.contains("Wrong password for that key"), "\(stderr)")
+        #expect(stderr.contains("shipdeck.yml:5: signer minisign"), "\(stderr)")
+        #expect(stderr.contains("minisign signing failed: wrong password for the key"), "\(stderr)")
         #expect(stderr.contains("hint: check the password in $\(SigningKeys.variable)"), "\(stderr)")
         #expect(!attempt.output.combined.contains(wrong))
     }
 
     @Test func aWrongGPGPassphraseIsAnErrorBeforeAnyBuild() throws {
         defer { Self.keys.stopAgent() }
-        let signers = "  - kind: gpg\n    user: \(SigningKeys.identity)\n    gnupg_home: \(Self.keys.gnupgHome.path)\n"
+        let signers =
+            "  - kind: gpg\n    user: \(SigningKeys.identity)\n    gnupg_home: \(Self.keys.gnupgHome.path)\n"
             + "    password_env: \(SigningKeys.variable)\n"
         let attempt = try release(signers: signers, environment: [SigningKeys.variable: "wrong-gpg-passphrase-1"])
         expectNothingBuilt(attempt)
-        #expect(attempt.output.stderr.contains("signer gpg: gpg signing shipdeck-probe.txt failed"), "\(attempt.output.stderr)")
+        #expect(
+            attempt.output.stderr.contains("signer gpg: gpg signing shipdeck-probe.txt failed"),
+            "\(attempt.output.stderr)")
         #expect(!attempt.output.combined.contains("wrong-gpg-passphrase-1"))
+    }
+
+    @Test func aSignatureThatFailsItsOwnVerificationStopsTheRelease() throws {
+        // A public key that is not the pair of the secret key: the probe signs, then minisign -V fails.
+        let other = TestSupport.temporaryDirectory("other-minisign")
+        let made = SigningKeys.run("/usr/bin/minisign", ["-G", "-W", "-p", "other.pub", "-s", "other.key"], in: other)
+        #expect(made.status == 0, "\(made.output)")
+        let signers =
+            "  - kind: minisign\n    key: \(Self.keys.path("minisign.key"))\n"
+            + "    public_key: \(other.appendingPathComponent("other.pub").path)\n    password_env: \(SigningKeys.variable)\n"
+        let attempt = try release(signers: signers)
+        expectNothingBuilt(attempt)
+        #expect(
+            attempt.output.stderr.contains("signer minisign: minisign -V of shipdeck-probe.txt failed"),
+            "\(attempt.output.stderr)")
+        #expect(attempt.output.stderr.contains("is public_key"), "\(attempt.output.stderr)")
     }
 
     @Test func aMissingKeyFileIsAnErrorBeforeAnyBuild() throws {
         let missing = Self.keys.path("no-such.key")
         let attempt = try release(signers: minisign(key: missing))
         expectNothingBuilt(attempt)
-        #expect(attempt.output.stderr.contains("key file \(missing) cannot be used: No such file or directory"),
-                "\(attempt.output.stderr)")
+        #expect(
+            attempt.output.stderr.contains("key file \(missing) cannot be used: No such file or directory"),
+            "\(attempt.output.stderr)")
     }
 
     @Test func aKeyFileOthersCanReadIsRefusedBeforeAnyBuild() throws {
@@ -74,21 +98,27 @@ import Testing
 
     @Test func aMissingSignerProgramIsAnErrorBeforeAnyBuild() throws {
         let emptyPath = TestSupport.temporaryDirectory("empty-path")
-        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")),
-                                  environment: [SigningKeys.variable: SigningKeys.passphrase, "PATH": emptyPath.path])
+        let attempt = try release(
+            signers: minisign(key: Self.keys.path("minisign.key")),
+            environment: [SigningKeys.variable: SigningKeys.passphrase, "PATH": emptyPath.path])
         expectNothingBuilt(attempt)
-        #expect(attempt.output.stderr.contains("minisign is not installed: it is not on PATH"), "\(attempt.output.stderr)")
+        #expect(
+            attempt.output.stderr.contains("minisign is not installed: it is not on PATH"), "\(attempt.output.stderr)")
         #expect(attempt.output.stderr.contains("Debian package minisign"))
     }
 
     @Test func anUnsetPasswordVariableIsAnErrorBeforeAnyBuild() throws {
-        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")), environment: [SigningKeys.variable: ""])
+        let attempt = try release(
+            signers: minisign(key: Self.keys.path("minisign.key")), environment: [SigningKeys.variable: ""])
         expectNothingBuilt(attempt)
-        #expect(attempt.output.stderr.contains("environment variable \(SigningKeys.variable) is not set"), "\(attempt.output.stderr)")
+        #expect(
+            attempt.output.stderr.contains("environment variable \(SigningKeys.variable) is not set"),
+            "\(attempt.output.stderr)")
     }
 
     @Test func aWrongAuthenticodeKeyPasswordIsAnErrorBeforeAnyBuild() throws {
-        let signers = "  - kind: authenticode\n    certificate: \(Self.keys.path("leaf.pem"))\n    key: \(Self.keys.path("leaf.key"))\n"
+        let signers =
+            "  - kind: authenticode\n    certificate: \(Self.keys.path("leaf.pem"))\n    key: \(Self.keys.path("leaf.key"))\n"
             + "    ca: \(Self.keys.path("ca.pem"))\n    password_env: \(SigningKeys.variable)\n"
         let attempt = try release(signers: signers, environment: [SigningKeys.variable: "bad-authenticode-pw"])
         expectNothingBuilt(attempt)
@@ -97,23 +127,45 @@ import Testing
     }
 
     @Test func aCommandSignerWhoseProgramIsMissingIsSkippedWithAWarning() throws {
-        let signers = "  - kind: command\n    name: cosign\n    command: shipdeck-no-such-cosign sign-blob --output-signature {signature} {artifact}\n"
+        let signers =
+            "  - kind: command\n    name: cosign\n    command: shipdeck-no-such-cosign sign-blob --output-signature {signature} {artifact}\n"
             + "  - kind: native\n    key: \(Self.keys.path("native.key"))\n"
         let attempt = try release(signers: signers)
         #expect(attempt.output.status == 0, "\(attempt.output.combined)")
-        #expect(attempt.output.stdout.contains("warning: signer cosign: shipdeck-no-such-cosign is not installed; it is skipped"))
+        #expect(
+            attempt.output.stdout.contains(
+                "warning: signer cosign: shipdeck-no-such-cosign is not installed; it is skipped"))
         #expect(FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.sig").path))
+    }
+
+    @Test func buildChildrenNeverSeeTheSecretVariable() throws {
+        // A go wrapper records the environment the build gets, then builds.
+        let dir = TestSupport.temporaryDirectory("envdump")
+        let dump = dir.appendingPathComponent("env.txt").path
+        let wrapper = dir.appendingPathComponent("go").path
+        try "#!/bin/sh\nenv >> \(dump)\nexec \(TestSupport.goBinary) \"$@\"\n".write(
+            toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        let attempt = try release(signers: minisign(key: Self.keys.path("minisign.key")), extra: ["--go", wrapper])
+        #expect(attempt.output.status == 0, "\(attempt.output.combined)")
+        let seen = try String(contentsOfFile: dump, encoding: .utf8)
+        #expect(seen.contains("GOOS=linux"), "the wrapper ran for the build")
+        #expect(!seen.contains(SigningKeys.variable))
+        #expect(!seen.contains(SigningKeys.passphrase))
     }
 
     @Test func aCommandSignerRunsItsTemplate() throws {
         // openssl as "any other program": the template writes a P-256 signature openssl can check.
         let key = Self.keys.path("native.key")
-        let signers = "  - kind: command\n    name: openssl\n    suffix: .ossl.sig\n"
+        let signers =
+            "  - kind: command\n    name: openssl\n    suffix: .ossl.sig\n"
             + "    command: openssl dgst -sha256 -sign \(key) -out {signature} {artifact}\n"
             + "    verify_command: openssl dgst -sha256 -verify \(Self.keys.path("native.pub")) -signature {signature} {artifact}\n"
         let attempt = try release(signers: signers)
         #expect(attempt.output.status == 0, "\(attempt.output.combined)")
-        #expect(attempt.output.stdout.contains("signature verified: checksums.txt by openssl"), "\(attempt.output.stdout)")
-        #expect(FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.ossl.sig").path))
+        #expect(
+            attempt.output.stdout.contains("signature verified: checksums.txt by openssl"), "\(attempt.output.stdout)")
+        #expect(
+            FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.ossl.sig").path))
     }
 }

@@ -6,16 +6,19 @@ import Testing
     let release = SignedRelease.shared
 
     func verify(_ dist: URL, _ extra: [String] = []) -> TestSupport.Output {
-        TestSupport.shipdeck(["verify", dist.path] + release.keys.verifyFlags + extra,
-                             in: dist.deletingLastPathComponent())
+        TestSupport.shipdeck(
+            ["verify", dist.path] + release.keys.verifyFlags + extra,
+            in: dist.deletingLastPathComponent())
     }
 
     @Test func aCopiedReleaseVerifiesFileByFile() {
         let copy = release.copyOfDist()
         let out = verify(copy)
         #expect(out.status == 0, "\(out.combined)")
-        for name in [release.linuxBinary, release.windowsBinary, "checksums.txt", "checksums.txt.minisig", "checksums.txt.asc",
-                     "checksums.txt.sig", "checksums.txt.p256.sig", "hello_1.4.0.intoto.jsonl"] {
+        for name in [
+            release.linuxBinary, release.windowsBinary, "checksums.txt", "checksums.txt.minisig", "checksums.txt.asc",
+            "checksums.txt.sig", "checksums.txt.p256.sig", "hello_1.4.0.intoto.jsonl",
+        ] {
             #expect(out.stdout.contains("OK        \(name)"), "\(name) in:\n\(out.stdout)")
         }
         #expect(out.stdout.contains("provenance: 3 subjects match, DSSE signature verified"))
@@ -39,10 +42,14 @@ import Testing
         let copy = release.copyOfDist()
         // A genuine minisign signature by the same key, but of another file.
         let signature = copy.appendingPathComponent("checksums.txt.minisig")
-        let other = SigningKeys.run("/usr/bin/minisign", ["-S", "-s", release.keys.path("minisign.key"), "-m",
-                                                          copy.appendingPathComponent(release.linuxBinary).path,
-                                                          "-x", signature.path],
-                                    input: SigningKeys.passphrase + "\n", in: copy)
+        let other = SigningKeys.run(
+            "/usr/bin/minisign",
+            [
+                "-S", "-s", release.keys.path("minisign.key"), "-m",
+                copy.appendingPathComponent(release.linuxBinary).path,
+                "-x", signature.path,
+            ],
+            input: SigningKeys.passphrase + "\n", in: copy)
         #expect(other.status == 0, "\(other.output)")
         let out = verify(copy)
         #expect(out.status == 1, "\(out.combined)")
@@ -57,13 +64,16 @@ import Testing
         let sigURL = copy.appendingPathComponent("checksums.txt.p256.sig")
         let command = "openssl dgst -sha256 -sign \(other.path).key checksums.txt | base64 -w0 > checksums.txt.p256.sig"
         #expect(TestSupport.run("/bin/sh", ["-c", command], in: copy).status == 0)
-        let oldHash = release.output.status == 0 ? try sha256(release.dist.appendingPathComponent("checksums.txt.p256.sig")) : ""
+        let oldHash =
+            release.output.status == 0 ? try sha256(release.dist.appendingPathComponent("checksums.txt.p256.sig")) : ""
         let manifest = copy.appendingPathComponent("artifacts.json")
-        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: oldHash, with: try sha256(sigURL))
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(
+            of: oldHash, with: try sha256(sigURL))
         try text.write(to: manifest, atomically: true, encoding: .utf8)
         let out = verify(copy)
         #expect(out.status == 1, "\(out.combined)")
-        #expect(out.stdout.contains("MISMATCH  checksums.txt.p256.sig  (P-256 signature does not verify"), "\(out.stdout)")
+        #expect(
+            out.stdout.contains("MISMATCH  checksums.txt.p256.sig  (P-256 signature does not verify"), "\(out.stdout)")
     }
 
     @Test func aMissingFileIsReportedMissing() throws {
@@ -84,8 +94,11 @@ import Testing
     }
 
     @Test func oneKeyIsEnoughToCoverTheChecksums() {
-        let out = TestSupport.shipdeck(["verify", release.dist.path, "--minisign-key", release.keys.path("minisign.pub"),
-                                        "--pubkey", release.keys.path("native.pub")], in: release.dist)
+        let out = TestSupport.shipdeck(
+            [
+                "verify", release.dist.path, "--minisign-key", release.keys.path("minisign.pub"),
+                "--pubkey", release.keys.path("native.pub"),
+            ], in: release.dist)
         #expect(out.status == 0, "\(out.combined)")
         #expect(out.stdout.contains("OK        \(release.linuxBinary)"))
     }

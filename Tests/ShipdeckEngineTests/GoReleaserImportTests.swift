@@ -56,7 +56,7 @@ import Testing
         let plan = try plan(try importFixture())
         let cell = try #require(plan.cell("linux/arm64"))
         let ldflags = try #require(cell.buildArguments.last)
-        #expect(ldflags.contains("-X main.version=1.2.3"))
+        #expect(ldflags.components(separatedBy: "-X main.version=1.2.3").count - 1 == 1, "\(ldflags)")
         #expect(ldflags.contains("-X main.commit=0123456789abcdef0123456789abcdef01234567"))
         #expect(ldflags.contains("-X main.date=2023-11-14T22:13:20Z"))
         #expect(!ldflags.contains("{{"))
@@ -75,10 +75,10 @@ import Testing
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         // goos darwin/linux/windows × goarch 386/amd64/arm64, minus what this Go cannot build.
         #expect(config.targets.map(\.target.description) == [
-            "darwin/amd64/v1", "darwin/arm64", "linux/amd64/v1", "linux/arm64", "windows/amd64/v1", "windows/arm64",
+            "darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64", "windows/arm64",
         ])
         let plan = try plan(config)
-        #expect(plan.cell("linux/amd64/v1")?.archiveName == "tool_1.2.3_linux_amd64.tar.gz")
+        #expect(plan.cell("linux/amd64")?.archiveName == "tool_1.2.3_linux_amd64.tar.gz")
         #expect(plan.cell("windows/arm64")?.archiveName == "tool_1.2.3_windows_arm64.tar.gz")
         #expect(plan.config.checksumName == "tool_1.2.3_checksums.txt")
     }
@@ -93,7 +93,7 @@ import Testing
         #expect { try plan(config) } throws: { "\($0)".contains("unknown template field '.Platform'") }
         config.archive.nameTemplate = "{{ .ProjectName }}"
         config.targets.append(TargetConfig(target: BuildTarget(goos: "linux", goarch: "arm64")))
-        #expect { try plan(config) } throws: { "\($0)".contains("would both write x.tar.gz") }
+        #expect { try plan(config) } throws: { "\($0)".contains("would both write hello.tar.gz") }
     }
 
     @Test func translatedShipdeckYmlPlansTheSameRelease() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// `--shard` parsing and the deterministic split of a plan's cells.
@@ -38,7 +39,10 @@ import Testing
     }
 
     @Test func aListKeepsPlanOrderAndRejectsUnknownCells() throws {
-        #expect(try ShardSelection.cells(["windows/amd64", "linux/amd64"]).select(from: cells) == ["linux/amd64", "windows/amd64"])
+        #expect(
+            try ShardSelection.cells(["windows/amd64", "linux/amd64"]).select(from: cells) == [
+                "linux/amd64", "windows/amd64",
+            ])
         #expect(throws: ShipdeckError.self) { try ShardSelection.cells(["plan9/386"]).select(from: cells) }
     }
 
@@ -51,13 +55,16 @@ import Testing
     }
 
     @Test func aPartManifestRoundTrips() throws {
-        let info = ReleaseInfo(project: "hello", version: "1.0.0", commit: "abc", goVersion: "go1.27.3",
-                               sourceDateEpoch: 1_700_000_000, distDirectory: "/tmp/dist", shipdeckVersion: "0.1.0", cells: [])
-        let artifact = ArtifactRecord(name: "hello_1.0.0_linux_amd64", path: "hello_1.0.0_linux_amd64", kind: .binary,
-                                      cell: "linux/amd64", target: BuildTarget(goos: "linux", goarch: "amd64"),
-                                      sha256: String(repeating: "a", count: 64), size: 42)
-        let part = PartManifest(shard: "1/5", info: info, configFingerprint: "f", allCells: cells, cells: ["linux/amd64"],
-                                artifacts: [artifact])
+        let info = ReleaseInfo(
+            project: "hello", version: "1.0.0", commit: "abc", goVersion: "go1.27.3",
+            sourceDateEpoch: 1_700_000_000, distDirectory: "/tmp/dist", shipdeckVersion: "0.1.0", cells: [])
+        let artifact = ArtifactRecord(
+            name: "hello_1.0.0_linux_amd64", path: "hello_1.0.0_linux_amd64", kind: .binary,
+            cell: "linux/amd64", target: BuildTarget(goos: "linux", goarch: "amd64"),
+            sha256: String(repeating: "a", count: 64), size: 42)
+        let part = PartManifest(
+            shard: "1/5", info: info, configFingerprint: "f", allCells: cells, cells: ["linux/amd64"],
+            artifacts: [artifact])
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("part-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
         try part.encoded().write(to: url)

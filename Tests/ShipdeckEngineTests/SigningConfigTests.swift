@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// `signers:` in shipdeck.yml, secrets kept out of the config, and the DSSE encoding.
@@ -18,7 +19,8 @@ import Testing
     }
 
     @Test func readsEachSignerWithItsDefaults() throws {
-        let config = try parse("""
+        let config = try parse(
+            """
             signers:
               - kind: minisign
                 key: keys/minisign.key
@@ -80,8 +82,13 @@ import Testing
     }
 
     @Test func aCommandTemplateSplitsLikeAShell() throws {
-        let config = try parse("signers:\n  - kind: command\n    command: cosign sign-blob --key 'my key.pem' --output-signature {signature} {artifact}\n")
-        #expect(config.signers[0].command == ["cosign", "sign-blob", "--key", "my key.pem", "--output-signature", "{signature}", "{artifact}"])
+        let config = try parse(
+            "signers:\n  - kind: command\n    command: cosign sign-blob --key 'my key.pem' --output-signature {signature} {artifact}\n"
+        )
+        #expect(
+            config.signers[0].command == [
+                "cosign", "sign-blob", "--key", "my key.pem", "--output-signature", "{signature}", "{artifact}",
+            ])
     }
 
     @Test func aSecretNeverPrintsItsValue() {
@@ -94,7 +101,8 @@ import Testing
 
     @Test func dssePreAuthenticationEncodingMatchesTheSpec() {
         // The example in github.com/secure-systems-lab/dsse/blob/master/protocol.md.
-        let pae = DSSEEnvelope.preAuthenticationEncoding(type: "http://example.com/HelloWorld", body: Data("hello world".utf8))
+        let pae = DSSEEnvelope.preAuthenticationEncoding(
+            type: "http://example.com/HelloWorld", body: Data("hello world".utf8))
         #expect(String(decoding: pae, as: UTF8.self) == "DSSEv1 29 http://example.com/HelloWorld 11 hello world")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Yams
+
 @testable import ShipdeckEngine
 
 /// The GitHub workflow text parses as YAML and says what each job runs.
@@ -17,10 +18,14 @@ import Yams
         let shards = [ShardSelection.slice(index: 1, count: 2), .slice(index: 2, count: 2)]
         let workflow = GitHubWorkflow(shards: shards, shardCells: [["linux/amd64", "darwin/amd64"], ["linux/arm64"]])
         let doc = try parse(workflow)
-        let include = try #require(((try job(doc, "shard")["strategy"] as? [String: Any])?["matrix"] as? [String: Any])?["include"]
-            as? [[String: String]])
-        #expect(include == [["shard": "1/2", "part": "part-1-of-2", "cells": "linux/amd64 darwin/amd64"],
-                            ["shard": "2/2", "part": "part-2-of-2", "cells": "linux/arm64"]])
+        let include = try #require(
+            ((try job(doc, "shard")["strategy"] as? [String: Any])?["matrix"] as? [String: Any])?["include"]
+                as? [[String: String]])
+        #expect(
+            include == [
+                ["shard": "1/2", "part": "part-1-of-2", "cells": "linux/amd64 darwin/amd64"],
+                ["shard": "2/2", "part": "part-2-of-2", "cells": "linux/arm64"],
+            ])
         #expect(try job(doc, "merge")["needs"] as? String == "shard")
         #expect((doc["on"] as? [String: Any])?["push"] != nil)
         #expect((doc["permissions"] as? [String: String]) == ["contents": "read"])
@@ -43,11 +48,13 @@ import Yams
     @Test func aShardCountAboveTheCellCountIsRefused() throws {
         var config = ShipdeckConfig()
         config.targets = [TargetConfig(target: BuildTarget(goos: "linux", goarch: "amd64"))]
-        let toolchain = GoToolchain(path: "/usr/local/bin/go", version: "go1.27.3", ports: ["linux/amd64": true],
-                                    hostTarget: BuildTarget(goos: "linux", goarch: "amd64"))
+        let toolchain = GoToolchain(
+            path: "/usr/local/bin/go", version: "go1.27.3", ports: ["linux/amd64": true],
+            hostTarget: BuildTarget(goos: "linux", goarch: "amd64"))
         let source = SourceInfo(moduleDirectory: "/tmp", modulePath: "example.com/tool", commit: "abc", commitTime: 1)
-        let plan = try PlanBuilder.plan(config: config, source: source, toolchain: toolchain,
-                                        options: PlanOptions(moduleDirectory: URL(fileURLWithPath: "/tmp"), environment: [:]))
+        let plan = try PlanBuilder.plan(
+            config: config, source: source, toolchain: toolchain,
+            options: PlanOptions(moduleDirectory: URL(fileURLWithPath: "/tmp"), environment: [:]))
         #expect(throws: ShipdeckError.self) { try GitHubWorkflow.forPlan(plan, shardCount: 2, moduleSubdirectory: "") }
         #expect(try GitHubWorkflow.forPlan(plan, shardCount: 1, moduleSubdirectory: "").shards.count == 1)
     }

@@ -24,9 +24,11 @@ public struct GitHubWorkflow: Sendable {
     public var installCommand: String?
     public var runner: String
 
-    public init(shards: [ShardSelection], shardCells: [[String]], moduleSubdirectory: String = "",
-                shipdeckGit: String = GitHubWorkflow.defaultShipdeckGit, shipdeckRef: String = "v\(Shipdeck.version)",
-                installCommand: String? = nil, runner: String = "ubuntu-latest") {
+    public init(
+        shards: [ShardSelection], shardCells: [[String]], moduleSubdirectory: String = "",
+        shipdeckGit: String = GitHubWorkflow.defaultShipdeckGit, shipdeckRef: String = "v\(Shipdeck.version)",
+        installCommand: String? = nil, runner: String = "ubuntu-latest"
+    ) {
         self.shards = shards
         self.shardCells = shardCells
         self.moduleSubdirectory = moduleSubdirectory
@@ -37,15 +39,18 @@ public struct GitHubWorkflow: Sendable {
     }
 
     /// Splits `plan` into `count` shards (`N/M`, round-robin as `ShardSelection` does).
-    public static func forPlan(_ plan: BuildPlan, shardCount: Int, moduleSubdirectory: String) throws -> GitHubWorkflow {
+    public static func forPlan(_ plan: BuildPlan, shardCount: Int, moduleSubdirectory: String) throws -> GitHubWorkflow
+    {
         let ids = plan.cells.map(\.id)
         guard shardCount >= 1, shardCount <= ids.count else {
-            throw ShipdeckError(.usage, "--shards \(shardCount): the plan has \(ids.count) cells",
-                                hint: "use between 1 and \(ids.count) shards")
+            throw ShipdeckError(
+                .usage, "--shards \(shardCount): the plan has \(ids.count) cells",
+                hint: "use between 1 and \(ids.count) shards")
         }
         let shards = (1...shardCount).map { ShardSelection.slice(index: $0, count: shardCount) }
-        return GitHubWorkflow(shards: shards, shardCells: try shards.map { try $0.select(from: ids) },
-                              moduleSubdirectory: moduleSubdirectory)
+        return GitHubWorkflow(
+            shards: shards, shardCells: try shards.map { try $0.select(from: ids) },
+            moduleSubdirectory: moduleSubdirectory)
     }
 
     /// The workflow file's text.
@@ -146,12 +151,13 @@ public struct GitHubWorkflow: Sendable {
 
     /// The explicit install step (see the type's documentation).
     private var install: String {
-        let script = installCommand ?? """
-            sudo apt-get update -qq && sudo apt-get install -y -qq libncursesw5-dev zlib1g-dev
-            git clone --depth 1 --branch "$SHIPDECK_REF" "$SHIPDECK_GIT" "$RUNNER_TEMP/shipdeck-src"
-            swift build -c release --package-path "$RUNNER_TEMP/shipdeck-src" --product shipdeck
-            echo "$RUNNER_TEMP/shipdeck-src/.build/release" >> "$GITHUB_PATH"
-            """
+        let script =
+            installCommand ?? """
+                sudo apt-get update -qq && sudo apt-get install -y -qq libncursesw5-dev zlib1g-dev
+                git clone --depth 1 --branch "$SHIPDECK_REF" "$SHIPDECK_GIT" "$RUNNER_TEMP/shipdeck-src"
+                swift build -c release --package-path "$RUNNER_TEMP/shipdeck-src" --product shipdeck
+                echo "$RUNNER_TEMP/shipdeck-src/.build/release" >> "$GITHUB_PATH"
+                """
         var out = "      - name: Install Shipdeck\n        run: |\n"
         for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
             out += "          \(line)\n"

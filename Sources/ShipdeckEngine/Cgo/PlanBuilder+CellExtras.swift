@@ -22,6 +22,12 @@ extension PlanBuilder {
             extras.environment = try ZigToolchain.cellEnvironment(
                 for: target, entry: entry, config: config, toolchain: toolchain, environment: options.environment,
                 base: base, source: source)
+            // With cgo the external linker (zig) writes the file; Go's -s does not reach it, so without this
+            // the binary keeps musl's debug info and is twice the size.
+            if let index = extras.buildArguments.firstIndex(of: "-ldflags"), index + 1 < extras.buildArguments.count,
+               !extras.buildArguments[index + 1].contains("-extldflags") {
+                extras.buildArguments[index + 1] += " -extldflags=-s"
+            }
         }
         let format = config.archive.format(for: target.goos)
         let names = try ArchiveNaming.names(config: config.archive, format: format, artifactBase: artifactBase,

@@ -76,11 +76,16 @@ public struct ZigToolchain: Sendable {
         case "windows":
             triple = ["amd64": "x86_64-windows-gnu", "386": "x86-windows-gnu", "arm64": "aarch64-windows-gnu"][target.goarch]
         case "darwin":
-            triple = ["amd64": "x86_64-macos", "arm64": "aarch64-macos"][target.goarch]
+            // zig compiles C for macOS, but Go's darwin runtime links -lresolv and system frameworks, which
+            // zig does not ship without the macOS SDK: the link fails. Say so now rather than after a build.
+            throw ShipdeckError(.target, "\(source): zig cannot link cgo binaries for \(target.pair) without the macOS SDK "
+                                    + "(Go's darwin runtime links -lresolv and system frameworks that zig does not ship)",
+                                hint: "drop cgo: for darwin targets (pure Go cross-compiles fine), build them on a Mac, or set "
+                                    + "zig_target: aarch64-macos / x86_64-macos and provide the SDK through CGO_LDFLAGS=--sysroot=…")
         default: triple = nil
         }
         guard let triple else {
-            let known = "linux (amd64 arm64 386 arm riscv64 ppc64le s390x loong64 mips*), windows (amd64 386 arm64), darwin (amd64 arm64)"
+            let known = "linux (amd64 arm64 386 arm riscv64 ppc64le s390x loong64 mips*) and windows (amd64 386 arm64)"
             throw ShipdeckError(.target, "\(source): zig does not know a C target for \(target.pair), so cgo: true cannot build it",
                                 hint: "cgo through zig covers \(known); set zig_target: to a triple zig knows (`zig targets`), or drop cgo: for this target")
         }
@@ -91,9 +96,11 @@ public struct ZigToolchain: Sendable {
     public func environment(triple: String, base: [String: String]) -> [String: String] {
         let zig = path.contains(" ") ? "'\(path)'" : path
         var env = ["CGO_ENABLED": "1", "CC": "\(zig) cc -target \(triple)", "CXX": "\(zig) c++ -target \(triple)"]
-        if base["ZIG_GLOBAL_CACHE_DIR"] == nil {
-            let cacheRoot = base["XDG_CACHE_HOME"] ?? base["HOME"].map { $0 + "/.cache" }
-            if let cacheRoot { env["ZIG_GLOBAL_CACHE_DIR"] = cacheRoot + "/zig" }
+        // Explicit (zig's own default spelled out) so the plan shows which cache the cells share.
+        if let given = base["ZIG_GLOBAL_CACHE_DIR"], !given.isEmpty {
+            env["ZIG_GLOBAL_CACHE_DIR"] = given
+        } else if let cacheRoot = base["XDG_CACHE_HOME"] ?? base["HOME"].map({ $0 + "/.cache" }) {
+            env["ZIG_GLOBAL_CACHE_DIR"] = cacheRoot + "/zig"
         }
         return env
     }

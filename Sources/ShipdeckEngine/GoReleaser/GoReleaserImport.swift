@@ -46,6 +46,7 @@ public enum GoReleaserImport {
         config.path = file
         config.checksumName = defaultChecksumName
         config.archive.nameTemplate = defaultNameTemplate
+        config.archive.format = .targz  // GoReleaser's default everywhere, Windows too (zip only by override)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -135,7 +136,7 @@ public enum GoReleaserImport {
                 case "ldflags":
                     // GoReleaser passes ldflags as one string per entry; Shipdeck adds its own -s -w -X version first.
                     config.ldflags = try reader.strings(v, key: path).flatMap { splitFlags($0) }
-                    config.ldflags = dropDuplicateDefaults(config.ldflags)
+                    config.ldflags = dropDuplicateDefaults(config.ldflags, versionVariable: config.versionVariable)
                 case "tags": config.tags = try reader.strings(v, key: path)
                 case "ignore":
                     guard case .sequence(let rules) = v else { throw reader.error(path, at: v, "expected a list of rules") }
@@ -175,7 +176,9 @@ public enum GoReleaserImport {
             }
         }
         config.targets = []
-        for target in targets {
+        for var target in targets {
+            // GOAMD64=v1 is Go's default: `linux/amd64` names the same build, and file names omit v1 anyway.
+            if target.goarch == "amd64", target.variant == "v1" { target.variant = nil }
             if let rule = ignoreRules.first(where: { matches($0.pattern, target) }) {
                 config.ignored.append((target, rule.rule))
             } else {
@@ -235,9 +238,24 @@ public enum GoReleaserImport {
         return out
     }
 
-    /// Shipdeck always passes `-s -w`; repeating them is harmless but noisy in the plan.
-    static func dropDuplicateDefaults(_ flags: [String]) -> [String] {
-        flags.filter { $0 != "-s" && $0 != "-w" }
+    /// Shipdeck always passes `-s -w` and `-X main.version=<version>`; repeating them is harmless but
+    /// noisy in the plan.
+    static func dropDuplicateDefaults(_ flags: [String], versionVariable: String) -> [String] {
+        var out: [String] = []
+        var index = 0
+        while index < flags.count {
+            let flag = flags[index]
+            if flag == "-s" || flag == "-w" { index += 1; continue }
+            if flag == "-X", index + 1 < flags.count, flags[index + 1].hasPrefix(versionVariable + "="),
+               flags[index + 1].contains(".Version") {
+                index += 2
+                continue
+            }
+            if flag.hasPrefix("-X=" + versionVariable + "="), flag.contains(".Version") { index += 1; continue }
+            out.append(flag)
+            index += 1
+        }
+        return out
     }
 
     // MARK: archives[0]

@@ -156,9 +156,6 @@ extension GoTemplate {
                     i = close + 2
                     continue
                 }
-                if chars[i] == "}", i + 1 < chars.count, chars[i + 1] == "}" {
-                    // Go's text/template prints a stray "}}" as text; so do we.
-                }
                 text.append(chars[i])
                 i += 1
             }

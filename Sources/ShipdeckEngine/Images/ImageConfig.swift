@@ -19,8 +19,10 @@ public struct ImageConfig: Sendable, Hashable {
     public var base: String?
     public var tags: [String] = []
 
-    public init(name: String? = nil, path: String? = nil, entrypoint: [String]? = nil, base: String? = nil,
-                tags: [String] = []) {
+    public init(
+        name: String? = nil, path: String? = nil, entrypoint: [String]? = nil, base: String? = nil,
+        tags: [String] = []
+    ) {
         self.name = name
         self.path = path
         self.entrypoint = entrypoint
@@ -36,7 +38,8 @@ extension ConfigReader {
     func images(_ node: Node) throws -> ImageConfig {
         if node.isScalar, let enabled = node.bool, node.string == "true" || node.string == "false" {
             guard enabled else {
-                throw error("images", at: node, "images: false is the same as leaving images out", hint: "remove the key")
+                throw error(
+                    "images", at: node, "images: false is the same as leaving images out", hint: "remove the key")
             }
             return ImageConfig()
         }
@@ -47,15 +50,17 @@ extension ConfigReader {
             case "name":
                 let name = try string(v, key: key)
                 guard ImageTag.isValidRepositoryName(name) else {
-                    throw error(key, at: v, "'\(name)' is not an image name",
-                                hint: "use lower-case letters, digits, '.', '_', '-' and '/', like hello or acme/hello")
+                    throw error(
+                        key, at: v, "'\(name)' is not an image name",
+                        hint: "use lower-case letters, digits, '.', '_', '-' and '/', like hello or acme/hello")
                 }
                 config.name = name
             case "path":
                 let path = try string(v, key: key)
                 guard path.hasPrefix("/"), !path.hasSuffix("/"), !path.split(separator: "/").contains("..") else {
-                    throw error(key, at: v, "'\(path)' is not an absolute file path inside the image",
-                                hint: "write a path like /usr/local/bin/hello or /hello")
+                    throw error(
+                        key, at: v, "'\(path)' is not an absolute file path inside the image",
+                        hint: "write a path like /usr/local/bin/hello or /hello")
                 }
                 config.path = path
             case "entrypoint": config.entrypoint = try strings(v, key: key)
@@ -63,8 +68,9 @@ extension ConfigReader {
             case "tags":
                 config.tags = try strings(v, key: key)
                 for tag in config.tags where !ImageTag.isValid(tag) {
-                    throw error(key, at: v, "'\(tag)' is not a valid image tag",
-                                hint: "tags use letters, digits, '_', '.' and '-', at most 128 characters")
+                    throw error(
+                        key, at: v, "'\(tag)' is not a valid image tag",
+                        hint: "tags use letters, digits, '_', '.' and '-', at most 128 characters")
                 }
             default:
                 throw unknownKey(key, at: k, known: ImageConfig.keys)
@@ -79,7 +85,9 @@ public enum ImageTag {
     /// A tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
     public static func isValid(_ tag: String) -> Bool {
         guard let first = tag.unicodeScalars.first, tag.unicodeScalars.count <= 128 else { return false }
-        func word(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_") }
+        func word(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_")
+        }
         return word(first) && tag.unicodeScalars.allSatisfy { word($0) || $0 == "." || $0 == "-" }
     }
 
@@ -87,7 +95,8 @@ public enum ImageTag {
     /// as Helm and others do.
     public static func forVersion(_ version: String) -> String {
         var scalars = version.unicodeScalars.map { c -> Character in
-            let ok = c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "." || c == "-")
+            let ok =
+                c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "." || c == "-")
             return ok ? Character(c) : "_"
         }
         if scalars.first == "." || scalars.first == "-" { scalars.insert("v", at: 0) }

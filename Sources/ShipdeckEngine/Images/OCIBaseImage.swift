@@ -18,13 +18,17 @@ struct OCIBaseImage {
         }
         layout = URL(fileURLWithPath: path, relativeTo: directory).standardizedFileURL
         reference = spec
-        let top: OCIIndex = try Self.read(layout.appendingPathComponent("index.json"), what: "index.json of base \(spec)")
-        let entries = tag.map { tag in top.manifests.filter { $0.annotations?[OCIMediaType.refName] == tag } } ?? top.manifests
+        let top: OCIIndex = try Self.read(
+            layout.appendingPathComponent("index.json"), what: "index.json of base \(spec)")
+        let entries =
+            tag.map { tag in top.manifests.filter { $0.annotations?[OCIMediaType.refName] == tag } } ?? top.manifests
         guard entries.count == 1, let entry = entries.first else {
             let tags = top.manifests.compactMap { $0.annotations?[OCIMediaType.refName] }
-            throw ShipdeckError(.config, "images.base \(spec): \(entries.isEmpty ? "no" : "more than one") image "
-                                    + (tag.map { "tagged \($0)" } ?? "in the layout"),
-                                hint: tags.isEmpty ? "check the layout's index.json" : "tags there: \(tags.joined(separator: ", "))")
+            throw ShipdeckError(
+                .config,
+                "images.base \(spec): \(entries.isEmpty ? "no" : "more than one") image "
+                    + (tag.map { "tagged \($0)" } ?? "in the layout"),
+                hint: tags.isEmpty ? "check the layout's index.json" : "tags there: \(tags.joined(separator: ", "))")
         }
         if entry.mediaType == OCIMediaType.index {
             index = try Self.read(Self.blob(entry, in: layout), what: "image index of base \(spec)")
@@ -45,19 +49,24 @@ struct OCIBaseImage {
             guard let match = candidates.first(where: { $0.platform?.variant == platform.variant }) ?? candidates.first
             else {
                 let have = index.manifests.compactMap { $0.platform?.description }.joined(separator: ", ")
-                throw ShipdeckError(.config, "images.base \(reference) has no image for \(platform.description)",
-                                    hint: "the base offers: \(have.isEmpty ? "no platforms" : have)")
+                throw ShipdeckError(
+                    .config, "images.base \(reference) has no image for \(platform.description)",
+                    hint: "the base offers: \(have.isEmpty ? "no platforms" : have)")
             }
             descriptor = match
         } else {
             descriptor = single!
         }
-        let manifest: OCIManifest = try Self.read(Self.blob(descriptor, in: layout), what: "manifest of base \(reference)")
-        let config: OCIImageConfig = try Self.read(Self.blob(manifest.config, in: layout), what: "config of base \(reference)")
+        let manifest: OCIManifest = try Self.read(
+            Self.blob(descriptor, in: layout), what: "manifest of base \(reference)")
+        let config: OCIImageConfig = try Self.read(
+            Self.blob(manifest.config, in: layout), what: "config of base \(reference)")
         if index == nil, config.os != platform.os || config.architecture != platform.architecture {
-            throw ShipdeckError(.config, "images.base \(reference) is a \(config.os)/\(config.architecture) image, "
-                                    + "but it would be the base of \(platform.description)",
-                                hint: "use a multi-arch base layout (an image index) when building several architectures")
+            throw ShipdeckError(
+                .config,
+                "images.base \(reference) is a \(config.os)/\(config.architecture) image, "
+                    + "but it would be the base of \(platform.description)",
+                hint: "use a multi-arch base layout (an image index) when building several architectures")
         }
         return (manifest, config)
     }
@@ -68,8 +77,9 @@ struct OCIBaseImage {
 
     static func read<T: Decodable>(_ url: URL, what: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ShipdeckError(.config, "cannot read the \(what) at \(url.path)",
-                                hint: "images.base must name a local OCI image layout folder (see `skopeo copy … oci:DIR:TAG`)")
+            throw ShipdeckError(
+                .config, "cannot read the \(what) at \(url.path)",
+                hint: "images.base must name a local OCI image layout folder (see `skopeo copy … oci:DIR:TAG`)")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The `.images` release-wide step: an OCI image layout at `dist/<name>/` with one image per
@@ -30,8 +30,9 @@ struct OCIImageBuilder {
     func build(cellArtifacts: [ArtifactRecord]) throws -> [ArtifactRecord] {
         let cells = plan.cells.filter { $0.target.goos == "linux" }
         guard !cells.isEmpty else {
-            throw ShipdeckError(.config, "images: the plan has no Linux target to put in an image",
-                                hint: "add a linux/… target, or remove images:")
+            throw ShipdeckError(
+                .config, "images: the plan has no Linux target to put in an image",
+                hint: "add a linux/… target, or remove images:")
         }
         let base = try config.base.map { try OCIBaseImage(spec: $0, relativeTo: plan.moduleDirectory) }
         let final = dist.url.appendingPathComponent(name, isDirectory: true)
@@ -43,7 +44,9 @@ struct OCIImageBuilder {
 
         var manifests: [(OCIDescriptor, CellPlan)] = []
         for cell in cells {
-            guard let binary = cellArtifacts.first(where: { $0.cell == cell.id && $0.kind == .binary }) else { continue }
+            guard let binary = cellArtifacts.first(where: { $0.cell == cell.id && $0.kind == .binary }) else {
+                continue
+            }
             let platform = OCIPlatform(target: cell.target)
             let contents = try Data(contentsOf: dist.url.appendingPathComponent(binary.path))
             let layer = try ImageLayer(file: contents, at: pathInImage, epoch: plan.info.sourceDateEpoch)
@@ -57,7 +60,9 @@ struct OCIImageBuilder {
                 let (baseManifest, baseConfig) = try base.image(for: platform)
                 for descriptor in baseManifest.layers {
                     try layout.copyBlob(descriptor, from: base.layout)
-                    layers.append(OCIDescriptor(mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size))
+                    layers.append(
+                        OCIDescriptor(mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size)
+                    )
                 }
                 diffIDs = baseConfig.rootfs.diff_ids
                 runtime = baseConfig.config ?? runtime
@@ -72,16 +77,22 @@ struct OCIImageBuilder {
             labels["org.opencontainers.image.version"] = plan.info.version
             if let commit = plan.info.commit { labels["org.opencontainers.image.revision"] = commit }
             runtime.Labels = labels
-            history.append(.init(created: created, created_by: "shipdeck \(Shipdeck.version): \(binary.name) at \(pathInImage)"))
+            history.append(
+                .init(created: created, created_by: "shipdeck \(Shipdeck.version): \(binary.name) at \(pathInImage)"))
 
             let imageConfig = OCIImageConfig(
                 created: created, architecture: platform.architecture, os: platform.os, variant: platform.variant,
                 config: runtime, rootfs: .init(diff_ids: diffIDs), history: history)
             let configDescriptor = try layout.write(try OCIJSON.encode(imageConfig), mediaType: OCIMediaType.config)
-            let manifest = OCIManifest(config: configDescriptor, layers: layers,
-                                       annotations: ["org.opencontainers.image.created": created])
-            manifests.append((try layout.write(try OCIJSON.encode(manifest), mediaType: OCIMediaType.manifest,
-                                               platform: platform), cell))
+            let manifest = OCIManifest(
+                config: configDescriptor, layers: layers,
+                annotations: ["org.opencontainers.image.created": created])
+            manifests.append(
+                (
+                    try layout.write(
+                        try OCIJSON.encode(manifest), mediaType: OCIMediaType.manifest,
+                        platform: platform), cell
+                ))
         }
         guard !manifests.isEmpty else {
             throw ShipdeckError(.config, "images: no Linux cell produced a binary to put in an image")
@@ -93,13 +104,15 @@ struct OCIImageBuilder {
         try layout.writeIndex(pointingAt: indexDescriptor, tags: tags)
 
         try? FileManager.default.removeItem(at: final)
-        try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.moveItem(at: temp, to: final)
         DistFolder.syncDirectory(dist.url)
 
         func record(_ descriptor: OCIDescriptor, name: String, target: BuildTarget?) -> ArtifactRecord {
-            ArtifactRecord(name: name, path: "\(self.name)/blobs/sha256/\(descriptor.hex)", kind: .image, target: target,
-                           sha256: descriptor.hex, size: descriptor.size)
+            ArtifactRecord(
+                name: name, path: "\(self.name)/blobs/sha256/\(descriptor.hex)", kind: .image, target: target,
+                sha256: descriptor.hex, size: descriptor.size)
         }
         var records = [record(indexDescriptor, name: "\(name):\(versionTag)", target: nil)]
         for (descriptor, cell) in manifests {

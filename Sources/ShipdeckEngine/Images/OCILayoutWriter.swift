@@ -9,7 +9,8 @@ struct OCILayoutWriter {
 
     init(url: URL) throws {
         self.url = url
-        try FileManager.default.createDirectory(at: url.appendingPathComponent("blobs/sha256"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: url.appendingPathComponent("blobs/sha256"), withIntermediateDirectories: true)
         try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: url.appendingPathComponent("oci-layout"))
     }
 
@@ -29,8 +30,9 @@ struct OCILayoutWriter {
         guard !FileManager.default.fileExists(atPath: destination.path) else { return }
         let digest = try FileDigest.sha256(path: source.path)
         guard digest.hex == descriptor.hex else {
-            throw ShipdeckError(.verify, "base image blob \(source.path) has sha256 \(digest.hex), not \(descriptor.hex)",
-                                hint: "the base layout is damaged: copy it again (skopeo copy … oci:DIR:TAG)")
+            throw ShipdeckError(
+                .verify, "base image blob \(source.path) has sha256 \(digest.hex), not \(descriptor.hex)",
+                hint: "the base layout is damaged: copy it again (skopeo copy … oci:DIR:TAG)")
         }
         try FileManager.default.copyItem(at: source, to: destination)
     }

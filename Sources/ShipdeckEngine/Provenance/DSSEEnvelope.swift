@@ -32,8 +32,9 @@ public struct DSSEEnvelope: Codable, Sendable, Equatable {
 
     static func sign(payload: Data, type: String, with signer: NativeP256Signer) throws -> DSSEEnvelope {
         let signature = try signer.signBytes(preAuthenticationEncoding(type: type, body: payload))
-        return DSSEEnvelope(payloadType: type, payload: payload.base64EncodedString(),
-                            signatures: [Signature(keyid: keyID(signer.publicKey), sig: signature.base64EncodedString())])
+        return DSSEEnvelope(
+            payloadType: type, payload: payload.base64EncodedString(),
+            signatures: [Signature(keyid: keyID(signer.publicKey), sig: signature.base64EncodedString())])
     }
 
     /// True when at least one signature verifies with `key`.

@@ -61,29 +61,39 @@ public struct ProvenanceStatement: Codable, Sendable, Equatable {
     /// The statement for a release's artifacts.
     static func make(plan: BuildPlan, artifacts: [ArtifactRecord]) -> ProvenanceStatement {
         let cells = plan.cells.map {
-            CellParameters(target: $0.id, arguments: $0.goArguments(output: $0.binaryName, mainPackage: plan.mainPackage),
-                           env: $0.cellEnvironment)
+            CellParameters(
+                target: $0.id, arguments: $0.goArguments(output: $0.binaryName, mainPackage: plan.mainPackage),
+                env: $0.cellEnvironment)
         }
         var dependencies: [Dependency] = []
         if let commit = plan.source.commit {
-            dependencies.append(Dependency(uri: "git+\(plan.source.modulePath)@\(commit)", digest: ["gitCommit": commit],
-                                           name: "source"))
+            dependencies.append(
+                Dependency(
+                    uri: "git+\(plan.source.modulePath)@\(commit)", digest: ["gitCommit": commit],
+                    name: "source"))
         }
-        dependencies.append(Dependency(uri: "pkg:golang/go@\(plan.toolchain.version)", digest: nil, name: "go toolchain"))
+        dependencies.append(
+            Dependency(uri: "pkg:golang/go@\(plan.toolchain.version)", digest: nil, name: "go toolchain"))
         let definition = BuildDefinition(
             buildType: buildType,
-            externalParameters: ExternalParameters(project: plan.info.project, version: plan.info.version,
-                                                   module: plan.source.modulePath, mainPackage: plan.mainPackage,
-                                                   cells: cells),
-            internalParameters: InternalParameters(goVersion: plan.toolchain.version, sourceDateEpoch: plan.info.sourceDateEpoch,
-                                                   shipdeckVersion: Shipdeck.version),
+            externalParameters: ExternalParameters(
+                project: plan.info.project, version: plan.info.version,
+                module: plan.source.modulePath, mainPackage: plan.mainPackage,
+                cells: cells),
+            internalParameters: InternalParameters(
+                goVersion: plan.toolchain.version, sourceDateEpoch: plan.info.sourceDateEpoch,
+                shipdeckVersion: Shipdeck.version),
             resolvedDependencies: dependencies)
         return ProvenanceStatement(
             _type: statementType,
-            subject: artifacts.sorted { $0.name < $1.name }.map { Subject(name: $0.name, digest: ["sha256": $0.sha256]) },
+            subject: artifacts.sorted { $0.name < $1.name }.map {
+                Subject(name: $0.name, digest: ["sha256": $0.sha256])
+            },
             predicateType: slsaProvenance,
-            predicate: Predicate(buildDefinition: definition,
-                                 runDetails: RunDetails(builder: Builder(id: "https://github.com/shipdeck/shipdeck@v\(Shipdeck.version)"))))
+            predicate: Predicate(
+                buildDefinition: definition,
+                runDetails: RunDetails(
+                    builder: Builder(id: "https://github.com/shipdeck/shipdeck@v\(Shipdeck.version)"))))
     }
 
     func encoded() throws -> Data {

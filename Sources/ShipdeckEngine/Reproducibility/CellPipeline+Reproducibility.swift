@@ -8,7 +8,8 @@ extension CellPipeline {
         try runStage(.reproducibility) {
             let outcome = try ReproducibilityCheck(plan: plan, cell: cell, run: runLogged).check(first: binary)
             if outcome.reproducible {
-                return "reproducible: a second build elsewhere with an empty GOCACHE has sha256 \(outcome.sha256.prefix(16))"
+                return
+                    "reproducible: a second build elsewhere with an empty GOCACHE has sha256 \(outcome.sha256.prefix(16))"
             }
             let message = "NOT reproducible: " + outcome.differences.joined(separator: "; ")
             hub.emit(.log(cell: cell.id, attempt: attempt, lines: [message]))

@@ -19,6 +19,12 @@ struct ReproducibilityCheck {
         var differences: [String]
     }
 
+    /// The go binary as an absolute path: the rebuild runs in another directory.
+    var goPath: String {
+        let path = plan.toolchain.path
+        return path.contains("/") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
+    }
+
     func check(first: URL) throws -> Outcome {
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("shipdeck-rebuild-\(UUID().uuidString.prefix(8))", isDirectory: true)
@@ -35,13 +41,15 @@ struct ReproducibilityCheck {
         let second = output.appendingPathComponent(cell.executableName)
         var env = cell.environment
         env["GOCACHE"] = cache.path
-        let spec = ProcessSpec(executable: plan.toolchain.path,
-                               arguments: cell.goArguments(output: second.path, mainPackage: plan.mainPackage),
-                               environment: env, workingDirectory: source.path)
+        let spec = ProcessSpec(
+            executable: goPath,
+            arguments: cell.goArguments(output: second.path, mainPackage: plan.mainPackage),
+            environment: env, workingDirectory: source.path)
         let result = try run(spec)
         if result.cancelled { throw CellPipeline.StageFailure(message: "cancelled", cancelled: true) }
         guard result.succeeded, fm.fileExists(atPath: second.path) else {
-            throw CellPipeline.StageFailure(message: "the second build (in \(source.path), empty GOCACHE) failed (\(result.summary))")
+            throw CellPipeline.StageFailure(
+                message: "the second build (in \(source.path), empty GOCACHE) failed (\(result.summary))")
         }
         let a = try FileDigest.sha256(path: first.path), b = try FileDigest.sha256(path: second.path)
         if a.hex == b.hex { return Outcome(reproducible: true, sha256: a.hex, differences: []) }
@@ -50,6 +58,7 @@ struct ReproducibilityCheck {
         differences.append(a.size == b.size ? "same size (\(a.size) bytes)" : "size \(a.size) vs \(b.size) bytes")
         if let offset = Self.firstDifference(first, second) {
             differences.append("first difference at byte \(offset) (0x\(String(offset, radix: 16)))")
+            differences += DifferingBytes(first: first, second: second, offset: offset).explanation()
         }
         return Outcome(reproducible: false, sha256: a.hex, differences: differences)
     }
@@ -61,7 +70,9 @@ struct ReproducibilityCheck {
         let dist = plan.distDirectory.standardizedFileURL.path
         for entry in try fm.contentsOfDirectory(atPath: module.path) where entry != ".git" {
             let item = module.appendingPathComponent(entry)
-            if item.standardizedFileURL.path == dist || dist.hasPrefix(item.standardizedFileURL.path + "/") && entry == "dist" {
+            if item.standardizedFileURL.path == dist
+                || dist.hasPrefix(item.standardizedFileURL.path + "/") && entry == "dist"
+            {
                 continue
             }
             if item.standardizedFileURL.path == dist { continue }
@@ -71,7 +82,9 @@ struct ReproducibilityCheck {
 
     /// The `build` settings of `go version -m` that differ, value by value.
     private func settingsDifferences(_ a: URL, _ b: URL, environment: [String: String]) -> [String] {
-        guard let first = buildSettings(a, environment: environment), let second = buildSettings(b, environment: environment) else {
+        guard let first = buildSettings(a, environment: environment),
+            let second = buildSettings(b, environment: environment)
+        else {
             return ["go version -m could not read the build settings"]
         }
         var out: [String] = []
@@ -86,13 +99,18 @@ struct ReproducibilityCheck {
                 out.append("build setting \(key) differs: \(x) ≠ \(y)")
             }
         }
-        if out.isEmpty { out.append("go version -m shows the same build settings") }
+        // With -trimpath the go command does not record -ldflags, so an -X that differs shows
+        // only in the bytes (see DifferingBytes).
+        if out.isEmpty {
+            out.append("go version -m shows the same build settings (-ldflags is not recorded with -trimpath)")
+        }
         return out
     }
 
     private func buildSettings(_ binary: URL, environment: [String: String]) -> [String: String]? {
-        let spec = ProcessSpec(executable: plan.toolchain.path, arguments: ["version", "-m", binary.path],
-                               environment: environment, workingDirectory: binary.deletingLastPathComponent().path)
+        let spec = ProcessSpec(
+            executable: goPath, arguments: ["version", "-m", binary.path],
+            environment: environment, workingDirectory: plan.moduleDirectory.path)
         guard let (result, text) = try? ProcessRunner.capture(spec), result.succeeded else { return nil }
         var settings: [String: String] = [:]
         for line in text.split(separator: "\n") {
@@ -125,7 +143,8 @@ struct ReproducibilityCheck {
     static func removeTree(_ url: URL) {
         if let walker = FileManager.default.enumerator(atPath: url.path) {
             for case let path as String in walker {
-                _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.appendingPathComponent(path).path)
+                _ = try? FileManager.default.setAttributes(
+                    [.posixPermissions: 0o755], ofItemAtPath: url.appendingPathComponent(path).path)
             }
         }
         try? FileManager.default.removeItem(at: url)

@@ -24,8 +24,10 @@ public struct PartManifest: Codable, Sendable, Hashable {
     /// Binaries and archives of those cells; paths relative to the part's folder.
     public var artifacts: [ArtifactRecord]
 
-    public init(shard: String, info: ReleaseInfo, configFingerprint: String, allCells: [String], cells: [String],
-                artifacts: [ArtifactRecord]) {
+    public init(
+        shard: String, info: ReleaseInfo, configFingerprint: String, allCells: [String], cells: [String],
+        artifacts: [ArtifactRecord]
+    ) {
         self.format = Self.currentFormat
         self.shard = shard
         self.project = info.project
@@ -57,12 +59,14 @@ public struct PartManifest: Codable, Sendable, Hashable {
         do {
             manifest = try JSONDecoder().decode(PartManifest.self, from: data)
         } catch {
-            throw ShipdeckError(.verify, "\(url.path) is not a Shipdeck part manifest (\(error))",
-                                hint: "pass the dist folders that `shipdeck release --shard` wrote")
+            throw ShipdeckError(
+                .verify, "\(url.path) is not a Shipdeck part manifest (\(error))",
+                hint: "pass the dist folders that `shipdeck release --shard` wrote")
         }
         guard manifest.format == currentFormat else {
-            throw ShipdeckError(.verify, "\(url.path) has part format \(manifest.format); this Shipdeck reads format \(currentFormat)",
-                                hint: "run the shards and the merge with the same Shipdeck version")
+            throw ShipdeckError(
+                .verify, "\(url.path) has part format \(manifest.format); this Shipdeck reads format \(currentFormat)",
+                hint: "run the shards and the merge with the same Shipdeck version")
         }
         return manifest
     }

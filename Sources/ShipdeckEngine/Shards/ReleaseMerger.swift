@@ -12,9 +12,11 @@ public struct MergeOptions: Sendable {
     public var existingDist: DistFolder.ExistingContents
     public var environment: [String: String]
 
-    public init(partDirectories: [URL], moduleDirectory: URL, configPath: URL? = nil, distDirectory: URL? = nil,
-                existingDist: DistFolder.ExistingContents = .refuse,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        partDirectories: [URL], moduleDirectory: URL, configPath: URL? = nil, distDirectory: URL? = nil,
+        existingDist: DistFolder.ExistingContents = .refuse,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.partDirectories = partDirectories
         self.moduleDirectory = moduleDirectory
         self.configPath = configPath
@@ -60,8 +62,9 @@ public final class ReleaseMerger: @unchecked Sendable {
         let dist = DistFolder(url: plan.distDirectory)
         let partPaths = Set(parts.map { $0.directory.standardizedFileURL.path })
         guard !partPaths.contains(dist.url.standardizedFileURL.path) else {
-            throw ShipdeckError(.dist, "the merge output \(dist.url.path) is also a part folder",
-                                hint: "pass another --dist for the merged release")
+            throw ShipdeckError(
+                .dist, "the merge output \(dist.url.path) is also a part folder",
+                hint: "pass another --dist for the merged release")
         }
         for part in parts { try verifyArtifacts(of: part) }
 
@@ -74,15 +77,17 @@ public final class ReleaseMerger: @unchecked Sendable {
         }
 
         hub.emit(.releaseStarted(plan.info))
-        hub.emit(.warning("merging \(parts.count) parts: \(parts.map(\.manifest.shard).joined(separator: " "))"))
         for warning in plan.warnings { hub.emit(.warning(warning)) }
         for cell in plan.cells {
             hub.emit(.cellQueued(cell: cell.id, attempt: 1))
             if let owner = owners[cell.id] {
                 let part = parts[owner]
-                hub.emit(.log(cell: cell.id, attempt: 1, lines: [
-                    "merged from shard \(part.manifest.shard) (\(part.label)); artifacts verified against it, nothing rebuilt",
-                ]))
+                hub.emit(
+                    .log(
+                        cell: cell.id, attempt: 1,
+                        lines: [
+                            "merged from shard \(part.manifest.shard) (\(part.label)); artifacts verified against it, nothing rebuilt"
+                        ]))
             }
             for record in published where record.cell == cell.id { hub.emit(.artifact(record)) }
             hub.emit(.cellFinished(cell: cell.id, attempt: 1, status: .succeeded, seconds: 0, error: nil))
@@ -100,7 +105,8 @@ public final class ReleaseMerger: @unchecked Sendable {
 
     func readParts() throws -> [Part] {
         guard !options.partDirectories.isEmpty else {
-            throw ShipdeckError(.usage, "no part folders given", hint: "pass the dist folders of every `shipdeck release --shard` run")
+            throw ShipdeckError(
+                .usage, "no part folders given", hint: "pass the dist folders of every `shipdeck release --shard` run")
         }
         var parts: [Part] = []
         for directory in options.partDirectories {
@@ -110,10 +116,13 @@ public final class ReleaseMerger: @unchecked Sendable {
             }
             let found = PartManifest.locate(in: directory)
             guard !found.isEmpty else {
-                throw ShipdeckError(.verify, "\(directory.path) holds no part manifest (part-*.json)",
-                                    hint: "pass the dist folders that `shipdeck release --shard N/M` wrote")
+                throw ShipdeckError(
+                    .verify, "\(directory.path) holds no part manifest (part-*.json)",
+                    hint: "pass the dist folders that `shipdeck release --shard N/M` wrote")
             }
-            for url in found { parts.append(Part(url: url, directory: directory, manifest: try PartManifest.read(url))) }
+            for url in found {
+                parts.append(Part(url: url, directory: directory, manifest: try PartManifest.read(url)))
+            }
         }
         return parts
     }
@@ -131,9 +140,11 @@ public final class ReleaseMerger: @unchecked Sendable {
         ]
         for part in parts.dropFirst() {
             for (name, value) in fields where value(part.manifest) != value(first.manifest) {
-                throw ShipdeckError(.verify, "parts come from different releases: \(name) is \(value(first.manifest)) in "
-                                        + "\(first.label) but \(value(part.manifest)) in \(part.label)",
-                                    hint: "run every shard on the same commit, Go version and config, then merge their parts")
+                throw ShipdeckError(
+                    .verify,
+                    "parts come from different releases: \(name) is \(value(first.manifest)) in "
+                        + "\(first.label) but \(value(part.manifest)) in \(part.label)",
+                    hint: "run every shard on the same commit, Go version and config, then merge their parts")
             }
         }
     }
@@ -148,8 +159,10 @@ public final class ReleaseMerger: @unchecked Sendable {
                     throw ShipdeckError(.verify, "\(part.label) holds cell \(cell), which the release does not plan")
                 }
                 if let other = owner[cell] {
-                    throw ShipdeckError(.verify, "cell \(cell) is in two parts: \(parts[other].label) and \(part.label)",
-                                        hint: "each cell must come from exactly one shard: give every shard the same M and a different N")
+                    throw ShipdeckError(
+                        .verify, "cell \(cell) is in two parts: \(parts[other].label) and \(part.label)",
+                        hint:
+                            "each cell must come from exactly one shard: give every shard the same M and a different N")
                 }
                 owner[cell] = index
                 let artifacts = part.manifest.artifacts.filter { $0.cell == cell }
@@ -167,10 +180,14 @@ public final class ReleaseMerger: @unchecked Sendable {
             let slices = parts.compactMap { try? ShardSelection(parsing: $0.manifest.shard) }
             if case .slice(_, let count)? = slices.first {
                 let shards = Set(missing.compactMap { all.firstIndex(of: $0) }.map { $0 % count + 1 }).sorted()
-                hint = "missing shard\(shards.count == 1 ? "" : "s") \(shards.map { "\($0)/\(count)" }.joined(separator: ", ")): " + hint
+                hint =
+                    "missing shard\(shards.count == 1 ? "" : "s") \(shards.map { "\($0)/\(count)" }.joined(separator: ", ")): "
+                    + hint
             }
-            throw ShipdeckError(.verify, "no part holds cell\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
-                                    + "(\(owner.count) of \(all.count) cells present)", hint: hint)
+            throw ShipdeckError(
+                .verify,
+                "no part holds cell\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
+                    + "(\(owner.count) of \(all.count) cells present)", hint: hint)
         }
         return owner
     }
@@ -180,33 +197,34 @@ public final class ReleaseMerger: @unchecked Sendable {
     func mergedPlan(_ reference: PartManifest) throws -> BuildPlan {
         let moduleDir = options.moduleDirectory.standardizedFileURL
         let source = try SourceInfo.read(moduleDirectory: moduleDir.path, environment: options.environment)
-        // Found and read as `PlanBuilder.plan(_:)` does.
-        var config: ShipdeckConfig
-        if let path = options.configPath ?? ConfigReader.locate(in: moduleDir) {
-            config = try ConfigReader.load(path)
-        } else if let goreleaser = GoReleaserImport.locate(in: moduleDir) {
-            config = try GoReleaserImport.load(goreleaser, defaultProject: source.defaultProjectName,
-                                               environment: options.environment)
-        } else {
-            config = ShipdeckConfig()
-        }
+        var config = try PlanBuilder.loadConfig(
+            moduleDirectory: moduleDir, configPath: options.configPath, source: source,
+            environment: options.environment)
         // The ports the shards' Go knew are not known here; the pairs they planned stand in for them.
-        let partPorts = Dictionary(reference.allCells.compactMap { BuildTarget(parsing: $0)?.pair }.map { ($0, true) },
-                                   uniquingKeysWith: { a, _ in a })
-        GoReleaserImport.dropUnknownPorts(&config, toolchain: GoToolchain(
-            path: "go", version: reference.goVersion, ports: partPorts, hostTarget: BuildTarget(goos: "linux", goarch: "amd64")))
+        let partPorts = Dictionary(
+            reference.allCells.compactMap { BuildTarget(parsing: $0)?.pair }.map { ($0, true) },
+            uniquingKeysWith: { a, _ in a })
+        GoReleaserImport.dropUnknownPorts(
+            &config,
+            toolchain: GoToolchain(
+                path: "go", version: reference.goVersion, ports: partPorts,
+                hostTarget: BuildTarget(goos: "linux", goarch: "amd64")))
         if let here = source.commit, let there = reference.commit, here != there {
-            throw ShipdeckError(.verify, "the module at \(moduleDir.path) is at commit \(here.prefix(12)) but the parts were built from \(there.prefix(12))",
-                                hint: "check out \(there.prefix(12)) before merging: its config decides what is signed")
+            throw ShipdeckError(
+                .verify,
+                "the module at \(moduleDir.path) is at commit \(here.prefix(12)) but the parts were built from \(there.prefix(12))",
+                hint: "check out \(there.prefix(12)) before merging: its config decides what is signed")
         }
         let ports = partPorts.merging(config.targets.map { ($0.target.pair, true) }, uniquingKeysWith: { a, _ in a })
-        let toolchain = GoToolchain(path: "go", version: reference.goVersion, ports: ports,
-                                    hostTarget: BuildTarget(goos: "linux", goarch: "amd64"))
+        let toolchain = GoToolchain(
+            path: "go", version: reference.goVersion, ports: ports,
+            hostTarget: BuildTarget(goos: "linux", goarch: "amd64"))
         var environment = options.environment
         environment["SOURCE_DATE_EPOCH"] = String(reference.sourceDateEpoch)
-        let planOptions = PlanOptions(moduleDirectory: moduleDir, distDirectory: options.distDirectory,
-                                      configPath: options.configPath, versionOverride: reference.version,
-                                      environment: environment)
+        let planOptions = PlanOptions(
+            moduleDirectory: moduleDir, distDirectory: options.distDirectory,
+            configPath: options.configPath, versionOverride: reference.version,
+            environment: environment)
         var plan = try PlanBuilder.plan(config: config, source: source, toolchain: toolchain, options: planOptions)
         // The same signer checks a release makes before building: keys, passwords, tools.
         plan.trust = try TrustPlan.prepare(config: plan.config, environment: options.environment)
@@ -214,9 +232,11 @@ public final class ReleaseMerger: @unchecked Sendable {
         plan.warnings += plan.trust.warnings
         let fingerprint = ConfigFingerprint.of(plan)
         guard fingerprint == reference.configFingerprint else {
-            throw ShipdeckError(.verify, "the config in \(moduleDir.path) (\(config.path ?? "zero config")) is not the one the parts were built with "
-                                    + "(fingerprint \(fingerprint.prefix(12)) here, \(reference.configFingerprint.prefix(12)) in the parts)",
-                                hint: "merge in a checkout of the commit the shards built, with the same shipdeck.yml")
+            throw ShipdeckError(
+                .verify,
+                "the config in \(moduleDir.path) (\(config.path ?? "zero config")) is not the one the parts were built with "
+                    + "(fingerprint \(fingerprint.prefix(12)) here, \(reference.configFingerprint.prefix(12)) in the parts)",
+                hint: "merge in a checkout of the commit the shards built, with the same shipdeck.yml")
         }
         return plan
     }
@@ -231,23 +251,27 @@ public final class ReleaseMerger: @unchecked Sendable {
     }
 
     func location(of artifact: ArtifactRecord, in part: Part) throws -> URL {
-        for name in [artifact.name, artifact.path] where name.isEmpty || name.contains("/") || name == "." || name == ".." {
+        for name in [artifact.name, artifact.path]
+        where name.isEmpty || name.contains("/") || name == "." || name == ".." {
             throw ShipdeckError(.verify, "\(part.label) names an artifact '\(name)' that is not a plain file name")
         }
         let url = part.directory.appendingPathComponent(artifact.path)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ShipdeckError(.verify, "\(artifact.name) is listed in \(part.label) but missing from that folder",
-                                hint: "upload the whole dist folder of that shard, or rerun it")
+            throw ShipdeckError(
+                .verify, "\(artifact.name) is listed in \(part.label) but missing from that folder",
+                hint: "upload the whole dist folder of that shard, or rerun it")
         }
         return url
     }
 
     func check(_ digest: (hex: String, size: Int64), of artifact: ArtifactRecord, at url: URL, in part: Part) throws {
         guard digest.hex == artifact.sha256, digest.size == artifact.size else {
-            throw ShipdeckError(.verify, "\(url.path) does not match its part manifest: sha256 \(digest.hex.prefix(16))… "
-                                    + "(\(digest.size) bytes) but \(part.url.lastPathComponent) says \(artifact.sha256.prefix(16))… "
-                                    + "(\(artifact.size) bytes)",
-                                hint: "the file changed after its shard built it; rerun shard \(part.manifest.shard)")
+            throw ShipdeckError(
+                .verify,
+                "\(url.path) does not match its part manifest: sha256 \(digest.hex.prefix(16))… "
+                    + "(\(digest.size) bytes) but \(part.url.lastPathComponent) says \(artifact.sha256.prefix(16))… "
+                    + "(\(artifact.size) bytes)",
+                hint: "the file changed after its shard built it; rerun shard \(part.manifest.shard)")
         }
     }
 
@@ -262,6 +286,10 @@ public final class ReleaseMerger: @unchecked Sendable {
             throw ShipdeckError(.io, "cannot copy \(source.path) into \(dist.url.path): \(DistFolder.reason(error))")
         }
         try check(try FileDigest.sha256(path: temp.path), of: artifact, at: source, in: part)
+        // CI artifact stores (actions/upload-artifact) drop file modes; binaries are executables.
+        if artifact.kind == .binary {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temp.path)
+        }
         let published = try dist.publish(temp, as: artifact.name)
         var record = artifact
         record.path = published.lastPathComponent

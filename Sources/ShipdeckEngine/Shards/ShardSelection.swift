@@ -18,16 +18,18 @@ public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
         let halves = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         if halves.count == 2, let index = Int(halves[0]), let count = Int(halves[1]) {
             guard count >= 1, index >= 1, index <= count else {
-                throw ShipdeckError(.usage, "--shard \(trimmed): the shard number must be between 1 and the shard count",
-                                    hint: "write N/M with 1 ≤ N ≤ M, e.g. --shard 1/4")
+                throw ShipdeckError(
+                    .usage, "--shard \(trimmed): the shard number must be between 1 and the shard count",
+                    hint: "write N/M with 1 ≤ N ≤ M, e.g. --shard 1/4")
             }
             self = .slice(index: index, count: count)
             return
         }
         let ids = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !ids.isEmpty, ids.allSatisfy({ BuildTarget(parsing: $0) != nil }) else {
-            throw ShipdeckError(.usage, "--shard '\(trimmed)' is neither N/M nor a comma-separated list of cell ids",
-                                hint: "write --shard 2/5 or --shard linux/amd64,linux/arm64")
+            throw ShipdeckError(
+                .usage, "--shard '\(trimmed)' is neither N/M nor a comma-separated list of cell ids",
+                hint: "write --shard 2/5 or --shard linux/amd64,linux/arm64")
         }
         self = .cells(ids)
     }
@@ -57,15 +59,18 @@ public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
         case .slice(let index, let count):
             let chosen = all.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
             guard !chosen.isEmpty else {
-                throw ShipdeckError(.usage, "--shard \(self): the plan has only \(all.count) cells, so shard \(index) of \(count) is empty",
-                                    hint: "use at most \(all.count) shards")
+                throw ShipdeckError(
+                    .usage,
+                    "--shard \(self): the plan has only \(all.count) cells, so shard \(index) of \(count) is empty",
+                    hint: "use at most \(all.count) shards")
             }
             return chosen
         case .cells(let ids):
             let unknown = ids.filter { !all.contains($0) }
             if !unknown.isEmpty {
-                throw ShipdeckError(.target, "--shard names \(unknown.joined(separator: ", ")), not in the plan",
-                                    hint: "planned cells: \(all.joined(separator: ", "))")
+                throw ShipdeckError(
+                    .target, "--shard names \(unknown.joined(separator: ", ")), not in the plan",
+                    hint: "planned cells: \(all.joined(separator: ", "))")
             }
             var seen: Set<String> = []
             let unique = ids.filter { seen.insert($0).inserted }

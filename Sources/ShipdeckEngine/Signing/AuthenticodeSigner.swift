@@ -18,26 +18,33 @@ struct AuthenticodeSigner: @unchecked Sendable {
     func sign(_ executable: URL, to output: URL, description: String, epoch: Int64) throws {
         var args = ["sign", "-certs", certificate, "-key", key]
         if password != nil { args += ["-readpass", "/dev/stdin"] }
-        args += ["-h", "sha256", "-n", description, "-time", String(epoch), "-in", executable.path, "-out", output.path]
+        args += [
+            "-h", "sha256", "-n", description, "-time", String(epoch), "-in", executable.path, "-out", output.path,
+        ]
         try? FileManager.default.removeItem(at: output)
         let result = try SignerProcess.run(program, args, environment: environment, input: password)
         guard result.succeeded else {
             let said = SignerProcess.tail(result.text)
-            throw ShipdeckError(.signing, "\(origin): osslsigncode sign of \(executable.lastPathComponent) failed (\(result.status.summary))"
-                                    + (said.isEmpty ? "" : ": \(said)"),
-                                hint: config.passwordEnv.map { "check the key password in $\($0) and that certificate and key match" }
-                                    ?? "check that certificate and key match; an encrypted key needs password_env:")
+            throw ShipdeckError(
+                .signing,
+                "\(origin): osslsigncode sign of \(executable.lastPathComponent) failed (\(result.status.summary))"
+                    + (said.isEmpty ? "" : ": \(said)"),
+                hint: config.passwordEnv.map { "check the key password in $\($0) and that certificate and key match" }
+                    ?? "check that certificate and key match; an encrypted key needs password_env:")
         }
     }
 
     func verify(_ executable: URL) throws {
-        let result = try SignerProcess.run(program, ["verify", "-in", executable.path, "-CAfile", caFile],
-                                           environment: environment)
+        let result = try SignerProcess.run(
+            program, ["verify", "-in", executable.path, "-CAfile", caFile],
+            environment: environment)
         guard result.succeeded else {
             let said = SignerProcess.tail(result.text)
-            throw ShipdeckError(.signing, "\(origin): osslsigncode verify of \(executable.lastPathComponent) failed"
-                                    + (said.isEmpty ? "" : ": \(said)"),
-                                hint: "ca: must name the CA certificate that issued certificate:")
+            throw ShipdeckError(
+                .signing,
+                "\(origin): osslsigncode verify of \(executable.lastPathComponent) failed"
+                    + (said.isEmpty ? "" : ": \(said)"),
+                hint: "ca: must name the CA certificate that issued certificate:")
         }
     }
 }

@@ -8,8 +8,11 @@ extension CellPipeline {
         guard cell.target.goos == "windows", let signer = plan.trust.authenticode else { return }
         try runStage(.authenticode) {
             let report = { (state: SignatureRecord.State, detail: String?) in
-                hub.emit(.signature(SignatureRecord(file: cell.binaryName, signer: signer.config.displayName,
-                                                    signature: "(embedded)", state: state, detail: detail)))
+                hub.emit(
+                    .signature(
+                        SignatureRecord(
+                            file: cell.binaryName, signer: signer.config.displayName,
+                            signature: "(embedded)", state: state, detail: detail)))
             }
             report(.signing, nil)
             let signed = binary.appendingPathExtension("signed")
@@ -50,13 +53,17 @@ extension CellPipeline {
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
         do {
             let detail = try body()
-            hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: stage, result: .succeeded,
-                                    seconds: seconds(), detail: detail))
+            hub.emit(
+                .stageFinished(
+                    cell: cell.id, attempt: attempt, stage: stage, result: .succeeded,
+                    seconds: seconds(), detail: detail))
         } catch {
             let cancelled = token.isCancelled || (error as? StageFailure)?.cancelled == true
             let message = cancelled ? "cancelled" : ((error as? StageFailure)?.message ?? SignatureMaker.message(error))
-            hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: stage,
-                                    result: cancelled ? .cancelled : .failed, seconds: seconds(), detail: message))
+            hub.emit(
+                .stageFinished(
+                    cell: cell.id, attempt: attempt, stage: stage,
+                    result: cancelled ? .cancelled : .failed, seconds: seconds(), detail: message))
             throw StageFailure(message: message, cancelled: cancelled)
         }
     }

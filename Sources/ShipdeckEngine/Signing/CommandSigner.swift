@@ -12,9 +12,11 @@ struct CommandSigner: Signer {
     func sign(_ file: URL, to signature: URL) throws {
         let output = try run(config.command, file: file, signature: signature)
         guard output.succeeded else { throw failure("\(config.command[0]) signing", file, output) }
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: signature.path))?[.size] as? Int, size > 0 else {
-            throw ShipdeckError(.signing, "\(origin): \(config.command[0]) wrote no signature at {signature}",
-                                hint: "the command must write the signature to the path given as {signature}")
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: signature.path))?[.size] as? Int, size > 0
+        else {
+            throw ShipdeckError(
+                .signing, "\(origin): \(config.command[0]) wrote no signature at {signature}",
+                hint: "the command must write the signature to the path given as {signature}")
         }
     }
 
@@ -26,10 +28,12 @@ struct CommandSigner: Signer {
 
     private func run(_ template: [String], file: URL, signature: URL) throws -> SignerProcess.Output {
         let args = template.dropFirst().map {
-            $0.replacingOccurrences(of: "{artifact}", with: file.path).replacingOccurrences(of: "{signature}", with: signature.path)
+            $0.replacingOccurrences(of: "{artifact}", with: file.path).replacingOccurrences(
+                of: "{signature}", with: signature.path)
         }
-        var output = try SignerProcess.run(template[0], Array(args), environment: environment,
-                                           directory: file.deletingLastPathComponent().path)
+        var output = try SignerProcess.run(
+            template[0], Array(args), environment: environment,
+            directory: file.deletingLastPathComponent().path)
         for secret in secrets { output.text = secret.scrub(output.text) }
         return output
     }

@@ -17,18 +17,23 @@ struct GPGSigner: Signer {
         guard output.succeeded else {
             var hint: String?
             if output.text.contains("Bad passphrase") || output.text.contains("bad passphrase") {
-                hint = config.passwordEnv.map { "check the passphrase in $\($0)" } ?? "name the variable that holds the passphrase with password_env:"
+                hint =
+                    config.passwordEnv.map { "check the passphrase in $\($0)" }
+                    ?? "name the variable that holds the passphrase with password_env:"
             } else if output.text.contains("No secret key") || output.text.contains("secret key not available")
-                        || output.text.contains("skipped") {
-                hint = "user: \(user) has no secret key in \(environment["GNUPGHOME"] ?? "~/.gnupg"); `gpg --list-secret-keys` lists them"
+                || output.text.contains("skipped")
+            {
+                hint =
+                    "user: \(user) has no secret key in \(environment["GNUPGHOME"] ?? "~/.gnupg"); `gpg --list-secret-keys` lists them"
             }
             throw failure("gpg signing", file, output, hint: hint)
         }
     }
 
     func verify(_ file: URL, signature: URL) throws {
-        let output = try SignerProcess.run(program, ["--batch", "--no-tty", "--verify", signature.path, file.path],
-                                           environment: environment)
+        let output = try SignerProcess.run(
+            program, ["--batch", "--no-tty", "--verify", signature.path, file.path],
+            environment: environment)
         guard output.succeeded else { throw failure("gpg --verify of", file, output) }
     }
 }

@@ -12,24 +12,31 @@ struct MinisignSigner: Signer {
 
     func sign(_ file: URL, to signature: URL) throws {
         let comment = "file:\(file.lastPathComponent)\tsigned by shipdeck \(Shipdeck.version)"
-        let output = try SignerProcess.run(program, ["-S", "-s", secretKey, "-m", file.path, "-x", signature.path,
-                                                     "-t", comment],
-                                           environment: environment, input: password)
+        let output = try SignerProcess.run(
+            program,
+            [
+                "-S", "-s", secretKey, "-m", file.path, "-x", signature.path,
+                "-t", comment,
+            ],
+            environment: environment, input: password)
         guard output.succeeded else {
-            var hint: String?
             if output.text.contains("Wrong password") {
-                hint = config.passwordEnv.map { "check the password in $\($0)" }
-                    ?? "the key has a password: name the variable that holds it with password_env:"
+                throw ShipdeckError(
+                    .signing, "\(origin): minisign signing failed: wrong password for the key \(secretKey)",
+                    hint: config.passwordEnv.map { "check the password in $\($0)" }
+                        ?? "the key has a password: name the variable that holds it with password_env:")
             }
-            throw failure("minisign signing", file, output, hint: hint)
+            throw failure("minisign signing", file, output)
         }
     }
 
     func verify(_ file: URL, signature: URL) throws {
-        let output = try SignerProcess.run(program, ["-V", "-q", "-p", publicKey, "-m", file.path, "-x", signature.path],
-                                           environment: environment)
+        let output = try SignerProcess.run(
+            program, ["-V", "-q", "-p", publicKey, "-m", file.path, "-x", signature.path],
+            environment: environment)
         guard output.succeeded else {
-            throw failure("minisign -V of", file, output, hint: "is public_key (\(publicKey)) the pair of key (\(secretKey))?")
+            throw failure(
+                "minisign -V of", file, output, hint: "is public_key (\(publicKey)) the pair of key (\(secretKey))?")
         }
     }
 }

@@ -16,16 +16,20 @@ struct NativeP256Signer: Signer, @unchecked Sendable {
         do {
             privateKey = try P256.Signing.PrivateKey(pemRepresentation: pem.reveal())
         } catch {
-            throw ShipdeckError(.signing, "signer \(config.displayName): the key is not a PEM ECDSA P-256 private key",
-                                hint: "make one with `shipdeck keygen`, or `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`")
+            throw ShipdeckError(
+                .signing, "signer \(config.displayName): the key is not a PEM ECDSA P-256 private key",
+                hint:
+                    "make one with `shipdeck keygen`, or `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`"
+            )
         }
         if let publicKeyPEM {
             guard let given = try? P256.Signing.PublicKey(pemRepresentation: publicKeyPEM) else {
                 throw ShipdeckError(.signing, "signer \(config.displayName): public_key is not a PEM P-256 public key")
             }
             guard given.derRepresentation == privateKey.publicKey.derRepresentation else {
-                throw ShipdeckError(.signing, "signer \(config.displayName): public_key is not the pair of the private key",
-                                    hint: "`shipdeck keygen` writes a matching pair; or drop public_key: to use the key's own")
+                throw ShipdeckError(
+                    .signing, "signer \(config.displayName): public_key is not the pair of the private key",
+                    hint: "`shipdeck keygen` writes a matching pair; or drop public_key: to use the key's own")
             }
             publicKey = given
         } else {
@@ -54,7 +58,8 @@ struct NativeP256Signer: Signer, @unchecked Sendable {
     static func isValid(signatureBase64: String, digest: SHA256Digest, publicKey: P256.Signing.PublicKey) -> Bool {
         let trimmed = signatureBase64.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let der = Data(base64Encoded: trimmed),
-              let sig = try? P256.Signing.ECDSASignature(derRepresentation: der) else { return false }
+            let sig = try? P256.Signing.ECDSASignature(derRepresentation: der)
+        else { return false }
         return publicKey.isValidSignature(sig, for: digest)
     }
 

@@ -23,19 +23,24 @@ extension ReleaseSteps {
         var made: ArtifactRecord?
         let ok = step(.provenance) {
             let statement = ProvenanceStatement.make(plan: plan, artifacts: subjects)
-            let envelope = try DSSEEnvelope.sign(payload: try statement.encoded(), type: DSSEEnvelope.inTotoPayloadType,
-                                                 with: signer)
+            let envelope = try DSSEEnvelope.sign(
+                payload: try statement.encoded(), type: DSSEEnvelope.inTotoPayloadType,
+                with: signer)
             guard envelope.isSigned(by: signer.publicKey) else {
                 throw ShipdeckError(.signing, "the provenance signature does not verify with the native public key")
             }
             let name = ProvenanceStatement.fileName(plan.info)
             let data = try envelope.encoded()
             try dist.write(data, as: name)
-            let record = ArtifactRecord(name: name, path: name, kind: .provenance, sha256: FileDigest.sha256(data: data),
-                                        size: Int64(data.count))
+            let record = ArtifactRecord(
+                name: name, path: name, kind: .provenance, sha256: FileDigest.sha256(data: data),
+                size: Int64(data.count))
             hub.emit(.artifact(record))
-            hub.emit(.signature(SignatureRecord(file: name, signer: signer.name, signature: name, state: .verified,
-                                                detail: "DSSE envelope over \(statement.subject.count) subjects")))
+            hub.emit(
+                .signature(
+                    SignatureRecord(
+                        file: name, signer: signer.name, signature: name, state: .verified,
+                        detail: "DSSE envelope over \(statement.subject.count) subjects")))
             made = record
             return "\(statement.subject.count) subjects, DSSE signed by \(signer.name)"
         }

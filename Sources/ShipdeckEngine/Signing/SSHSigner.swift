@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Signs with the real `ssh-keygen -Y sign` and checks with `ssh-keygen -Y verify` against an
@@ -32,15 +32,17 @@ struct SSHSigner: Signer {
             chmod(askpass.path, 0o700)
             env["SSH_ASKPASS"] = askpass.path
             env["SSH_ASKPASS_REQUIRE"] = "force"
-            env["DISPLAY"] = env["DISPLAY"] ?? ":0"
         }
-        let output = try SignerProcess.run(program, ["-Y", "sign", "-f", privateKey, "-n", config.namespace, link.path],
-                                           environment: env, directory: work.url.path, input: password)
+        let output = try SignerProcess.run(
+            program, ["-Y", "sign", "-f", privateKey, "-n", config.namespace, link.path],
+            environment: env, directory: work.url.path, input: password)
         let produced = URL(fileURLWithPath: link.path + ".sig")
         guard output.succeeded, FileManager.default.fileExists(atPath: produced.path) else {
             var hint: String?
             if output.text.contains("passphrase") {
-                hint = config.passwordEnv.map { "check the passphrase in $\($0)" } ?? "the key has a passphrase: name the variable that holds it with password_env:"
+                hint =
+                    config.passwordEnv.map { "check the passphrase in $\($0)" }
+                    ?? "the key has a passphrase: name the variable that holds it with password_env:"
             }
             throw failure("ssh-keygen -Y sign of", file, output, hint: hint)
         }
@@ -52,14 +54,24 @@ struct SSHSigner: Signer {
         let work = try PrivateDirectory.make()
         defer { work.remove() }
         let allowed = work.url.appendingPathComponent("allowed_signers")
-        try Data(Self.allowedSignersLine(identity: identity, namespace: config.namespace,
-                                         publicKey: try String(contentsOfFile: publicKey, encoding: .utf8)).utf8)
-            .write(to: allowed)
-        let output = try SignerProcess.run(program, ["-Y", "verify", "-f", allowed.path, "-I", identity,
-                                                     "-n", config.namespace, "-s", signature.path],
-                                           environment: environment, stdinFile: file.path)
+        try Data(
+            Self.allowedSignersLine(
+                identity: identity, namespace: config.namespace,
+                publicKey: try String(contentsOfFile: publicKey, encoding: .utf8)
+            ).utf8
+        )
+        .write(to: allowed)
+        let output = try SignerProcess.run(
+            program,
+            [
+                "-Y", "verify", "-f", allowed.path, "-I", identity,
+                "-n", config.namespace, "-s", signature.path,
+            ],
+            environment: environment, stdinFile: file.path)
         guard output.succeeded else {
-            throw failure("ssh-keygen -Y verify of", file, output, hint: "is public_key (\(publicKey)) the pair of key (\(privateKey))?")
+            throw failure(
+                "ssh-keygen -Y verify of", file, output,
+                hint: "is public_key (\(publicKey)) the pair of key (\(privateKey))?")
         }
     }
 
@@ -69,18 +81,4 @@ struct SSHSigner: Signer {
         let key = fields.prefix(2).joined(separator: " ")
         return "\(identity) namespaces=\"\(namespace)\" \(key)\n"
     }
-}
-
-/// A temporary directory only its owner can enter, for askpass scripts and links.
-struct PrivateDirectory {
-    let url: URL
-
-    static func make() throws -> PrivateDirectory {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("shipdeck-sign-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        return PrivateDirectory(url: url)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }

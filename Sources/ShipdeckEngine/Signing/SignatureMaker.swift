@@ -12,8 +12,11 @@ struct SignatureMaker {
     func sign(_ name: String, with signers: [any Signer], cell: CellInfo? = nil) throws -> [ArtifactRecord] {
         let file = dist.url.appendingPathComponent(name)
         for signer in signers {
-            hub.emit(.signature(SignatureRecord(file: name, signer: signer.name, signature: name + signer.config.signatureSuffix,
-                                                state: .pending)))
+            hub.emit(
+                .signature(
+                    SignatureRecord(
+                        file: name, signer: signer.name, signature: name + signer.config.signatureSuffix,
+                        state: .pending)))
         }
         try FileManager.default.createDirectory(at: dist.workURL, withIntermediateDirectories: true)
         var records: [ArtifactRecord] = []
@@ -21,8 +24,11 @@ struct SignatureMaker {
         for signer in signers {
             let signatureName = name + signer.config.signatureSuffix
             func report(_ state: SignatureRecord.State, _ detail: String? = nil) {
-                hub.emit(.signature(SignatureRecord(file: name, signer: signer.name, signature: signatureName, state: state,
-                                                    detail: detail)))
+                hub.emit(
+                    .signature(
+                        SignatureRecord(
+                            file: name, signer: signer.name, signature: signatureName, state: state,
+                            detail: detail)))
             }
             let temp = dist.workURL.appendingPathComponent("\(signatureName).\(UUID().uuidString.prefix(8)).partial")
             defer { try? FileManager.default.removeItem(at: temp) }
@@ -39,8 +45,9 @@ struct SignatureMaker {
                 try signer.verify(file, signature: temp)
                 let published = try dist.publish(temp, as: signatureName)
                 let digest = try FileDigest.sha256(path: published.path)
-                let record = ArtifactRecord(name: signatureName, path: signatureName, kind: .signature, cell: cell?.id,
-                                            target: cell?.target, sha256: digest.hex, size: digest.size)
+                let record = ArtifactRecord(
+                    name: signatureName, path: signatureName, kind: .signature, cell: cell?.id,
+                    target: cell?.target, sha256: digest.hex, size: digest.size)
                 hub.emit(.artifact(record))
                 records.append(record)
                 report(.verified, "\(signer.config.kind.rawValue) signature checked with the public key")

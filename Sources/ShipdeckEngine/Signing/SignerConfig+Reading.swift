@@ -13,8 +13,9 @@ extension ConfigReader {
     /// `signers:` (or `signs:`): a list of signer entries.
     func signers(_ node: Node, key: String) throws -> [SignerConfig] {
         guard case .sequence(let seq) = node else {
-            throw error(key, at: node, "expected a list of signers, each with kind:",
-                        hint: "for example:  \(key):\n    - kind: minisign\n      key: minisign.key")
+            throw error(
+                key, at: node, "expected a list of signers, each with kind:",
+                hint: "for example:  \(key):\n    - kind: minisign\n      key: minisign.key")
         }
         return try seq.map { try signer($0, key: "\(key)[]") }
     }
@@ -29,16 +30,18 @@ extension ConfigReader {
             case "kind":
                 let text = try string(v, key: field)
                 guard let parsed = SignerConfig.Kind(rawValue: text) else {
-                    throw error(field, at: v, "unknown signer kind '\(text)'",
-                                hint: "use one of: \(SignerConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw error(
+                        field, at: v, "unknown signer kind '\(text)'",
+                        hint: "use one of: \(SignerConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 kind = parsed
             case "name": entry.name = try string(v, key: field)
             case "signs":
                 let text = try string(v, key: field)
                 guard let scope = SignerConfig.Scope(rawValue: text) else {
-                    throw error(field, at: v, "'\(text)' is not something a signer signs",
-                                hint: "use checksums (the default) or artifacts")
+                    throw error(
+                        field, at: v, "'\(text)' is not something a signer signs",
+                        hint: "use checksums (the default) or artifacts")
                 }
                 entry.scope = scope
             case "key": entry.key = try path(v, key: field)
@@ -57,15 +60,19 @@ extension ConfigReader {
             case "suffix": entry.suffix = try string(v, key: field)
             default:
                 if Self.literalSecretKeys.contains(name) {
-                    throw error(field, at: k, "secrets are never written in the config",
-                                hint: "put it in an environment variable and name that variable with \(name == "private_key" ? "key_env" : "password_env"):")
+                    throw error(
+                        field, at: k, "secrets are never written in the config",
+                        hint:
+                            "put it in an environment variable and name that variable with \(name == "private_key" ? "key_env" : "password_env"):"
+                    )
                 }
                 throw unknownKey(field, at: k, known: Self.signerKeys)
             }
         }
         guard let kind else {
-            throw error(key, at: node, "a signer needs kind:",
-                        hint: "one of: \(SignerConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw error(
+                key, at: node, "a signer needs kind:",
+                hint: "one of: \(SignerConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         entry.kind = kind
         entry.line = node.mark?.line
@@ -77,17 +84,20 @@ extension ConfigReader {
         let text = try string(node, key: key)
         if text.hasPrefix("/") { return text }
         if text.hasPrefix("~/") { return NSHomeDirectory() + String(text.dropFirst(1)) }
-        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(text).standardizedFileURL.path
+        return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(text).standardizedFileURL
+            .path
     }
 
     private func variableName(_ node: Node, key: String) throws -> String {
         var text = try string(node, key: key)
         if text.hasPrefix("$") { text.removeFirst() }
-        let valid = !text.isEmpty && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" }
+        let valid =
+            !text.isEmpty && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" }
             && !(text.first?.isNumber ?? true)
         guard valid else {
-            throw error(key, at: node, "expected the NAME of an environment variable (such as MINISIGN_PASSWORD)",
-                        hint: "the config names the variable; the secret itself goes in the environment")
+            throw error(
+                key, at: node, "expected the NAME of an environment variable (such as MINISIGN_PASSWORD)",
+                hint: "the config names the variable; the secret itself goes in the environment")
         }
         return text
     }

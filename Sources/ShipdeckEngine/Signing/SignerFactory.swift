@@ -7,7 +7,9 @@ enum SignerFactory {
         .minisign: "minisign", .gpg: "gnupg", .ssh: "openssh-client", .authenticode: "osslsigncode",
     ]
 
-    static func make(_ entry: SignerConfig, environment: [String: String], warnings: inout [String]) throws -> (any Signer)? {
+    static func make(_ entry: SignerConfig, environment: [String: String], warnings: inout [String]) throws -> (
+        any Signer
+    )? {
         let base = SignerEnvironment.base(environment)
         let password = try entry.passwordEnv.map {
             try SecretSource.environment($0).load(environment: environment, what: "password")
@@ -19,8 +21,9 @@ enum SignerFactory {
             try KeyFile.checkPrivate(key, what: "key")
             let pub = entry.publicKey ?? sibling(of: key, replacing: ".key", with: ".pub")
             try KeyFile.checkReadable(pub, what: "public_key")
-            return MinisignSigner(config: entry, program: program, secretKey: key, publicKey: pub, password: password,
-                                  environment: base)
+            return MinisignSigner(
+                config: entry, program: program, secretKey: key, publicKey: pub, password: password,
+                environment: base)
         case .gpg:
             let program = try tool("gpg", for: entry, environment: environment)
             let user = try required(entry.user, "user", entry, example: "user: release@example.com")
@@ -33,8 +36,9 @@ enum SignerFactory {
             try KeyFile.checkPrivate(key, what: "key")
             let pub = entry.publicKey ?? key + ".pub"
             try KeyFile.checkReadable(pub, what: "public_key")
-            return SSHSigner(config: entry, program: program, privateKey: key, publicKey: pub,
-                             identity: entry.identity ?? "shipdeck", password: password, environment: base)
+            return SSHSigner(
+                config: entry, program: program, privateKey: key, publicKey: pub,
+                identity: entry.identity ?? "shipdeck", password: password, environment: base)
         case .native:
             let pem: Secret
             if let key = entry.key {
@@ -42,8 +46,9 @@ enum SignerFactory {
             } else if let name = entry.keyEnv {
                 pem = try SecretSource.environment(name).load(environment: environment, what: "key_env")
             } else {
-                throw ShipdeckError(.config, "a native signer needs key: (a PEM file) or key_env: (a variable holding the PEM)",
-                                    hint: "`shipdeck keygen` writes shipdeck.key and shipdeck.pub")
+                throw ShipdeckError(
+                    .config, "a native signer needs key: (a PEM file) or key_env: (a variable holding the PEM)",
+                    hint: "`shipdeck keygen` writes shipdeck.key and shipdeck.pub")
             }
             var publicPEM: String?
             if let pub = entry.publicKey {
@@ -53,14 +58,21 @@ enum SignerFactory {
             return try NativeP256Signer(config: entry, pem: pem, publicKeyPEM: publicPEM)
         case .command:
             guard let program = entry.command.first else {
-                throw ShipdeckError(.config, "a command signer needs command: with {artifact} and {signature}",
-                                    hint: "for example: command: cosign sign-blob --yes --key cosign.key --output-signature {signature} {artifact}")
+                throw ShipdeckError(
+                    .config, "a command signer needs command: with {artifact} and {signature}",
+                    hint:
+                        "for example: command: cosign sign-blob --yes --key cosign.key --output-signature {signature} {artifact}"
+                )
             }
             guard entry.command.contains(where: { $0.contains("{signature}") }) else {
-                throw ShipdeckError(.config, "command: has no {signature} placeholder", hint: "the program must write the signature to {signature}")
+                throw ShipdeckError(
+                    .config, "command: has no {signature} placeholder",
+                    hint: "the program must write the signature to {signature}")
             }
-            guard ProcessRunner.which(program, path: environment["PATH"]) != nil
-                    || (program.contains("/") && FileManager.default.isExecutableFile(atPath: program)) else {
+            guard
+                ProcessRunner.which(program, path: environment["PATH"]) != nil
+                    || (program.contains("/") && FileManager.default.isExecutableFile(atPath: program))
+            else {
                 warnings.append("signer \(entry.displayName): \(program) is not installed; it is skipped")
                 return nil
             }
@@ -68,7 +80,8 @@ enum SignerFactory {
             var secrets: [Secret] = []
             for name in entry.passEnvironment {
                 guard let value = environment[name] else {
-                    throw ShipdeckError(.signing, "pass_env names \(name), which is not set", hint: "export \(name) first")
+                    throw ShipdeckError(
+                        .signing, "pass_env names \(name), which is not set", hint: "export \(name) first")
                 }
                 env[name] = value
                 secrets.append(Secret(value))
@@ -98,28 +111,34 @@ enum SignerFactory {
             args += password == nil ? ["-passin", "pass:"] : ["-passin", "stdin"]
             let output = try SignerProcess.run(openssl, args, environment: env, input: password)
             guard output.succeeded else {
-                throw ShipdeckError(.signing, "cannot read the Authenticode key \(key)"
-                                        + (password == nil ? " (is it encrypted?)" : " with the password in $\(entry.passwordEnv!)"),
-                                    hint: password == nil ? "name the variable holding its password with password_env:"
-                                        : "check the password in $\(entry.passwordEnv!)")
+                throw ShipdeckError(
+                    .signing,
+                    "cannot read the Authenticode key \(key)"
+                        + (password == nil ? " (is it encrypted?)" : " with the password in $\(entry.passwordEnv!)"),
+                    hint: password == nil
+                        ? "name the variable holding its password with password_env:"
+                        : "check the password in $\(entry.passwordEnv!)")
             }
         }
-        return AuthenticodeSigner(config: entry, program: program, certificate: certificate, key: key, caFile: ca,
-                                  password: password, environment: env)
+        return AuthenticodeSigner(
+            config: entry, program: program, certificate: certificate, key: key, caFile: ca,
+            password: password, environment: env)
     }
 
     static func tool(_ name: String, for entry: SignerConfig, environment: [String: String]) throws -> String {
         guard let path = ProcessRunner.which(name, path: environment["PATH"]) else {
             let package = packages[entry.kind].map { " (Debian package \($0))" } ?? ""
-            throw ShipdeckError(.signing, "\(name) is not installed: it is not on PATH",
-                                hint: "install it\(package), for example with scripts/bootstrap")
+            throw ShipdeckError(
+                .signing, "\(name) is not installed: it is not on PATH",
+                hint: "install it\(package), for example with scripts/bootstrap")
         }
         return path
     }
 
     static func required(_ value: String?, _ key: String, _ entry: SignerConfig, example: String) throws -> String {
         guard let value, !value.isEmpty else {
-            throw ShipdeckError(.config, "a \(entry.kind.rawValue) signer needs \(key):", hint: "for example \(example)")
+            throw ShipdeckError(
+                .config, "a \(entry.kind.rawValue) signer needs \(key):", hint: "for example \(example)")
         }
         return value
     }

@@ -2,7 +2,7 @@ import CShipdeckPOSIX
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Runs a signing tool: stdin carries the secret (never argv or the environment), stdout and
@@ -19,8 +19,10 @@ enum SignerProcess {
     /// How long a signing tool may take before it is killed.
     static let timeout: TimeInterval = 120
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String],
-                    directory: String = "/", input: Secret? = nil, stdinFile: String? = nil) throws -> Output {
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String],
+        directory: String = "/", input: Secret? = nil, stdinFile: String? = nil
+    ) throws -> Output {
         let path = try ProcessRunner.resolveExecutable(executable, environment: environment)
         var inputFD: Int32 = -1
         if let stdinFile {
@@ -47,7 +49,9 @@ enum SignerProcess {
         defer { if inputFD >= 0 { close(inputFD) } }
 
         var out: [Int32] = [0, 0]
-        guard shipdeck_pipe_cloexec(&out) == 0 else { throw ShipdeckError(.signing, "cannot create a pipe for \(executable)") }
+        guard shipdeck_pipe_cloexec(&out) == 0 else {
+            throw ShipdeckError(.signing, "cannot create a pipe for \(executable)")
+        }
         var pid: pid_t = 0
         let argv = [path] + arguments
         let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -96,8 +100,9 @@ enum SignerProcess {
         if shipdeck_wifexited(status) != 0 {
             result = ProcessResult(exitCode: shipdeck_wexitstatus(status), signal: nil, cancelled: false)
         } else {
-            result = ProcessResult(exitCode: nil, signal: shipdeck_wifsignaled(status) != 0 ? shipdeck_wtermsig(status) : nil,
-                                   cancelled: false)
+            result = ProcessResult(
+                exitCode: nil, signal: shipdeck_wifsignaled(status) != 0 ? shipdeck_wtermsig(status) : nil,
+                cancelled: false)
         }
         var text = String(decoding: data, as: UTF8.self)
         if let input { text = input.scrub(text) }
@@ -111,7 +116,9 @@ enum SignerProcess {
         return kept.suffix(lines).map { UntrustedText.escape($0) }.joined(separator: " / ")
     }
 
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R)
+        -> R
+    {
         let pointers = strings.map { strdup($0) } + [nil]
         defer { pointers.forEach { free($0) } }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }

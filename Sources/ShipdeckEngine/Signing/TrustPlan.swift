@@ -37,36 +37,44 @@ public struct TrustPlan: Sendable {
             do {
                 if entry.kind == .authenticode {
                     guard plan.authenticode == nil else {
-                        throw ShipdeckError(.config, "\(origin): only one authenticode signer is supported",
-                                            hint: "remove the other authenticode entry")
+                        throw ShipdeckError(
+                            .config, "\(origin): only one authenticode signer is supported",
+                            hint: "remove the other authenticode entry")
                     }
                     plan.authenticode = try SignerFactory.authenticode(entry, environment: environment)
                     continue
                 }
-                guard let signer = try SignerFactory.make(entry, environment: environment, warnings: &plan.warnings) else {
+                guard let signer = try SignerFactory.make(entry, environment: environment, warnings: &plan.warnings)
+                else {
                     continue
                 }
                 try probe(signer)
                 if let other = plan.signers.first(where: {
                     $0.config.scope == entry.scope && $0.config.signatureSuffix == entry.signatureSuffix
                 }) {
-                    throw ShipdeckError(.config, "\(origin): signers \(other.name) and \(entry.displayName) would both write "
-                                            + "*\(entry.signatureSuffix) files",
-                                        hint: "give one of them another suffix: (for example suffix: .p256.sig)")
+                    throw ShipdeckError(
+                        .config,
+                        "\(origin): signers \(other.name) and \(entry.displayName) would both write "
+                            + "*\(entry.signatureSuffix) files",
+                        hint: "give one of them another suffix: (for example suffix: .p256.sig)")
                 }
                 plan.signers.append(signer)
-                if plan.provenanceSigner == nil, let native = signer as? NativeP256Signer { plan.provenanceSigner = native }
+                if plan.provenanceSigner == nil, let native = signer as? NativeP256Signer {
+                    plan.provenanceSigner = native
+                }
             } catch let error as ShipdeckError {
                 var message = error.message
                 let own = "signer \(entry.displayName): "
                 if message.hasPrefix(own) { message = String(message.dropFirst(own.count)) }
-                throw ShipdeckError(error.code, message.hasPrefix(where_) ? message : "\(origin): \(message)",
-                                    hint: error.hint)
+                throw ShipdeckError(
+                    error.code, message.hasPrefix(where_) ? message : "\(origin): \(message)",
+                    hint: error.hint)
             }
         }
         if config.provenance, plan.provenanceSigner == nil {
-            throw ShipdeckError(.config, "\(where_): provenance: true needs a native signer to sign the DSSE envelope",
-                                hint: "add a signer with kind: native (make its key with `shipdeck keygen`)")
+            throw ShipdeckError(
+                .config, "\(where_): provenance: true needs a native signer to sign the DSSE envelope",
+                hint: "add a signer with kind: native (make its key with `shipdeck keygen`)")
         }
         return plan
     }

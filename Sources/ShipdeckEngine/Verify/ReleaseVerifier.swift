@@ -40,7 +40,8 @@ public struct ReleaseVerifier {
             do {
                 manifest = try ArtifactsManifest.decode(data)
             } catch {
-                report.lines.append(.init(status: .mismatch, file: ArtifactsManifest.fileName, detail: "not a valid artifacts list"))
+                report.lines.append(
+                    .init(status: .mismatch, file: ArtifactsManifest.fileName, detail: "not a valid artifacts list"))
             }
         } else {
             report.lines.append(.init(status: .missing, file: ArtifactsManifest.fileName, detail: nil))
@@ -76,7 +77,9 @@ public struct ReleaseVerifier {
                 hashStatus[name] = (.missing, "cannot be read")
                 return
             }
-            hashStatus[name] = actual.hex == sha ? (.ok, nil)
+            hashStatus[name] =
+                actual.hex == sha
+                ? (.ok, nil)
                 : (.mismatch, "sha256 is \(actual.hex.prefix(16))…, \(source) says \(sha.prefix(16))…")
         }
         for entry in checksumEntries {
@@ -115,8 +118,9 @@ public struct ReleaseVerifier {
         // 4. Authenticode inside .exe files, when a CA is given.
         if let ca = keys.authenticodeCA {
             for name in expected.keys.sorted() where name.hasSuffix(".exe") && hashStatus[name]?.0 == .ok {
-                let out = try SignerProcess.run("osslsigncode", ["verify", "-in", dist.appendingPathComponent(name).path, "-CAfile", ca],
-                                                environment: SignerEnvironment.base(environment))
+                let out = try SignerProcess.run(
+                    "osslsigncode", ["verify", "-in", dist.appendingPathComponent(name).path, "-CAfile", ca],
+                    environment: SignerEnvironment.base(environment))
                 if !out.succeeded {
                     hashStatus[name] = (.mismatch, "Authenticode: \(SignerProcess.tail(out.text, lines: 2))")
                 }
@@ -125,7 +129,8 @@ public struct ReleaseVerifier {
 
         // 5. Provenance.
         var provenanceNames = Set(manifest.filter { $0.kind == .provenance }.map(\.path))
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: dist.path)) ?? [] where entry.hasSuffix(".intoto.jsonl") {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: dist.path)) ?? []
+        where entry.hasSuffix(".intoto.jsonl") {
             provenanceNames.insert(entry)
         }
         for name in provenanceNames.sorted() {
@@ -166,7 +171,9 @@ public struct ReleaseVerifier {
             kind = .gpg
         } else if text.contains("-----BEGIN SSH SIGNATURE-----") {
             kind = .ssh
-        } else if Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) != nil {
+        } else if Data(
+            base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) != nil
+        {
             kind = .native
         } else {
             return (.mismatch, "not a signature Shipdeck knows (minisign, gpg, ssh, P-256)")
@@ -174,9 +181,12 @@ public struct ReleaseVerifier {
         do {
             switch kind {
             case .minisign:
-                guard let key = keys.minisign else { return (.skipped, "minisign signature; pass --minisign-key to check it") }
+                guard let key = keys.minisign else {
+                    return (.skipped, "minisign signature; pass --minisign-key to check it")
+                }
                 let out = try run("minisign", ["-V", "-q", "-p", key, "-m", file.path, "-x", signature.path])
-                return out.succeeded ? (.ok, "minisign signature verified")
+                return out.succeeded
+                    ? (.ok, "minisign signature verified")
                     : (.mismatch, "minisign: signature does not verify: \(SignerProcess.tail(out.text, lines: 2))")
             case .gpg:
                 return try verifyGPG(signature, of: file)
@@ -184,16 +194,26 @@ public struct ReleaseVerifier {
                 guard let allowed = keys.sshAllowedSigners, let identity = keys.sshIdentity else {
                     return (.skipped, "ssh signature; pass --ssh-allowed-signers and --ssh-identity to check it")
                 }
-                let out = try SignerProcess.run("ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", identity, "-n", keys.sshNamespace,
-                                                               "-s", signature.path],
-                                                environment: SignerEnvironment.base(environment), stdinFile: file.path)
-                return out.succeeded ? (.ok, "ssh signature by \(identity) verified")
-                    : (.mismatch, "ssh-keygen -Y verify: signature does not verify: \(SignerProcess.tail(out.text, lines: 2))")
+                let out = try SignerProcess.run(
+                    "ssh-keygen",
+                    [
+                        "-Y", "verify", "-f", allowed, "-I", identity, "-n", keys.sshNamespace,
+                        "-s", signature.path,
+                    ],
+                    environment: SignerEnvironment.base(environment), stdinFile: file.path)
+                return out.succeeded
+                    ? (.ok, "ssh signature by \(identity) verified")
+                    : (
+                        .mismatch,
+                        "ssh-keygen -Y verify: signature does not verify: \(SignerProcess.tail(out.text, lines: 2))"
+                    )
             case .native:
                 guard let key = try nativeKey() else { return (.skipped, "P-256 signature; pass --pubkey to check it") }
-                let valid = NativeP256Signer.isValid(signatureBase64: String(decoding: data, as: UTF8.self),
-                                                     digest: try NativeP256Signer.digest(of: file), publicKey: key)
-                return valid ? (.ok, "P-256 signature verified") : (.mismatch, "P-256 signature does not verify with --pubkey")
+                let valid = NativeP256Signer.isValid(
+                    signatureBase64: String(decoding: data, as: UTF8.self),
+                    digest: try NativeP256Signer.digest(of: file), publicKey: key)
+                return valid
+                    ? (.ok, "P-256 signature verified") : (.mismatch, "P-256 signature does not verify with --pubkey")
             }
         } catch {
             return (.mismatch, (error as? ShipdeckError)?.message ?? "\(error)")
@@ -215,7 +235,8 @@ public struct ReleaseVerifier {
             env["GNUPGHOME"] = home.url.path
             let imported = try run("gpg", ["--batch", "--no-tty", "--import", keyring], env: env)
             guard imported.succeeded else {
-                throw ShipdeckError(.verify, "cannot import --gpg-keyring \(keyring): \(SignerProcess.tail(imported.text, lines: 2))")
+                throw ShipdeckError(
+                    .verify, "cannot import --gpg-keyring \(keyring): \(SignerProcess.tail(imported.text, lines: 2))")
             }
         } else if let home = keys.gpgHome ?? environment["GNUPGHOME"] {
             env["GNUPGHOME"] = home
@@ -223,16 +244,19 @@ public struct ReleaseVerifier {
             return (.skipped, "gpg signature; pass --gpg-keyring (a public key export) or --gpg-home to check it")
         }
         let out = try run("gpg", ["--batch", "--no-tty", "--verify", signature.path, file.path], env: env)
-        return out.succeeded ? (.ok, "gpg signature verified")
+        return out.succeeded
+            ? (.ok, "gpg signature verified")
             : (.mismatch, "gpg --verify: signature does not verify: \(SignerProcess.tail(out.text, lines: 2))")
     }
 
     private func nativeKey() throws -> P256.Signing.PublicKey? {
         guard let path = keys.native else { return nil }
         guard let pem = try? String(contentsOfFile: path, encoding: .utf8),
-              let key = try? P256.Signing.PublicKey(pemRepresentation: pem) else {
-            throw ShipdeckError(.verify, "--pubkey \(path) is not a PEM P-256 public key",
-                                hint: "pass the .pub file `shipdeck keygen` wrote")
+            let key = try? P256.Signing.PublicKey(pemRepresentation: pem)
+        else {
+            throw ShipdeckError(
+                .verify, "--pubkey \(path) is not a PEM P-256 public key",
+                hint: "pass the .pub file `shipdeck keygen` wrote")
         }
         return key
     }
@@ -243,7 +267,8 @@ public struct ReleaseVerifier {
 
     private func checkKeyFiles() throws {
         let given: [(String, String?)] = [
-            ("--minisign-key", keys.minisign), ("--ssh-allowed-signers", keys.sshAllowedSigners), ("--pubkey", keys.native),
+            ("--minisign-key", keys.minisign), ("--ssh-allowed-signers", keys.sshAllowedSigners),
+            ("--pubkey", keys.native),
             ("--gpg-keyring", keys.gpgKeyring), ("--authenticode-ca", keys.authenticodeCA),
         ]
         for (flag, path) in given {
@@ -260,19 +285,23 @@ public struct ReleaseVerifier {
 
     private func verifyProvenance(_ url: URL) -> (VerifyReport.Status, String?) {
         guard let data = FileManager.default.contents(atPath: url.path),
-              let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: data),
-              let payload = envelope.payloadData,
-              let statement = try? JSONDecoder().decode(ProvenanceStatement.self, from: payload) else {
+            let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: data),
+            let payload = envelope.payloadData,
+            let statement = try? JSONDecoder().decode(ProvenanceStatement.self, from: payload)
+        else {
             return (.mismatch, "not a DSSE envelope holding an in-toto statement")
         }
         guard statement._type == ProvenanceStatement.statementType,
-              statement.predicateType == ProvenanceStatement.slsaProvenance else {
+            statement.predicateType == ProvenanceStatement.slsaProvenance
+        else {
             return (.mismatch, "unexpected statement type \(statement._type) / \(statement.predicateType)")
         }
         var signed = "signature not checked (pass --pubkey)"
         do {
             if let key = try nativeKey() {
-                guard envelope.isSigned(by: key) else { return (.mismatch, "provenance: DSSE signature does not verify with --pubkey") }
+                guard envelope.isSigned(by: key) else {
+                    return (.mismatch, "provenance: DSSE signature does not verify with --pubkey")
+                }
                 signed = "DSSE signature verified"
             } else if !allowUnsigned {
                 return (.unsigned, "provenance: pass --pubkey to check its DSSE signature")
@@ -286,7 +315,9 @@ public struct ReleaseVerifier {
             guard let actual = try? FileDigest.sha256(path: path) else {
                 return (.mismatch, "provenance names \(subject.name), which is missing")
             }
-            if actual.hex != sha { return (.mismatch, "provenance: \(subject.name) has another sha256 than the statement says") }
+            if actual.hex != sha {
+                return (.mismatch, "provenance: \(subject.name) has another sha256 than the statement says")
+            }
         }
         return (.ok, "provenance: \(statement.subject.count) subjects match, \(signed)")
     }

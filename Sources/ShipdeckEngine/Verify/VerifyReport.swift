@@ -34,7 +34,8 @@ public struct VerifyReport: Sendable {
     public var text: String {
         lines.map { line in
             let status = line.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-            return "\(status) \(UntrustedText.escape(line.file))" + (line.detail.map { "  (\(UntrustedText.escape($0)))" } ?? "")
+            return "\(status) \(UntrustedText.escape(line.file))"
+                + (line.detail.map { "  (\(UntrustedText.escape($0)))" } ?? "")
         }.joined(separator: "\n")
     }
 }

@@ -1,0 +1,5 @@
+import ArgumentParser
+import ShipdeckTUI
+
+/// `--color auto|always|never`.
+extension ColorMode: ExpressibleByArgument {}

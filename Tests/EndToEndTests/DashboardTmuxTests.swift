@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// The dashboard end to end: the real binary with real go builds in a real terminal (tmux), read
+/// back with `capture-pane`. Assertions poll the pane for text; nothing sleeps a fixed time.
+@Suite("Dashboard in tmux", .serialized)
+struct DashboardTmuxTests {
+    /// One tmux server on its own socket, with one pane running a plain shell.
+    final class Tmux {
+        let socket = "shipdeck-dash-\(UUID().uuidString.prefix(8))"
+        let directory: URL
+
+        init(width: Int, height: Int, directory: URL) throws {
+            self.directory = directory
+            let env = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR="]
+            var args = ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-c", directory.path]
+            for e in env { args += ["-e", e] }
+            args.append("env PS1='READY$ ' bash --norc --noprofile")
+            let started = tmux(args)
+            guard started.status == 0 else { throw Failure("tmux new-session failed: \(started.combined)") }
+            _ = tmux(["set-option", "-g", "set-clipboard", "on"])
+            guard waitFor("READY$", timeout: 10) else { throw Failure("no shell prompt in tmux:\n\(capture())") }
+        }
+
+        struct Failure: Error, CustomStringConvertible {
+            var description: String
+            init(_ text: String) { description = text }
+        }
+
+        @discardableResult
+        func tmux(_ args: [String]) -> TestSupport.Output {
+            TestSupport.run("/usr/bin/tmux", ["-u", "-L", socket] + args, in: directory, environment: ["TERM": "xterm-256color"])
+        }
+
+        /// Types `text` literally, then Enter when `enter` is true.
+        func type(_ text: String, enter: Bool = true) {
+            tmux(["send-keys", "-l", text])
+            if enter { tmux(["send-keys", "Enter"]) }
+        }
+
+        /// Presses keys by tmux name (`q`, `C-c`, `PPage`).
+        func press(_ keys: String...) { tmux(["send-keys"] + keys) }
+
+        func capture() -> String { tmux(["capture-pane", "-p"]).stdout }
+
+        func display(_ format: String) -> String {
+            tmux(["display-message", "-p", format]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// Polls the pane until `condition` holds or `timeout` seconds pass.
+        func waitFor(timeout: Double = 60, _ condition: (String) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if condition(capture()) { return true }
+                usleep(100_000)
+            }
+            return condition(capture())
+        }
+
+        func waitFor(_ text: String, timeout: Double = 60) -> Bool { waitFor(timeout: timeout) { $0.contains(text) } }
+
+        func kill() { tmux(["kill-server"]) }
+    }
+
+    static var shipdeck: String { TestSupport.shipdeckBinary.path }
+
+    /// Runs a release in the pane and echoes its exit status when it returns to the shell.
+    static func startRelease(_ tmux: Tmux, _ arguments: String) {
+        tmux.type("\(shipdeck) release --version 1.0.0 --target linux/amd64 --target windows/amd64 \(arguments); echo \"EXIT=$?\"")
+    }
+
+    @Test("a failing cell shows its log; after the fix, r makes it succeed and checksums.txt lists it; q returns to the shell")
+    func retryAfterFix() throws {
+        let module = TestSupport.copyFixture("dashboard-retry")
+        let tmux = try Tmux(width: 110, height: 32, directory: module)
+        defer { tmux.kill() }
+        Self.startRelease(tmux, "")
+
+        let failed = tmux.waitFor { $0.contains("✘ FAILED") && $0.contains("windows") && $0.contains("build failed") }
+        #expect(failed, "the grid never showed the failure:\n\(tmux.capture())")
+        var screen = tmux.capture()
+        #expect(screen.contains("Log windows/amd64"), "the failed cell is selected")
+        #expect(screen.contains("syntax error"), "its log is shown:\n\(screen)")
+        #expect(screen.contains("✔ ok"), "linux/amd64 built")
+
+        try "package main\n\nfunc greeting() string { return \"from windows\" }\n"
+            .write(to: module.appendingPathComponent("broken_windows.go"), atomically: true, encoding: .utf8)
+        tmux.press("r")
+        #expect(tmux.waitFor { $0.contains("✔ SUCCEEDED") }, "the retry did not succeed:\n\(tmux.capture())")
+        screen = tmux.capture()
+        #expect(screen.contains("attempt 2 of 2"))
+        #expect(!screen.contains("build failed"))
+        let checksums = try String(contentsOf: module.appendingPathComponent("dist/checksums.txt"), encoding: .utf8)
+        #expect(checksums.contains("hello_1.0.0_windows_amd64"), "checksums.txt:\n\(checksums)")
+        #expect(checksums.contains("hello_1.0.0_linux_amd64"))
+
+        // The first attempt is still reachable.
+        tmux.press("a")
+        #expect(tmux.waitFor { $0.contains("attempt 1 of 2 (earlier)") && $0.contains("syntax error") },
+                "the earlier attempt is not reachable:\n\(tmux.capture())")
+
+        tmux.press("q")
+        #expect(tmux.waitFor { $0.contains("EXIT=0") && $0.hasSuffix("READY$ ") || $0.contains("EXIT=0\nREADY$") },
+                "the shell did not come back:\n\(tmux.capture())")
+        screen = tmux.capture()
+        #expect(!screen.contains("─ Matrix"), "the dashboard is gone from the pane")
+        #expect(screen.contains("release succeeded: 2 of 2 cells"))
+        tmux.type("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | sort | tr '\\n' ' '; echo")
+        #expect(tmux.waitFor("echo icanon"), "the terminal modes were not restored:\n\(tmux.capture())")
+    }
+
+    @Test("escape sequences from a build are shown escaped and the pane, title and clipboard stay intact; q y cancels the running cell")
+    func hostileOutput() throws {
+        let module = TestSupport.copyFixture("dashboard-escapes")
+        let wrapper = module.appendingPathComponent("go-noisy.sh")
+        let script = try String(contentsOf: wrapper, encoding: .utf8).replacingOccurrences(of: "@REAL_GO@", with: TestSupport.goBinary)
+        try script.write(to: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper.path, 0o755)
+        let tmux = try Tmux(width: 120, height: 36, directory: module)
+        defer { tmux.kill() }
+        let titleBefore = tmux.display("#{pane_title}")
+        Self.startRelease(tmux, "--go \(wrapper.path)")
+
+        #expect(tmux.waitFor { $0.contains("noisy: bidi <U+202E>gnp.exe") }, "no escaped output:\n\(tmux.capture())")
+        #expect(tmux.waitFor { $0.contains("✔ ok") }, "linux/amd64 did not finish:\n\(tmux.capture())")
+        let screen = tmux.capture()
+        #expect(screen.contains("noisy: clear\\e[2J\\e[Hscreen"))
+        #expect(screen.contains("noisy: clipboard\\e]52;c;aGFja2VkLWNsaXBib2FyZA==\\x07done"))
+        #expect(screen.contains("noisy: title\\e]0;PWNED-TITLE\\x07done"))
+        #expect(screen.contains("noisy: wide 构建 🚀 end"))
+        // The layout is intact: the header, the grid and the footer are where they belong.
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.contains("hello 1.0.0") == true, "header:\n\(screen)")
+        #expect(lines.contains { $0.contains("─ Matrix") })
+        #expect(screen.contains("q quit"))
+        // Nothing reached the terminal itself.
+        #expect(tmux.display("#{pane_title}") == titleBefore)
+        #expect(!tmux.display("#{pane_title}").contains("PWNED"))
+        let buffers = tmux.tmux(["list-buffers"]).stdout
+        #expect(buffers.isEmpty, "a clipboard write reached tmux: \(buffers)")
+
+        // windows/amd64 is still running (its go sleeps): q asks, y cancels it and exits.
+        #expect(screen.contains("▶ build"), "windows should still be running:\n\(screen)")
+        tmux.press("q")
+        #expect(tmux.waitFor("Cancel them and quit? (y/n)"), "no confirmation:\n\(tmux.capture())")
+        tmux.press("y")
+        #expect(tmux.waitFor(timeout: 30) { $0.contains("EXIT=1") }, "the dashboard did not exit:\n\(tmux.capture())")
+        #expect(tmux.capture().contains("release cancelled"))
+        let sleepers = TestSupport.run("/usr/bin/pgrep", ["-f", "sleep 317"], in: module)
+        #expect(sleepers.stdout.isEmpty, "the cancelled build's children are still alive: \(sleepers.stdout)")
+    }
+
+    @Test("SIGINT and SIGTERM end a live release as interrupted (130) and restore the terminal", arguments: ["INT", "TERM"])
+    func signals(signal: String) throws {
+        let module = TestSupport.copyFixture("dashboard-escapes")
+        let wrapper = module.appendingPathComponent("go-noisy.sh")
+        let script = try String(contentsOf: wrapper, encoding: .utf8).replacingOccurrences(of: "@REAL_GO@", with: TestSupport.goBinary)
+        try script.write(to: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper.path, 0o755)
+        let tmux = try Tmux(width: 100, height: 30, directory: module)
+        defer { tmux.kill() }
+        Self.startRelease(tmux, "--go \(wrapper.path)")
+        #expect(tmux.waitFor { $0.contains("▶ build") && $0.contains("─ Matrix") }, "no running cell:\n\(tmux.capture())")
+        if signal == "INT" {
+            tmux.press("C-c")
+        } else {
+            let shell = tmux.display("#{pane_pid}")
+            let child = TestSupport.run("/usr/bin/pgrep", ["-P", shell, "-x", "shipdeck"], in: module).stdout
+                .split(separator: "\n").first.map(String.init) ?? ""
+            #expect(!child.isEmpty, "shipdeck's pid not found")
+            _ = TestSupport.run("/bin/kill", ["-TERM", child], in: module)
+        }
+        #expect(tmux.waitFor(timeout: 30) { $0.contains("EXIT=130") }, "not interrupted:\n\(tmux.capture())")
+        #expect(!tmux.capture().contains("─ Matrix"))
+        tmux.type("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | sort | tr '\\n' ' '; echo")
+        #expect(tmux.waitFor("echo icanon"), "the terminal modes were not restored:\n\(tmux.capture())")
+        let sleepers = TestSupport.run("/usr/bin/pgrep", ["-f", "sleep 317"], in: module)
+        #expect(sleepers.stdout.isEmpty, "the interrupted build's children are still alive: \(sleepers.stdout)")
+    }
+}
