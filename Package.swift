@@ -33,9 +33,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ShipdeckEngineTests", dependencies: ["ShipdeckEngine"]),
+        .testTarget(name: "ShipdeckEngineTests", dependencies: ["ShipdeckEngine", "Yams"]),
         .testTarget(name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckEngine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine", "Yams"]),
     ],
     swiftLanguageModes: [.v5]
 )

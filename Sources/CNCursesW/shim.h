@@ -66,4 +66,55 @@ static inline int shipdeck_signal_is_default(int sig) {
 static inline void shipdeck_signal_ignore(int sig) { signal(sig, SIG_IGN); }
 static inline void shipdeck_signal_default(int sig) { signal(sig, SIG_DFL); }
 
+/*
+ * Crash cleanup: on a fatal signal (a Swift trap is SIGILL/SIGTRAP, a bad access SIGSEGV/SIGBUS,
+ * abort() SIGABRT) the dashboard gives the terminal back first, then the previous action (the
+ * Swift backtracer, or the default) runs as it would have: a faulting instruction faults again on
+ * return, abort() raises again by itself, and the others are raised here.
+ */
+typedef void (*shipdeck_cleanup_fn)(void);
+/* State lives in a function's static (a header's file-scope statics are not emitted for Swift). */
+struct shipdeck_crash_state {
+    shipdeck_cleanup_fn cleanup;
+    struct sigaction saved[NSIG];
+};
+static inline struct shipdeck_crash_state *shipdeck_crash_state(void) {
+    static struct shipdeck_crash_state state;
+    return &state;
+}
+#define SHIPDECK_FATAL_SIGNALS {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE}
+
+static inline void shipdeck_crash_handler(int sig) {
+    struct shipdeck_crash_state *state = shipdeck_crash_state();
+    shipdeck_cleanup_fn cleanup = state->cleanup;
+    state->cleanup = NULL;
+    if (cleanup) cleanup();
+    sigaction(sig, &state->saved[sig], NULL);
+    if (sig == SIGTRAP) raise(sig);
+}
+
+static inline void shipdeck_install_crash_cleanup(shipdeck_cleanup_fn cleanup) {
+    struct shipdeck_crash_state *state = shipdeck_crash_state();
+    const int signals[] = SHIPDECK_FATAL_SIGNALS;
+    state->cleanup = cleanup;
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = shipdeck_crash_handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_NODEFER;
+        sigaction(signals[i], &action, &state->saved[signals[i]]);
+    }
+}
+
+static inline void shipdeck_remove_crash_cleanup(void) {
+    struct shipdeck_crash_state *state = shipdeck_crash_state();
+    const int signals[] = SHIPDECK_FATAL_SIGNALS;
+    if (!state->cleanup) return;
+    state->cleanup = NULL;
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sigaction(signals[i], &state->saved[signals[i]], NULL);
+    }
+}
+
 #endif

@@ -17,8 +17,10 @@ struct ArchiveStage {
         let output = work.appendingPathComponent(name)
         let root = cell.archiveDirectory.map { $0 + "/" } ?? ""
         var entries = [ArchiveEntry.file(root + cell.executableName, source: binary, executable: true)]
-        for file in try ArchiveFiles.expand(plan.config.archive.files, in: plan.moduleDirectory,
-                                            excluding: [plan.distDirectory]) {
+        for file in try ArchiveFiles.expand(
+            plan.config.archive.files, in: plan.moduleDirectory,
+            excluding: [plan.distDirectory])
+        {
             entries.append(.file(root + file.relative, source: file.url, executable: file.executable))
         }
         if let directory = cell.archiveDirectory { entries.append(.directory(directory)) }

@@ -7,8 +7,9 @@ extension CellPipeline {
         if token.isCancelled { throw StageFailure(message: "cancelled", cancelled: true) }
         hub.emit(.stageStarted(cell: cell.id, attempt: attempt, stage: .smoke))
         let start = Date()
-        let test = SmokeTest(target: cell.target, host: plan.toolchain.hostTarget, version: plan.info.version,
-                             arguments: plan.config.smokeArguments, environment: cell.environment)
+        let test = SmokeTest(
+            target: cell.target, host: plan.toolchain.hostTarget, version: plan.info.version,
+            arguments: plan.config.smokeArguments, environment: cell.environment)
         var outcome: SmokeTest.Outcome
         do {
             outcome = try test.check(binary: binary) { spec, timeout in try runWithTimeout(spec, timeout: timeout) }
@@ -17,8 +18,10 @@ extension CellPipeline {
         }
         if token.isCancelled { outcome = SmokeTest.Outcome(result: .cancelled, detail: "cancelled") }
         hub.emit(.log(cell: cell.id, attempt: attempt, lines: ["smoke: \(outcome.detail)"]))
-        hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: .smoke, result: outcome.result,
-                                seconds: Date().timeIntervalSince(start), detail: outcome.detail))
+        hub.emit(
+            .stageFinished(
+                cell: cell.id, attempt: attempt, stage: .smoke, result: outcome.result,
+                seconds: Date().timeIntervalSince(start), detail: outcome.detail))
         switch outcome.result {
         case .failed: throw StageFailure(message: "smoke test failed: \(outcome.detail)")
         case .cancelled: throw StageFailure(message: "cancelled", cancelled: true)
@@ -43,12 +46,13 @@ extension CellPipeline {
         _ = try? log?.seekToEnd()
         log?.write(Data("$ \(spec.commandLine)\n".utf8))
         hub.emit(.log(cell: cell.id, attempt: attempt, lines: ["$ \(spec.commandLine)"]))
-        let result = try ProcessRunner.run(spec, cancellation: local,
-                                           raw: { bytes in log?.write(Data(bytes)) },
-                                           lines: { lines in
-                                               collected.append(lines)
-                                               hub.emit(.log(cell: cell.id, attempt: attempt, lines: lines))
-                                           })
+        let result = try ProcessRunner.run(
+            spec, cancellation: local,
+            raw: { bytes in log?.write(Data(bytes)) },
+            lines: { lines in
+                collected.append(lines)
+                hub.emit(.log(cell: cell.id, attempt: attempt, lines: lines))
+            })
         try? log?.close()
         return (result, collected.text)
     }

@@ -9,7 +9,9 @@ public enum TargetVariants {
         "gomips": ["mips", "mipsle", "mips64", "mips64le"],
     ]
 
-    public static func expand(_ targets: [TargetConfig], lists: [String: [String]], source: String) throws -> [TargetConfig] {
+    public static func expand(_ targets: [TargetConfig], lists: [String: [String]], source: String) throws
+        -> [TargetConfig]
+    {
         var out: [TargetConfig] = []
         for entry in targets {
             let key = keys.first { $0.value.contains(entry.target.goarch) }?.key
@@ -21,8 +23,10 @@ public enum TargetVariants {
                 var copy = entry
                 copy.target.variant = value
                 if !copy.target.allowedVariants.isEmpty, !copy.target.allowedVariants.contains(value) {
-                    throw ShipdeckError(.config, "\(source): \(key): '\(value)' is not a valid \(copy.target.variantVariable ?? key) for \(entry.target.pair)",
-                                        hint: "use one of: \(copy.target.allowedVariants.joined(separator: ", "))")
+                    throw ShipdeckError(
+                        .config,
+                        "\(source): \(key): '\(value)' is not a valid \(copy.target.variantVariable ?? key) for \(entry.target.pair)",
+                        hint: "use one of: \(copy.target.allowedVariants.joined(separator: ", "))")
                 }
                 out.append(copy)
             }

@@ -52,10 +52,12 @@ final class CursesTerminal {
             atexit { restoreTerminalAtExit() }
         }
         cursesActive = true
+        shipdeck_install_crash_cleanup { restoreTerminalAtExit() }
         guard let window = stdscr else {
             endwin()
             delscreen(terminal)
             cursesActive = false
+            shipdeck_remove_crash_cleanup()
             throw ShipdeckError(.usage, "ncurses opened the terminal but has no screen window", hint: "pass --no-tui")
         }
         cbreak()
@@ -148,6 +150,7 @@ final class CursesTerminal {
     func close() {
         guard !closed else { return }
         closed = true
+        shipdeck_remove_crash_cleanup()
         cursesActive = false
         curs_set(1)
         endwin()

@@ -23,12 +23,12 @@ struct HeaderView {
                 left += "  \(DurationText.format(max(0, (state.finishedAt ?? context.now) - started)))"
             }
             let counts = countsText(long: true)
-            let room = rect.width - rightWidth - TextWidth.of(left) - 2
+            let room = rect.width - rightWidth - TextWidth.of(left) - 3
             left += "  " + (TextWidth.of(counts) <= room ? counts : countsText(long: false))
         } else {
             left += "  waiting for the release to start\(g.ellipsis)"
         }
-        screen.put(TextWidth.clip(left, to: max(0, rect.width - rightWidth), ellipsis: g.ellipsis), row: rect.row,
+        screen.put(TextWidth.clip(left, to: max(0, rect.width - rightWidth - 1), ellipsis: g.ellipsis), row: rect.row,
                    column: rect.column, style: Style(.header))
         var column = rect.right - rightWidth
         for (text, style) in right {

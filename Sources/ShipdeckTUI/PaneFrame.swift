@@ -19,8 +19,11 @@ struct PaneFrame {
         screen.put(String(repeating: h, count: rect.width), row: rect.row, column: rect.column, style: Style(.border))
         let titleText = " \(title) "
         let rightText = right.isEmpty ? "" : " \(right) "
-        let rightWidth = min(TextWidth.of(rightText), max(0, rect.width - 4 - min(TextWidth.of(titleText), 12)))
-        let titleRoom = max(0, rect.width - 2 - rightWidth - (rightWidth > 0 ? 1 : 0))
+        // The title wins over the right-hand text, which is cut (or dropped) first.
+        let titleRoom = max(0, rect.width - 2)
+        let titleWidth = min(TextWidth.of(titleText), titleRoom)
+        let rightRoom = rect.width - 3 - titleWidth
+        let rightWidth = rightRoom >= 6 ? min(TextWidth.of(rightText), rightRoom) : 0
         let shownTitle = TextWidth.clip(titleText, to: titleRoom, ellipsis: glyphs.ellipsis)
         screen.put(shownTitle, row: rect.row, column: rect.column + 1, style: Style(focused ? .titleFocused : .title))
         if rightWidth > 0 {

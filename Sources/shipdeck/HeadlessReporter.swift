@@ -25,6 +25,7 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
             if let commit = info.shortCommit { head += " (\(commit))" }
             head += " with \(e(info.goVersion)): \(info.cells.count) cells"
             emitLine(head)
+            if !info.signers.isEmpty { emitLine("signers: \(info.signers.map(e).joined(separator: "; "))") }
         case .warning(let text):
             emitLine("warning: \(e(text))")
         case .cellFingerprint(let cell, _, _, let reused) where reused:

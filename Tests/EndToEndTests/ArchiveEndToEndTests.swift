@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// tar.gz and zip archives from a real release: deterministic bytes, normalized entries, extra files.
@@ -29,13 +30,17 @@ import Testing
         }
 
         // tar -tvzf: sorted, owner 0/0, the commit time, modes 0755/0644, extra files inside the wrapping directory.
-        let tar = TestSupport.run("/usr/bin/tar", ["--numeric-owner", "--utc", "-tvzf", "hello_1.2.3_linux_amd64.tar.gz"], in: a)
+        let tar = TestSupport.run(
+            "/usr/bin/tar", ["--numeric-owner", "--utc", "-tvzf", "hello_1.2.3_linux_amd64.tar.gz"], in: a)
         #expect(tar.status == 0, "\(tar.combined)")
         let lines = tar.stdout.split(separator: "\n").map(String.init)
         let names = lines.compactMap { $0.split(separator: " ").last.map(String.init) }
         let root = "hello_1.2.3_linux_amd64/"
-        #expect(names == [root, root + "LICENSE", root + "README.md", root + "docs/", root + "docs/CHANGES.md",
-                          root + "docs/usage.md", root + "hello"])
+        #expect(
+            names == [
+                root, root + "LICENSE", root + "README.md", root + "docs/", root + "docs/CHANGES.md",
+                root + "docs/usage.md", root + "hello",
+            ])
         for line in lines {
             #expect(line.contains(" 0/0 "), "\(line)")
             #expect(line.contains("2024-01-02 03:04"), "\(line)")
@@ -47,19 +52,23 @@ import Testing
         #expect(gz == [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0x03], "gzip header: no mtime, no name")
         // The archived binary runs and prints the version.
         let unpack = TestSupport.temporaryDirectory("unpack")
-        _ = TestSupport.run("/usr/bin/tar", ["-xzf", a.appendingPathComponent("hello_1.2.3_linux_amd64.tar.gz").path], in: unpack)
+        _ = TestSupport.run(
+            "/usr/bin/tar", ["-xzf", a.appendingPathComponent("hello_1.2.3_linux_amd64.tar.gz").path], in: unpack)
         let ran = TestSupport.run(unpack.appendingPathComponent(root + "hello").path, ["-version"], in: unpack)
         #expect(ran.stdout == "1.2.3\n")
 
         // zipinfo: the same entries, Unix modes, the DOS time of the commit, no extra fields.
         let zip = TestSupport.run("/usr/bin/zipinfo", ["hello_1.2.3_windows_amd64.zip"], in: a)
         #expect(zip.status == 0, "\(zip.combined)")
-        let zipLines = zip.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("-") || $0.hasPrefix("d") }
+        let zipLines = zip.stdout.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix("-") || $0.hasPrefix("d")
+        }
         let zroot = "hello_1.2.3_windows_amd64/"
-        #expect(zipLines.compactMap { $0.split(separator: " ").last.map(String.init) } == [
-            zroot, zroot + "LICENSE", zroot + "README.md", zroot + "docs/", zroot + "docs/CHANGES.md",
-            zroot + "docs/usage.md", zroot + "hello.exe",
-        ])
+        #expect(
+            zipLines.compactMap { $0.split(separator: " ").last.map(String.init) } == [
+                zroot, zroot + "LICENSE", zroot + "README.md", zroot + "docs/", zroot + "docs/CHANGES.md",
+                zroot + "docs/usage.md", zroot + "hello.exe",
+            ])
         for line in zipLines { #expect(line.contains("24-Jan-02 03:04"), "\(line)") }
         #expect(zipLines.last?.hasPrefix("-rwxr-xr-x") == true)
         let verbose = TestSupport.run("/usr/bin/zipinfo", ["-v", "hello_1.2.3_windows_amd64.zip"], in: a)
@@ -80,7 +89,8 @@ import Testing
         #expect(check.stdout.contains("hello_1.2.3_windows_amd64.zip: OK"))
         #expect(check.stdout.contains("hello_1.2.3_linux_amd64: OK"), "the raw binary is published too")
         #expect(check.stdout.contains("hello_1.2.3_windows_amd64.exe: OK"))
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dist.appendingPathComponent("artifacts.json")))
+        let manifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: dist.appendingPathComponent("artifacts.json")))
         let entries = try #require(manifest as? [[String: Any]])
         let archive = try #require(entries.first { $0["name"] as? String == "hello_1.2.3_windows_amd64.zip" })
         let kind = (archive["type"] ?? archive["kind"]) as? String

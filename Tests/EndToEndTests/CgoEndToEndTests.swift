@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// cgo through `zig cc`: a Go module with C code, built for linux/amd64 and linux/arm64.
@@ -17,7 +18,8 @@ import Testing
         let module = TestSupport.copyFixture("cgo-hello", git: true, tag: "v1.2.3")
         let plan = TestSupport.shipdeck(["plan"], in: module, environment: environment)
         #expect(plan.status == 0, "\(plan.combined)")
-        #expect(plan.stdout.contains("CC='") && plan.stdout.contains(" cc -target x86_64-linux-musl'"), "\(plan.stdout)")
+        #expect(
+            plan.stdout.contains("CC='") && plan.stdout.contains(" cc -target x86_64-linux-musl'"), "\(plan.stdout)")
         #expect(plan.stdout.contains(" c++ -target aarch64-linux-musl'"), "\(plan.stdout)")
         #expect(plan.stdout.contains("CGO_ENABLED=1"))
         #expect(plan.stdout.contains("-X main.version=1.2.3 -extldflags=-s'"), "\(plan.stdout)")
@@ -28,8 +30,12 @@ import Testing
         let dist = module.appendingPathComponent("dist")
         let amd64 = dist.appendingPathComponent("cgohello_1.2.3_linux_amd64")
         let arm64 = dist.appendingPathComponent("cgohello_1.2.3_linux_arm64")
-        #expect(try ExecutableHeader.read(path: amd64.path) == ExecutableHeader(format: .elf, goarch: "amd64", isStatic: true))
-        #expect(try ExecutableHeader.read(path: arm64.path) == ExecutableHeader(format: .elf, goarch: "arm64", isStatic: true))
+        #expect(
+            try ExecutableHeader.read(path: amd64.path)
+                == ExecutableHeader(format: .elf, goarch: "amd64", isStatic: true))
+        #expect(
+            try ExecutableHeader.read(path: arm64.path)
+                == ExecutableHeader(format: .elf, goarch: "arm64", isStatic: true))
         let file = TestSupport.run("/usr/bin/file", [amd64.path, arm64.path], in: dist)
         #expect(file.stdout.components(separatedBy: "statically linked").count - 1 == 2, "\(file.stdout)")
         #expect(file.stdout.components(separatedBy: ", stripped").count - 1 == 2, "\(file.stdout)")
@@ -50,11 +56,15 @@ import Testing
         let module = TestSupport.copyFixture("cgo-hello")
         // PATH with go only: no zig, and no python3 to find the ziglang package with.
         let bin = TestSupport.temporaryDirectory("bin")
-        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("go").path,
-                                                   withDestinationPath: URL(fileURLWithPath: TestSupport.goBinary).resolvingSymlinksInPath().path)
+        try FileManager.default.createSymbolicLink(
+            atPath: bin.appendingPathComponent("go").path,
+            withDestinationPath: URL(fileURLWithPath: TestSupport.goBinary).resolvingSymlinksInPath().path)
         let out = TestSupport.shipdeck(["plan"], in: module, environment: ["PATH": bin.path, "ZIG": ""])
         #expect(out.status != 0)
-        #expect(out.stderr.contains("target linux/amd64 has cgo: true, which needs zig as its C compiler, but no zig was found"), "\(out.stderr)")
+        #expect(
+            out.stderr.contains(
+                "target linux/amd64 has cgo: true, which needs zig as its C compiler, but no zig was found"),
+            "\(out.stderr)")
         #expect(out.stderr.contains("hint: install zig"), "\(out.stderr)")
     }
 
@@ -64,8 +74,10 @@ import Testing
             .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
         let out = TestSupport.shipdeck(["plan"], in: module, environment: environment)
         #expect(out.status != 0)
-        #expect(out.stderr.contains("shipdeck.yml:2: zig does not know a C target for openbsd/amd64, so cgo: true cannot build it"),
-                "\(out.stderr)")
+        #expect(
+            out.stderr.contains(
+                "shipdeck.yml:2: zig does not know a C target for openbsd/amd64, so cgo: true cannot build it"),
+            "\(out.stderr)")
         #expect(out.stderr.contains("zig_target:"))
     }
 
@@ -75,7 +87,8 @@ import Testing
             .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
         let out = TestSupport.shipdeck(["plan"], in: module, environment: environment)
         #expect(out.status != 0)
-        #expect(out.stderr.contains("zig cannot link cgo binaries for darwin/arm64 without the macOS SDK"), "\(out.stderr)")
+        #expect(
+            out.stderr.contains("zig cannot link cgo binaries for darwin/arm64 without the macOS SDK"), "\(out.stderr)")
     }
 
     @Test func aZigTargetOverrideSelectsGlibc() throws {

@@ -33,7 +33,28 @@ struct DashboardTmuxTests {
 
         @discardableResult
         func tmux(_ args: [String]) -> TestSupport.Output {
-            TestSupport.run("/usr/bin/tmux", ["-u", "-L", socket] + args, in: directory, environment: ["TERM": "xterm-256color"])
+            Self.spawn(["/usr/bin/tmux", "-u", "-L", socket] + args)
+        }
+
+        /// Runs a program with posix_spawn and waitpid, output to a temporary file. (Foundation's
+        /// Process sometimes never notices that a `tmux new-session -d` client has exited.)
+        static func spawn(_ argv: [String]) -> TestSupport.Output {
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("shipdeck-tmux-\(UUID().uuidString).out")
+            let quoted = argv.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            let command = "TERM=xterm-256color \(quoted) >'\(out.path)' 2>&1 </dev/null"
+            let words: [String] = ["/bin/sh", "-c", command]
+            var cargs: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { cargs.forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, "/bin/sh", nil, nil, &cargs, environ) == 0 else {
+                return TestSupport.Output(status: -1, stdout: "", stderr: "posix_spawn failed")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(at: out)
+            let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return TestSupport.Output(status: code, stdout: text, stderr: "")
         }
 
         /// Types `text` literally, then Enter when `enter` is true.
@@ -63,7 +84,11 @@ struct DashboardTmuxTests {
 
         func waitFor(_ text: String, timeout: Double = 60) -> Bool { waitFor(timeout: timeout) { $0.contains(text) } }
 
-        func kill() { tmux(["kill-server"]) }
+        func kill() {
+            let path = display("#{socket_path}")
+            tmux(["kill-server"])
+            if path.hasSuffix(socket) { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     static var shipdeck: String { TestSupport.shipdeckBinary.path }
@@ -86,6 +111,12 @@ struct DashboardTmuxTests {
         #expect(screen.contains("Log windows/amd64"), "the failed cell is selected")
         #expect(screen.contains("syntax error"), "its log is shown:\n\(screen)")
         #expect(screen.contains("✔ ok"), "linux/amd64 built")
+
+        // A resize re-lays out at once, down to the too-small message and back.
+        tmux.tmux(["resize-window", "-x", "50", "-y", "12"])
+        #expect(tmux.waitFor("terminal too small (need 60×16)"), "no too-small message:\n\(tmux.capture())")
+        tmux.tmux(["resize-window", "-x", "110", "-y", "32"])
+        #expect(tmux.waitFor { $0.contains("─ Matrix") && $0.contains("syntax error") }, "no relayout:\n\(tmux.capture())")
 
         try "package main\n\nfunc greeting() string { return \"from windows\" }\n"
             .write(to: module.appendingPathComponent("broken_windows.go"), atomically: true, encoding: .utf8)
@@ -150,7 +181,7 @@ struct DashboardTmuxTests {
         tmux.press("y")
         #expect(tmux.waitFor(timeout: 30) { $0.contains("EXIT=1") }, "the dashboard did not exit:\n\(tmux.capture())")
         #expect(tmux.capture().contains("release cancelled"))
-        let sleepers = TestSupport.run("/usr/bin/pgrep", ["-f", "sleep 317"], in: module)
+        let sleepers = Tmux.spawn(["/usr/bin/pgrep", "-f", "^sleep 317"])
         #expect(sleepers.stdout.isEmpty, "the cancelled build's children are still alive: \(sleepers.stdout)")
     }
 
@@ -169,16 +200,16 @@ struct DashboardTmuxTests {
             tmux.press("C-c")
         } else {
             let shell = tmux.display("#{pane_pid}")
-            let child = TestSupport.run("/usr/bin/pgrep", ["-P", shell, "-x", "shipdeck"], in: module).stdout
+            let child = Tmux.spawn(["/usr/bin/pgrep", "-P", shell, "-x", "shipdeck"]).stdout
                 .split(separator: "\n").first.map(String.init) ?? ""
             #expect(!child.isEmpty, "shipdeck's pid not found")
-            _ = TestSupport.run("/bin/kill", ["-TERM", child], in: module)
+            _ = Tmux.spawn(["/bin/kill", "-TERM", child])
         }
         #expect(tmux.waitFor(timeout: 30) { $0.contains("EXIT=130") }, "not interrupted:\n\(tmux.capture())")
         #expect(!tmux.capture().contains("─ Matrix"))
         tmux.type("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | sort | tr '\\n' ' '; echo")
         #expect(tmux.waitFor("echo icanon"), "the terminal modes were not restored:\n\(tmux.capture())")
-        let sleepers = TestSupport.run("/usr/bin/pgrep", ["-f", "sleep 317"], in: module)
+        let sleepers = Tmux.spawn(["/usr/bin/pgrep", "-f", "^sleep 317"])
         #expect(sleepers.stdout.isEmpty, "the interrupted build's children are still alive: \(sleepers.stdout)")
     }
 }

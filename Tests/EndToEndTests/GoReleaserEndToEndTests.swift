@@ -6,7 +6,8 @@ import Testing
     /// What GoReleaser names the archives of the fixture's config (goreleaser.com/customization/archive:
     /// `title .Os`, x86_64 for amd64, `v{{ .Arm }}`, zip for windows) and its checksum file.
     static let expectedArchives = [
-        "hello_Darwin_arm64.tar.gz", "hello_Darwin_x86_64.tar.gz", "hello_Linux_arm64.tar.gz", "hello_Linux_armv7.tar.gz",
+        "hello_Darwin_arm64.tar.gz", "hello_Darwin_x86_64.tar.gz", "hello_Linux_arm64.tar.gz",
+        "hello_Linux_armv7.tar.gz",
         "hello_Linux_x86_64.tar.gz", "hello_Windows_arm64.zip", "hello_Windows_x86_64.zip",
     ]
 
@@ -27,7 +28,8 @@ import Testing
 
     @Test func releaseWritesTheDocumentedArtifactNames() throws {
         let module = TestSupport.copyFixture("goreleaser-hello", git: true, tag: "v1.2.3")
-        let out = TestSupport.shipdeck(["release", "--no-tui", "--target", "linux/arm/7", "--target", "windows/amd64"], in: module)
+        let out = TestSupport.shipdeck(
+            ["release", "--no-tui", "--target", "linux/arm/7", "--target", "windows/amd64"], in: module)
         #expect(out.status == 0, "\(out.combined)")
         let dist = module.appendingPathComponent("dist")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: dist.path))
@@ -53,7 +55,9 @@ import Testing
         let after = TestSupport.shipdeck(["plan"], in: module)
         #expect(after.status == 0, "\(after.combined)")
         #expect(after.stdout.contains("config:  \(module.path)/shipdeck.yml"))
-        func cells(_ text: String) -> [String] { text.split(separator: "\n").filter { $0.contains("  →  ") }.map(String.init) }
+        func cells(_ text: String) -> [String] {
+            text.split(separator: "\n").filter { $0.contains("  →  ") }.map(String.init)
+        }
         #expect(cells(after.stdout) == cells(before.stdout), "\(after.stdout)")
     }
 

@@ -154,6 +154,22 @@ import Testing
         #expect(!seen.contains(SigningKeys.passphrase))
     }
 
+    @Test func aNativeKeyFromAnEnvironmentVariableSignsAndNeverShows() throws {
+        let pem = try String(contentsOfFile: Self.keys.path("native.key"), encoding: .utf8)
+        let signers = "  - kind: native\n    key_env: SHIPDECK_TEST_NATIVE_KEY\n"
+        let attempt = try release(signers: signers, environment: ["SHIPDECK_TEST_NATIVE_KEY": pem])
+        #expect(attempt.output.status == 0, "\(attempt.output.combined)")
+        let signature = attempt.dist.appendingPathComponent("checksums.txt.sig").path
+        let der = TestSupport.temporaryDirectory("der").appendingPathComponent("sig.der").path
+        let command =
+            "base64 -d \(signature) > \(der) && openssl dgst -sha256 -verify \(Self.keys.path("native.pub")) "
+            + "-signature \(der) \(attempt.dist.appendingPathComponent("checksums.txt").path)"
+        let r = TestSupport.run("/bin/sh", ["-c", command], in: attempt.dist)
+        #expect(r.status == 0, "\(r.combined)")
+        let body = String(pem.split(separator: "\n")[1])
+        #expect(!attempt.output.combined.contains(body))
+    }
+
     @Test func aCommandSignerRunsItsTemplate() throws {
         // openssl as "any other program": the template writes a P-256 signature openssl can check.
         let key = Self.keys.path("native.key")

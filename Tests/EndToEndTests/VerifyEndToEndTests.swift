@@ -22,6 +22,13 @@ import Testing
             #expect(out.stdout.contains("OK        \(name)"), "\(name) in:\n\(out.stdout)")
         }
         #expect(out.stdout.contains("provenance: 3 subjects match, DSSE signature verified"))
+        #expect(
+            out.stdout.contains("OK        \(release.linuxBinary)  (covered by signed checksums.txt)"), "\(out.stdout)")
+        #expect(
+            out.stdout.contains(
+                "OK        checksums.txt  (covered by checksums.txt.asc, checksums.txt.minisig, checksums.txt.p256.sig, checksums.txt.sig)"
+            ),
+            "\(out.stdout)")
         #expect(out.stdout.contains("verify: "))
     }
 

@@ -110,8 +110,8 @@ enum SyntheticJournal {
         let info = ReleaseInfo(project: "synth", version: "1.0.0", commit: "0123456789abcdef", goVersion: "go1.27.3",
                                sourceDateEpoch: 946_684_800, distDirectory: dist.path, shipdeckVersion: Shipdeck.version,
                                cells: [CellInfo(id: "linux/amd64", target: target, artifactBase: "synth_1.0.0_linux_amd64")])
-        var time = 1_700_000_000.0
-        let hub = EventHub(clock: { time })
+        let clock = FakeClock()
+        let hub = EventHub(clock: { clock.now })
         let writer = JournalWriter(dist: dist)
         hub.add(writer)
         let status: CellStatus = outcome == .succeeded ? .succeeded : .failed
@@ -130,12 +130,17 @@ enum SyntheticJournal {
         ]
         if finished { events.append(.releaseFinished(outcome: outcome, seconds: 2)) }
         for event in events {
-            time += 0.25
+            clock.now += 0.25
             hub.emit(event)
             hub.flush()
         }
         writer.close()
         return writer.url
+    }
+
+    /// Event times a quarter second apart, from a fixed start.
+    final class FakeClock: @unchecked Sendable {
+        var now = 1_700_000_000.0
     }
 
     /// The pid of a process that has ended (and been reaped).

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// The archive writers on their own: fixed headers, normalized entries, same input → same bytes.
 @Suite struct ArchiveWriterTests {
     func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("docs/deep"), withIntermediateDirectories: true)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "archive-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("docs/deep"), withIntermediateDirectories: true)
         try Data("readme\n".utf8).write(to: dir.appendingPathComponent("README.md"))
         try Data("license\n".utf8).write(to: dir.appendingPathComponent("LICENSE"))
         try Data("guide\n".utf8).write(to: dir.appendingPathComponent("docs/guide.md"))
@@ -29,8 +32,11 @@ import Testing
     @Test func entriesAreSortedWithTheirDirectoriesAndNormalizedModes() throws {
         let dir = try scratch()
         let list = try entries(dir)
-        #expect(list.map(\.sortKey) == ["pkg/", "pkg/LICENSE", "pkg/README.md", "pkg/docs/", "pkg/docs/deep/",
-                                        "pkg/docs/deep/more.md", "pkg/docs/guide.md", "pkg/docs/run.sh", "pkg/tool"])
+        #expect(
+            list.map(\.sortKey) == [
+                "pkg/", "pkg/LICENSE", "pkg/README.md", "pkg/docs/", "pkg/docs/deep/",
+                "pkg/docs/deep/more.md", "pkg/docs/guide.md", "pkg/docs/run.sh", "pkg/tool",
+            ])
         #expect(list.first { $0.path == "pkg/docs/run.sh" }?.mode == 0o755)
         #expect(list.first { $0.path == "pkg/README.md" }?.mode == 0o644)
         #expect(list.first { $0.path == "pkg/tool" }?.mode == 0o755)
@@ -103,7 +109,10 @@ import Testing
         #expect(throws: ShipdeckError.self) { try ArchiveFiles.expand(["CHANGELOG.md"], in: dir) }
         #expect(try ArchiveFiles.expand(["CHANGELOG*"], in: dir).isEmpty)
         #expect(throws: ShipdeckError.self) { try ArchiveFiles.expand(["../etc/passwd"], in: dir) }
-        #expect(try ArchiveFiles.expand(["docs/**/*.md"], in: dir).map(\.relative) == ["docs/deep/more.md", "docs/guide.md"])
+        #expect(
+            try ArchiveFiles.expand(["docs/**/*.md"], in: dir).map(\.relative) == [
+                "docs/deep/more.md", "docs/guide.md",
+            ])
     }
 
     func run(_ tool: String, _ args: [String]) throws -> String {

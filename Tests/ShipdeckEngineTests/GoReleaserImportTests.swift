@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// Reading `.goreleaser.yaml`: the fixture's config gives the artifact names GoReleaser documents.
@@ -9,32 +10,39 @@ import Testing
 
     let toolchain = GoToolchain(
         path: "/usr/local/bin/go", version: "go1.27.3",
-        ports: ["linux/amd64": true, "linux/arm64": true, "linux/arm": true, "darwin/amd64": true, "darwin/arm64": true,
-                "windows/amd64": true, "windows/arm64": true, "windows/arm": false],
+        ports: [
+            "linux/amd64": true, "linux/arm64": true, "linux/arm": true, "darwin/amd64": true, "darwin/arm64": true,
+            "windows/amd64": true, "windows/arm64": true, "windows/arm": false,
+        ],
         hostTarget: BuildTarget(goos: "linux", goarch: "amd64"))
 
     func importFixture() throws -> ShipdeckConfig {
-        var config = try GoReleaserImport.load(Self.fixture.appendingPathComponent(".goreleaser.yaml"), defaultProject: "x",
-                                               environment: [:])
+        var config = try GoReleaserImport.load(
+            Self.fixture.appendingPathComponent(".goreleaser.yaml"), defaultProject: "x",
+            environment: [:])
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         return config
     }
 
     func plan(_ config: ShipdeckConfig) throws -> BuildPlan {
-        var options = PlanOptions(moduleDirectory: Self.fixture, versionOverride: "1.2.3", environment: ["PATH": "/usr/bin"])
+        var options = PlanOptions(
+            moduleDirectory: Self.fixture, versionOverride: "1.2.3", environment: ["PATH": "/usr/bin"])
         options.distDirectory = URL(fileURLWithPath: "/tmp/dist")
-        let source = SourceInfo(moduleDirectory: Self.fixture.path, modulePath: "example.com/hello",
-                                commit: "0123456789abcdef0123456789abcdef01234567", exactTag: "v1.2.3", commitTime: 1_700_000_000)
+        let source = SourceInfo(
+            moduleDirectory: Self.fixture.path, modulePath: "example.com/hello",
+            commit: "0123456789abcdef0123456789abcdef01234567", exactTag: "v1.2.3", commitTime: 1_700_000_000)
         return try PlanBuilder.plan(config: config, source: source, toolchain: toolchain, options: options)
     }
 
     @Test func fixtureGivesGoReleasersArchiveNames() throws {
         let plan = try plan(try importFixture())
         #expect(plan.info.project == "hello")
-        #expect(plan.cells.compactMap(\.archiveName).sorted() == [
-            "hello_Darwin_arm64.tar.gz", "hello_Darwin_x86_64.tar.gz", "hello_Linux_arm64.tar.gz",
-            "hello_Linux_armv7.tar.gz", "hello_Linux_x86_64.tar.gz", "hello_Windows_arm64.zip", "hello_Windows_x86_64.zip",
-        ])
+        #expect(
+            plan.cells.compactMap(\.archiveName).sorted() == [
+                "hello_Darwin_arm64.tar.gz", "hello_Darwin_x86_64.tar.gz", "hello_Linux_arm64.tar.gz",
+                "hello_Linux_armv7.tar.gz", "hello_Linux_x86_64.tar.gz", "hello_Windows_arm64.zip",
+                "hello_Windows_x86_64.zip",
+            ])
         #expect(plan.config.checksumName == "hello_1.2.3_checksums.txt")
         #expect(plan.config.archive.files == ["README.md", "LICENSE*"])
         let arm = try #require(plan.cell("linux/arm/7"))
@@ -45,11 +53,12 @@ import Testing
     @Test func ignoreRulesAndUnknownPortsAreListedWithTheirRule() throws {
         let config = try importFixture()
         let dropped = config.ignored.map { "\($0.target) \($0.rule)" }.sorted()
-        #expect(dropped == [
-            "darwin/arm/6 {goarch: arm, goos: darwin}", "darwin/arm/7 {goarch: arm, goos: darwin}",
-            "linux/arm/6 {goarch: arm, goarm: 6, goos: linux}",
-            "windows/arm/6 {goarch: arm, goos: windows}", "windows/arm/7 {goarch: arm, goos: windows}",
-        ])
+        #expect(
+            dropped == [
+                "darwin/arm/6 {goarch: arm, goos: darwin}", "darwin/arm/7 {goarch: arm, goos: darwin}",
+                "linux/arm/6 {goarch: arm, goarm: 6, goos: linux}",
+                "windows/arm/6 {goarch: arm, goos: windows}", "windows/arm/7 {goarch: arm, goos: windows}",
+            ])
     }
 
     @Test func templatesInLdflagsAreExpandedPerCell() throws {
@@ -74,9 +83,10 @@ import Testing
         var config = try GoReleaserImport.parse("project_name: tool\n", file: ".goreleaser.yaml", defaultProject: "x")
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         // goos darwin/linux/windows × goarch 386/amd64/arm64, minus what this Go cannot build.
-        #expect(config.targets.map(\.target.description) == [
-            "darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64", "windows/arm64",
-        ])
+        #expect(
+            config.targets.map(\.target.description) == [
+                "darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64", "windows/arm64",
+            ])
         let plan = try plan(config)
         #expect(plan.cell("linux/amd64")?.archiveName == "tool_1.2.3_linux_amd64.tar.gz")
         #expect(plan.cell("windows/arm64")?.archiveName == "tool_1.2.3_windows_arm64.tar.gz")
@@ -84,11 +94,14 @@ import Testing
     }
 
     @Test func badTemplatesFailThePlanWithTheirOrigin() throws {
-        var config = try GoReleaserImport.parse("""
+        var config = try GoReleaserImport.parse(
+            """
             builds: [{goos: [linux], goarch: [amd64]}]
             archives: [{name_template: "{{ .ProjectName }}_{{ .Os"}]
             """, file: ".goreleaser.yaml", defaultProject: "x")
-        #expect { try plan(config) } throws: { "\($0)".contains("unclosed '{{'") && "\($0)".contains("archive name_template") }
+        #expect { try plan(config) } throws: {
+            "\($0)".contains("unclosed '{{'") && "\($0)".contains("archive name_template")
+        }
         config.archive.nameTemplate = "{{ .ProjectName }}_{{ .Platform }}"
         #expect { try plan(config) } throws: { "\($0)".contains("unknown template field '.Platform'") }
         config.archive.nameTemplate = "{{ .ProjectName }}"
@@ -106,6 +119,18 @@ import Testing
         #expect(a.cells.map(\.buildArguments) == b.cells.map(\.buildArguments))
         #expect(a.config.checksumName == b.config.checksumName)
         #expect(text.contains("#   changelog") || text.contains("changelog is not supported"))
+    }
+
+    @Test func ldflagsKeepTemplatesAndQuotesTogetherAndDropShipdecksOwn() {
+        let flags = GoReleaserImport.splitFlags(
+            "-s -w -X main.version={{ .Version }} -X 'main.msg=hello world' -linkmode=internal")
+        #expect(
+            flags == [
+                "-s", "-w", "-X", "main.version={{ .Version }}", "-X", "'main.msg=hello world'", "-linkmode=internal",
+            ])
+        #expect(
+            GoReleaserImport.dropDuplicateDefaults(flags, versionVariable: "main.version")
+                == ["-X 'main.msg=hello world'", "-linkmode=internal"])
     }
 
     @Test func otherChecksumAlgorithmsAreRejected() {

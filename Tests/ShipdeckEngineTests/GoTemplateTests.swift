@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// The Go-template subset GoReleaser configs use.
 @Suite struct GoTemplateTests {
     let context = GoTemplate.Context(
-        fields: ["ProjectName": "hello", "Version": "1.2.3", "Os": "linux", "Arch": "amd64", "Arm": "", "Amd64": "v1",
-                 "Tag": "v1.2.3", "ShortCommit": "abc1234"],
+        fields: [
+            "ProjectName": "hello", "Version": "1.2.3", "Os": "linux", "Arch": "amd64", "Arm": "", "Amd64": "v1",
+            "Tag": "v1.2.3", "ShortCommit": "abc1234",
+        ],
         env: ["GREETING": "hi"])
 
     func render(_ text: String, _ fields: [String: String] = [:]) throws -> String {
@@ -29,7 +32,8 @@ import Testing
     }
 
     @Test func trimMarkersEatWhitespaceAndNewlines() throws {
-        let text = "{{ .ProjectName }}_\n  {{- if eq .Arch \"amd64\" }}x86_64\n  {{- else }}{{ .Arch }}{{ end }} -{{- \" end\" -}}  !"
+        let text =
+            "{{ .ProjectName }}_\n  {{- if eq .Arch \"amd64\" }}x86_64\n  {{- else }}{{ .Arch }}{{ end }} -{{- \" end\" -}}  !"
         #expect(try render(text) == "hello_x86_64 - end!")
         #expect(try render(text, ["Arch": "arm64"]) == "hello_arm64 - end!")
         // The example, exactly.
@@ -61,7 +65,8 @@ import Testing
             try GoTemplate("{{ .ProjectName }}_{{ .Version", origin: "shipdeck.yml: archive name_template")
         } throws: { error in
             let message = "\(error)"
-            return message.contains("unclosed '{{' at character 20") && message.contains("shipdeck.yml: archive name_template")
+            return message.contains("unclosed '{{' at character 20")
+                && message.contains("shipdeck.yml: archive name_template")
         }
     }
 

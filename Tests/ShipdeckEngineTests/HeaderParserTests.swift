@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// ExecutableHeader on hand-made headers: one test per format and the ways a file can be wrong.
@@ -55,7 +56,9 @@ import Testing
     @Test func garbageAndTruncatedFilesAreErrors() {
         #expect(throws: ShipdeckError.self) { try ExecutableHeader.parse(Array("#!/bin/sh\necho hi\n".utf8)) }
         #expect(throws: ShipdeckError.self) { try ExecutableHeader.parse([0x7f, 0x45]) }
-        #expect(throws: ShipdeckError.self) { try ExecutableHeader.parse([0x4d, 0x5a, 0, 0] + [UInt8](repeating: 0, count: 60)) }
+        #expect(throws: ShipdeckError.self) {
+            try ExecutableHeader.parse([0x4d, 0x5a, 0, 0] + [UInt8](repeating: 0, count: 60))
+        }
     }
 
     @Test func readsARealBinary() throws {
@@ -63,9 +66,9 @@ import Testing
         let header = try ExecutableHeader.read(path: CommandLine.arguments[0])
         #expect(header.format == .elf)
         #if arch(x86_64)
-        #expect(header.goarch == "amd64")
+            #expect(header.goarch == "amd64")
         #elseif arch(arm64)
-        #expect(header.goarch == "arm64")
+            #expect(header.goarch == "arm64")
         #endif
     }
 }

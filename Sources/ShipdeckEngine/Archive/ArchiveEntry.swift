@@ -24,8 +24,9 @@ struct ArchiveEntry: Sendable, Equatable {
         var byPath: [String: ArchiveEntry] = [:]
         for entry in entries {
             if let existing = byPath[entry.path], existing != entry {
-                throw ShipdeckError(.config, "two different files would be stored as \(entry.path) in the archive",
-                                    hint: "rename one of them, or narrow the archive files: globs")
+                throw ShipdeckError(
+                    .config, "two different files would be stored as \(entry.path) in the archive",
+                    hint: "rename one of them, or narrow the archive files: globs")
             }
             byPath[entry.path] = entry
             var parent = (entry.path as NSString).deletingLastPathComponent

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Expands the archive `files:` globs (README*, LICENSE*, docs/**/*) against the module directory.
@@ -13,7 +13,9 @@ enum ArchiveFiles {
     /// Directories never packaged: VCS data and Shipdeck's own output.
     static let skipped: Set<String> = [".git", ".hg", ".svn", "dist", ".build"]
 
-    static func expand(_ patterns: [String], in root: URL, excluding: [URL] = []) throws -> [(relative: String, url: URL, executable: Bool)] {
+    static func expand(_ patterns: [String], in root: URL, excluding: [URL] = []) throws -> [(
+        relative: String, url: URL, executable: Bool
+    )] {
         guard !patterns.isEmpty else { return [] }
         let excluded = Set(excluding.map { $0.standardizedFileURL.path })
         let all = try walk(root, excluded: excluded)
@@ -21,8 +23,9 @@ enum ArchiveFiles {
         for pattern in patterns {
             let clean = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
             guard !clean.hasPrefix("/"), !clean.split(separator: "/").contains("..") else {
-                throw ShipdeckError(.config, "archive files: '\(pattern)' points outside the module",
-                                    hint: "use paths relative to the module root, such as README.md or docs/*")
+                throw ShipdeckError(
+                    .config, "archive files: '\(pattern)' points outside the module",
+                    hint: "use paths relative to the module root, such as README.md or docs/*")
             }
             let patternParts = clean.split(separator: "/").map(String.init)
             var matched = false
@@ -42,8 +45,9 @@ enum ArchiveFiles {
                 }
             }
             if !matched, !clean.contains(where: { "*?[".contains($0) }) {
-                throw ShipdeckError(.config, "archive files: '\(pattern)' does not exist in \(root.path)",
-                                    hint: "fix the path, or remove it from files:")
+                throw ShipdeckError(
+                    .config, "archive files: '\(pattern)' does not exist in \(root.path)",
+                    hint: "fix the path, or remove it from files:")
             }
         }
         return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }

@@ -28,7 +28,9 @@ final class RawDeflater {
     }
 
     /// Compresses `input`; with `finish` it also flushes the end of the stream.
-    func compress(_ input: UnsafeRawBufferPointer, finish: Bool, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func compress(_ input: UnsafeRawBufferPointer, finish: Bool, into sink: (UnsafeRawBufferPointer) throws -> Void)
+        throws
+    {
         let base = UnsafeMutablePointer<Bytef>(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.next_in = base
         stream.pointee.avail_in = UInt32(input.count)
@@ -43,7 +45,9 @@ final class RawDeflater {
             guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
                 throw ShipdeckError(.io, "zlib deflate failed (\(status))")
             }
-            if produced > 0 { try output.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
+            if produced > 0 {
+                try output.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+            }
             if finish {
                 if status == Z_STREAM_END { break }
             } else if stream.pointee.avail_in == 0 && produced < output.count {

@@ -89,7 +89,8 @@ enum TarGzWriter {
             let prefix = String(chars[..<index]), name = String(chars[(index + 1)...])
             if prefix.utf8.count <= 155, name.utf8.count <= 100, !name.isEmpty { return (name, prefix) }
         }
-        throw ShipdeckError(.config, "'\(path)' is too long for a tar entry (ustar allows 100 + 155 bytes)",
-                            hint: "shorten the file name or the wrapping directory")
+        throw ShipdeckError(
+            .config, "'\(path)' is too long for a tar entry (ustar allows 100 + 155 bytes)",
+            hint: "shorten the file name or the wrapping directory")
     }
 }

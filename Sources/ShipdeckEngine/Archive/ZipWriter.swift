@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Writes a zip archive deterministically: sorted entries, deflate at the pinned level, DOS time
@@ -15,7 +15,9 @@ enum ZipWriter {
         var offset: UInt32 = 0
         for entry in entries {
             let name = Array((entry.isDirectory ? entry.path + "/" : entry.path).utf8)
-            guard name.count <= Int(UInt16.max) else { throw ShipdeckError(.config, "zip entry name too long: \(entry.path)") }
+            guard name.count <= Int(UInt16.max) else {
+                throw ShipdeckError(.config, "zip entry name too long: \(entry.path)")
+            }
             var content: [UInt8] = []
             if let source = entry.source {
                 try FileChunks.forEach(path: source.path) { content.append(contentsOf: $0) }
@@ -32,9 +34,11 @@ enum ZipWriter {
                 }
             }
             guard stored.count < Int(UInt32.max), content.count < Int(UInt32.max),
-                  Int(offset) + 30 + name.count + stored.count < Int(UInt32.max) else {
-                throw ShipdeckError(.io, "\(entry.path) is too large for a zip without zip64",
-                                    hint: "use the tar.gz format for files over 4 GiB")
+                Int(offset) + 30 + name.count + stored.count < Int(UInt32.max)
+            else {
+                throw ShipdeckError(
+                    .io, "\(entry.path) is too large for a zip without zip64",
+                    hint: "use the tar.gz format for files over 4 GiB")
             }
             let flags: UInt16 = name.allSatisfy({ $0 < 0x80 }) ? 0 : 0x0800  // UTF-8 names
             var local: [UInt8] = []
@@ -74,7 +78,9 @@ enum ZipWriter {
             central += name
             offset += UInt32(local.count + stored.count)
         }
-        guard entries.count < Int(UInt16.max) else { throw ShipdeckError(.io, "too many files for a zip without zip64") }
+        guard entries.count < Int(UInt16.max) else {
+            throw ShipdeckError(.io, "too many files for a zip without zip64")
+        }
         var end: [UInt8] = []
         end.appendLittleEndian(UInt32(0x0605_4b50))
         end.appendLittleEndian(UInt16(0))

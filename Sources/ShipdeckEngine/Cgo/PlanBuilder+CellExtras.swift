@@ -10,14 +10,17 @@ extension PlanBuilder {
         var archiveDirectory: String?
     }
 
-    static func cellExtras(entry: TargetConfig, config: ShipdeckConfig, toolchain: GoToolchain, options: PlanOptions,
-                           base: [String: String], values: ReleaseTemplateValues, artifactBase: String,
-                           buildArguments: [String], source: String) throws -> CellExtras {
+    static func cellExtras(
+        entry: TargetConfig, config: ShipdeckConfig, toolchain: GoToolchain, options: PlanOptions,
+        base: [String: String], values: ReleaseTemplateValues, artifactBase: String,
+        buildArguments: [String], source: String
+    ) throws -> CellExtras {
         let target = entry.target
         let context = values.context(for: target)
-        var extras = CellExtras(buildArguments: try buildArguments.map { argument in
-            try GoTemplate.render(argument, origin: "\(source): flags/ldflags", context: context)
-        })
+        var extras = CellExtras(
+            buildArguments: try buildArguments.map { argument in
+                try GoTemplate.render(argument, origin: "\(source): flags/ldflags", context: context)
+            })
         if entry.cgo == true {
             extras.environment = try ZigToolchain.cellEnvironment(
                 for: target, entry: entry, config: config, toolchain: toolchain, environment: options.environment,
@@ -25,23 +28,28 @@ extension PlanBuilder {
             // With cgo the external linker (zig) writes the file; Go's -s does not reach it, so without this
             // the binary keeps musl's debug info and is twice the size.
             if let index = extras.buildArguments.firstIndex(of: "-ldflags"), index + 1 < extras.buildArguments.count,
-               !extras.buildArguments[index + 1].contains("-extldflags") {
+                !extras.buildArguments[index + 1].contains("-extldflags")
+            {
                 extras.buildArguments[index + 1] += " -extldflags=-s"
             }
         }
         let format = config.archive.format(for: target.goos)
-        let names = try ArchiveNaming.names(config: config.archive, format: format, artifactBase: artifactBase,
-                                            values: values, target: target, source: source)
+        let names = try ArchiveNaming.names(
+            config: config.archive, format: format, artifactBase: artifactBase,
+            values: values, target: target, source: source)
         extras.archiveName = names.name
         extras.archiveDirectory = names.directory
         return extras
     }
 
     /// The template values of a release (checksum name, archive names, ldflags).
-    static func templateValues(config: ShipdeckConfig, source: SourceInfo, project: String, version: String,
-                               epoch: Int64, binary: String, options: PlanOptions) -> ReleaseTemplateValues {
-        ReleaseTemplateValues(projectName: project, version: version, tag: source.exactTag, commit: source.commit,
-                              commitTime: source.commitTime, sourceDateEpoch: epoch, binary: binary,
-                              env: options.environment.merging(config.env) { $1 })
+    static func templateValues(
+        config: ShipdeckConfig, source: SourceInfo, project: String, version: String,
+        epoch: Int64, binary: String, options: PlanOptions
+    ) -> ReleaseTemplateValues {
+        ReleaseTemplateValues(
+            projectName: project, version: version, tag: source.exactTag, commit: source.commit,
+            commitTime: source.commitTime, sourceDateEpoch: epoch, binary: binary,
+            env: options.environment.merging(config.env) { $1 })
     }
 }

@@ -13,14 +13,17 @@ public struct ZigToolchain: Sendable {
     public var foundBy: String
 
     /// Finds zig by, in order: the config's `zig:`, `$ZIG`, PATH, the PyPI `ziglang` package.
-    public static func locate(config: String?, environment: [String: String], needingItFor target: BuildTarget) throws -> ZigToolchain {
+    public static func locate(config: String?, environment: [String: String], needingItFor target: BuildTarget) throws
+        -> ZigToolchain
+    {
         let candidates: [(String, String)] = [(config, "the config's zig:"), (environment["ZIG"], "$ZIG")]
             .compactMap { value, source in value.flatMap { $0.isEmpty ? nil : ($0, source) } }
         for (value, source) in candidates {
             if value.contains("/") {
                 guard FileManager.default.isExecutableFile(atPath: value) else {
-                    throw ShipdeckError(.toolchain, "\(source) names \(value), which is not an executable zig",
-                                        hint: "point \(source) at the zig binary, or remove it to search PATH")
+                    throw ShipdeckError(
+                        .toolchain, "\(source) names \(value), which is not an executable zig",
+                        hint: "point \(source) at the zig binary, or remove it to search PATH")
                 }
                 return ZigToolchain(path: value, foundBy: source)
             }
@@ -29,20 +32,26 @@ public struct ZigToolchain: Sendable {
             }
             return ZigToolchain(path: found, foundBy: source)
         }
-        if let found = ProcessRunner.which("zig", path: environment["PATH"]) { return ZigToolchain(path: found, foundBy: "PATH") }
-        if let found = fromPythonPackage(environment: environment) { return ZigToolchain(path: found, foundBy: "the ziglang Python package") }
-        throw ShipdeckError(.toolchain,
-                            "target \(target) has cgo: true, which needs zig as its C compiler, but no zig was found "
-                                + "(not in the config's zig:, $ZIG, PATH, or the ziglang Python package)",
-                            hint: "install zig (`python3 -m pip install ziglang`, or scripts/bootstrap), or set zig: in shipdeck.yml")
+        if let found = ProcessRunner.which("zig", path: environment["PATH"]) {
+            return ZigToolchain(path: found, foundBy: "PATH")
+        }
+        if let found = fromPythonPackage(environment: environment) {
+            return ZigToolchain(path: found, foundBy: "the ziglang Python package")
+        }
+        throw ShipdeckError(
+            .toolchain,
+            "target \(target) has cgo: true, which needs zig as its C compiler, but no zig was found "
+                + "(not in the config's zig:, $ZIG, PATH, or the ziglang Python package)",
+            hint: "install zig (`python3 -m pip install ziglang`, or scripts/bootstrap), or set zig: in shipdeck.yml")
     }
 
     /// `python3 -c 'import ziglang …'`: where `pip install ziglang` put zig.
     static func fromPythonPackage(environment: [String: String]) -> String? {
         guard let python = ProcessRunner.which("python3", path: environment["PATH"]) else { return nil }
-        let spec = ProcessSpec(executable: python,
-                               arguments: ["-c", "import ziglang, os; print(os.path.dirname(ziglang.__file__))"],
-                               environment: PlanBuilder.baseEnvironment(environment), workingDirectory: "/")
+        let spec = ProcessSpec(
+            executable: python,
+            arguments: ["-c", "import ziglang, os; print(os.path.dirname(ziglang.__file__))"],
+            environment: PlanBuilder.baseEnvironment(environment), workingDirectory: "/")
         guard let (result, output) = try? ProcessRunner.capture(spec), result.succeeded else { return nil }
         let zig = output.trimmingCharacters(in: .whitespacesAndNewlines) + "/zig"
         return FileManager.default.isExecutableFile(atPath: zig) ? zig : nil
@@ -74,20 +83,26 @@ public struct ZigToolchain: Sendable {
         switch target.goos {
         case "linux": triple = linuxTriple(target)
         case "windows":
-            triple = ["amd64": "x86_64-windows-gnu", "386": "x86-windows-gnu", "arm64": "aarch64-windows-gnu"][target.goarch]
+            triple =
+                ["amd64": "x86_64-windows-gnu", "386": "x86-windows-gnu", "arm64": "aarch64-windows-gnu"][target.goarch]
         case "darwin":
             // zig compiles C for macOS, but Go's darwin runtime links -lresolv and system frameworks, which
             // zig does not ship without the macOS SDK: the link fails. Say so now rather than after a build.
-            throw ShipdeckError(.target, "\(source): zig cannot link cgo binaries for \(target.pair) without the macOS SDK "
-                                    + "(Go's darwin runtime links -lresolv and system frameworks that zig does not ship)",
-                                hint: "drop cgo: for darwin targets (pure Go cross-compiles fine), build them on a Mac, or set "
-                                    + "zig_target: aarch64-macos / x86_64-macos and provide the SDK through CGO_LDFLAGS=--sysroot=…")
+            throw ShipdeckError(
+                .target,
+                "\(source): zig cannot link cgo binaries for \(target.pair) without the macOS SDK "
+                    + "(Go's darwin runtime links -lresolv and system frameworks that zig does not ship)",
+                hint: "drop cgo: for darwin targets (pure Go cross-compiles fine), build them on a Mac, or set "
+                    + "zig_target: aarch64-macos / x86_64-macos and provide the SDK through CGO_LDFLAGS=--sysroot=…")
         default: triple = nil
         }
         guard let triple else {
             let known = "linux (amd64 arm64 386 arm riscv64 ppc64le s390x loong64 mips*) and windows (amd64 386 arm64)"
-            throw ShipdeckError(.target, "\(source): zig does not know a C target for \(target.pair), so cgo: true cannot build it",
-                                hint: "cgo through zig covers \(known); set zig_target: to a triple zig knows (`zig targets`), or drop cgo: for this target")
+            throw ShipdeckError(
+                .target, "\(source): zig does not know a C target for \(target.pair), so cgo: true cannot build it",
+                hint:
+                    "cgo through zig covers \(known); set zig_target: to a triple zig knows (`zig targets`), or drop cgo: for this target"
+            )
         }
         return triple
     }
@@ -108,15 +123,18 @@ public struct ZigToolchain: Sendable {
     /// What must be true of a target before zig is even looked for: Go must support cgo there.
     public static func checkGoSupportsCgo(_ target: BuildTarget, toolchain: GoToolchain, source: String) throws {
         if toolchain.ports[target.pair] == false {
-            throw ShipdeckError(.target, "\(source): \(toolchain.version) has no cgo support for \(target.pair)",
-                                hint: "remove cgo: true from this target")
+            throw ShipdeckError(
+                .target, "\(source): \(toolchain.version) has no cgo support for \(target.pair)",
+                hint: "remove cgo: true from this target")
         }
     }
 
     /// Everything PlanBuilder needs for a cgo cell: its variables, or a clear error.
-    public static func cellEnvironment(for target: BuildTarget, entry: TargetConfig, config: ShipdeckConfig,
-                                       toolchain: GoToolchain, environment: [String: String],
-                                       base: [String: String], source: String) throws -> [String: String] {
+    public static func cellEnvironment(
+        for target: BuildTarget, entry: TargetConfig, config: ShipdeckConfig,
+        toolchain: GoToolchain, environment: [String: String],
+        base: [String: String], source: String
+    ) throws -> [String: String] {
         try checkGoSupportsCgo(target, toolchain: toolchain, source: source)
         let triple = try triple(for: target, override: entry.zigTarget, source: source)
         let zig = try locate(config: config.zig, environment: environment, needingItFor: target)

@@ -29,18 +29,22 @@ public enum GoReleaserImport {
         config.path.map { fileNames.contains(($0 as NSString).lastPathComponent) } ?? false
     }
 
-    public static func load(_ url: URL, defaultProject: String, environment: [String: String]) throws -> ShipdeckConfig {
+    public static func load(_ url: URL, defaultProject: String, environment: [String: String]) throws -> ShipdeckConfig
+    {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw ShipdeckError(.config, "\(url.path): cannot read the GoReleaser config (\(error.localizedDescription))")
+            throw ShipdeckError(
+                .config, "\(url.path): cannot read the GoReleaser config (\(error.localizedDescription))")
         }
         return try parse(text, file: url.path, defaultProject: defaultProject, environment: environment)
     }
 
-    public static func parse(_ text: String, file: String, defaultProject: String,
-                             environment: [String: String] = [:]) throws -> ShipdeckConfig {
+    public static func parse(
+        _ text: String, file: String, defaultProject: String,
+        environment: [String: String] = [:]
+    ) throws -> ShipdeckConfig {
         let reader = ConfigReader(file: file)
         var config = ShipdeckConfig()
         config.path = file
@@ -54,9 +58,15 @@ public enum GoReleaserImport {
             throw ShipdeckError(.config, "\(file): invalid YAML: \(ConfigReader.describe(error))")
         }
         var warnings: [String] = []
-        func unsupported(_ path: String) { warnings.append("\(file): \(path) is not supported by Shipdeck and was ignored") }
+        func unsupported(_ path: String) {
+            warnings.append("\(file): \(path) is not supported by Shipdeck and was ignored")
+        }
 
-        guard let root else { return try finish(config, buildNode: nil, reader: reader, warnings: warnings, defaultProject: defaultProject, environment: environment) }
+        guard let root else {
+            return try finish(
+                config, buildNode: nil, reader: reader, warnings: warnings, defaultProject: defaultProject,
+                environment: environment)
+        }
         var buildNode: Node?
         for (keyNode, value) in try reader.mapping(root, key: "(top level)") {
             let key = keyNode.string ?? "?"
@@ -65,17 +75,27 @@ public enum GoReleaserImport {
             case "project_name": config.project = try reader.string(value, key: key)
             case "env": config.env = try reader.environment(value, key: key)
             case "builds":
-                guard case .sequence(let builds) = value else { throw reader.error(key, at: value, "expected a list of builds") }
+                guard case .sequence(let builds) = value else {
+                    throw reader.error(key, at: value, "expected a list of builds")
+                }
                 for (index, build) in builds.enumerated() where index > 0 {
                     _ = build
-                    warnings.append("\(file): builds[\(index)] is not supported (Shipdeck builds one main package); only builds[0] is used")
+                    warnings.append(
+                        "\(file): builds[\(index)] is not supported (Shipdeck builds one main package); only builds[0] is used"
+                    )
                 }
                 buildNode = builds.first
             case "archives":
-                guard case .sequence(let archives) = value else { throw reader.error(key, at: value, "expected a list of archives") }
-                if let first = archives.first { try readArchive(first, into: &config, reader: reader, unsupported: unsupported) }
+                guard case .sequence(let archives) = value else {
+                    throw reader.error(key, at: value, "expected a list of archives")
+                }
+                if let first = archives.first {
+                    try readArchive(first, into: &config, reader: reader, unsupported: unsupported)
+                }
                 for index in archives.indices.dropFirst() {
-                    warnings.append("\(file): archives[\(index)] is not supported (one archive per target); only archives[0] is used")
+                    warnings.append(
+                        "\(file): archives[\(index)] is not supported (one archive per target); only archives[0] is used"
+                    )
                 }
             case "checksum":
                 for (k, v) in try reader.mapping(value, key: key) {
@@ -85,8 +105,9 @@ public enum GoReleaserImport {
                     case "algorithm":
                         let algorithm = try reader.string(v, key: "checksum.algorithm")
                         guard algorithm == "sha256" else {
-                            throw reader.error("checksum.algorithm", at: v, "algorithm \(algorithm) is not supported",
-                                               hint: "Shipdeck writes sha256 checksums; set algorithm: sha256 or remove it")
+                            throw reader.error(
+                                "checksum.algorithm", at: v, "algorithm \(algorithm) is not supported",
+                                hint: "Shipdeck writes sha256 checksums; set algorithm: sha256 or remove it")
                         }
                     default: unsupported("checksum.\(name)")
                     }
@@ -95,15 +116,20 @@ public enum GoReleaserImport {
                 unsupported(key)
             }
         }
-        return try finish(config, buildNode: buildNode, reader: reader, warnings: warnings, defaultProject: defaultProject,
-                          environment: environment)
+        return try finish(
+            config, buildNode: buildNode, reader: reader, warnings: warnings, defaultProject: defaultProject,
+            environment: environment)
     }
 
-    static func finish(_ config: ShipdeckConfig, buildNode: Node?, reader: ConfigReader, warnings: [String],
-                       defaultProject: String, environment: [String: String]) throws -> ShipdeckConfig {
+    static func finish(
+        _ config: ShipdeckConfig, buildNode: Node?, reader: ConfigReader, warnings: [String],
+        defaultProject: String, environment: [String: String]
+    ) throws -> ShipdeckConfig {
         var config = config
         var warnings = warnings
-        try readBuild(buildNode, into: &config, reader: reader, defaultProject: defaultProject, environment: environment) {
+        try readBuild(
+            buildNode, into: &config, reader: reader, defaultProject: defaultProject, environment: environment
+        ) {
             warnings.append("\(reader.file): \($0) is not supported by Shipdeck and was ignored")
         }
         config.warnings += warnings
@@ -112,8 +138,10 @@ public enum GoReleaserImport {
 
     // MARK: builds[0]
 
-    static func readBuild(_ node: Node?, into config: inout ShipdeckConfig, reader: ConfigReader, defaultProject: String,
-                          environment: [String: String], unsupported: (String) -> Void) throws {
+    static func readBuild(
+        _ node: Node?, into config: inout ShipdeckConfig, reader: ConfigReader, defaultProject: String,
+        environment: [String: String], unsupported: (String) -> Void
+    ) throws {
         var goos = defaultGoos, goarch = defaultGoarch
         var variants: [String: [String]] = ["goarm": ["6"], "goamd64": ["v1"]]
         var explicitTargets: [String]?
@@ -124,7 +152,8 @@ public enum GoReleaserImport {
                 let key = k.string ?? "?"
                 let path = "builds[0].\(key)"
                 switch key {
-                case "id", "mod_timestamp": break  // mod_timestamp: Shipdeck stamps archive entries with SOURCE_DATE_EPOCH
+                // mod_timestamp: Shipdeck stamps every archive entry with SOURCE_DATE_EPOCH anyway.
+                case "id", "mod_timestamp": break
                 case "main": config.main = try reader.string(v, key: path)
                 case "binary": binary = try reader.string(v, key: path)
                 case "goos": goos = try reader.strings(v, key: path)
@@ -139,18 +168,22 @@ public enum GoReleaserImport {
                     config.ldflags = dropDuplicateDefaults(config.ldflags, versionVariable: config.versionVariable)
                 case "tags": config.tags = try reader.strings(v, key: path)
                 case "ignore":
-                    guard case .sequence(let rules) = v else { throw reader.error(path, at: v, "expected a list of rules") }
+                    guard case .sequence(let rules) = v else {
+                        throw reader.error(path, at: v, "expected a list of rules")
+                    }
                     for (index, rule) in rules.enumerated() {
                         var pattern: [String: String] = [:]
                         for (rk, rv) in try reader.mapping(rule, key: "\(path)[\(index)]") {
                             let name = rk.string ?? "?"
-                            guard ["goos", "goarch", "goarm", "goamd64", "goarm64", "go386", "gomips"].contains(name) else {
+                            guard ["goos", "goarch", "goarm", "goamd64", "goarm64", "go386", "gomips"].contains(name)
+                            else {
                                 unsupported("\(path)[\(index)].\(name)")
                                 continue
                             }
                             pattern[name] = try reader.string(rv, key: "\(path)[\(index)].\(name)")
                         }
-                        let text = pattern.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                        let text = pattern.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(
+                            separator: ", ")
                         ignoreRules.append(("{\(text)}", pattern))
                     }
                 default:
@@ -163,9 +196,11 @@ public enum GoReleaserImport {
             for text in explicitTargets {
                 let parts = text.split(separator: "_").map(String.init)
                 guard parts.count == 2 || parts.count == 3 else {
-                    throw ShipdeckError(.config, "\(reader.file): builds[0].targets: '\(text)' is not goos_goarch[_variant]")
+                    throw ShipdeckError(
+                        .config, "\(reader.file): builds[0].targets: '\(text)' is not goos_goarch[_variant]")
                 }
-                targets.append(BuildTarget(goos: parts[0], goarch: parts[1], variant: parts.count == 3 ? parts[2] : nil))
+                targets.append(
+                    BuildTarget(goos: parts[0], goarch: parts[1], variant: parts.count == 3 ? parts[2] : nil))
             }
         } else {
             for os in goos {
@@ -187,7 +222,8 @@ public enum GoReleaserImport {
         }
         if let binary {
             let project = config.project ?? defaultProject
-            let context = GoTemplate.Context(fields: ["ProjectName": project], env: environment.merging(config.env) { $1 })
+            let context = GoTemplate.Context(
+                fields: ["ProjectName": project], env: environment.merging(config.env) { $1 })
             config.binary = try GoTemplate.render(binary, origin: "\(reader.file): builds[0].binary", context: context)
         }
     }
@@ -200,7 +236,9 @@ public enum GoReleaserImport {
             case "goarch": if target.goarch != value { return false }
             default:
                 // A variant key only applies to its own GOARCH.
-                guard TargetVariants.keys[key]?.contains(target.goarch) == true, target.variant == value else { return false }
+                guard TargetVariants.keys[key]?.contains(target.goarch) == true, target.variant == value else {
+                    return false
+                }
             }
         }
         return !pattern.isEmpty
@@ -217,14 +255,18 @@ public enum GoReleaserImport {
         while i < chars.count {
             let c = chars[i]
             if c == "{", i + 1 < chars.count, chars[i + 1] == "{" { depth += 1; current += "{{"; i += 2; continue }
-            if c == "}", i + 1 < chars.count, chars[i + 1] == "}", depth > 0 { depth -= 1; current += "}}"; i += 2; continue }
+            if c == "}", i + 1 < chars.count, chars[i + 1] == "}", depth > 0 {
+                depth -= 1; current += "}}"; i += 2; continue
+            }
             if depth == 0 {
+                // Quotes stay in the flag: the go command reads -ldflags with the same quoting rules.
                 if let q = quote {
-                    if c == q { quote = nil } else { current.append(c) }
+                    if c == q { quote = nil }
+                    current.append(c)
                     i += 1
                     continue
                 }
-                if c == "'" || c == "\"" { quote = c; i += 1; continue }
+                if c == "'" || c == "\"" { quote = c; current.append(c); i += 1; continue }
                 if c.isWhitespace {
                     if !current.isEmpty { out.append(current); current = "" }
                     i += 1
@@ -247,11 +289,18 @@ public enum GoReleaserImport {
             let flag = flags[index]
             if flag == "-s" || flag == "-w" { index += 1; continue }
             if flag == "-X", index + 1 < flags.count, flags[index + 1].hasPrefix(versionVariable + "="),
-               flags[index + 1].contains(".Version") {
+                flags[index + 1].contains(".Version")
+            {
                 index += 2
                 continue
             }
             if flag.hasPrefix("-X=" + versionVariable + "="), flag.contains(".Version") { index += 1; continue }
+            // Keep `-X name=value` together: it reads as one setting in the plan and in shipdeck.yml.
+            if flag == "-X", index + 1 < flags.count {
+                out.append("-X " + flags[index + 1])
+                index += 2
+                continue
+            }
             out.append(flag)
             index += 1
         }
@@ -260,16 +309,21 @@ public enum GoReleaserImport {
 
     // MARK: archives[0]
 
-    static func readArchive(_ node: Node, into config: inout ShipdeckConfig, reader: ConfigReader,
-                            unsupported: (String) -> Void) throws {
+    static func readArchive(
+        _ node: Node, into config: inout ShipdeckConfig, reader: ConfigReader,
+        unsupported: (String) -> Void
+    ) throws {
         func format(_ value: Node, _ path: String) throws -> ArchiveConfig.Format {
             let formats = try reader.strings(value, key: path)
             guard let first = formats.first else { throw reader.error(path, at: value, "expected a format") }
-            if formats.count > 1 { unsupported("\(path) beyond the first (\(formats.dropFirst().joined(separator: ", ")))") }
+            if formats.count > 1 {
+                unsupported("\(path) beyond the first (\(formats.dropFirst().joined(separator: ", ")))")
+            }
             let name = first == "tgz" ? "tar.gz" : first
             guard let parsed = ArchiveConfig.Format(rawValue: name) else {
-                throw reader.error(path, at: value, "archive format '\(first)' is not supported",
-                                   hint: "Shipdeck writes: \(ArchiveConfig.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw reader.error(
+                    path, at: value, "archive format '\(first)' is not supported",
+                    hint: "Shipdeck writes: \(ArchiveConfig.Format.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return parsed
         }
@@ -282,7 +336,8 @@ public enum GoReleaserImport {
             case "name_template": config.archive.nameTemplate = try reader.string(v, key: path)
             case "wrap_in_directory":
                 let text = try reader.string(v, key: path)
-                config.archive.wrapInDirectory = text == "true" ? ArchiveNaming.wrapLikeArchive : text == "false" ? nil : text
+                config.archive.wrapInDirectory =
+                    text == "true" ? ArchiveNaming.wrapLikeArchive : text == "false" ? nil : text
             case "files":
                 guard case .sequence(let items) = v else { throw reader.error(path, at: v, "expected a list of files") }
                 for (index, item) in items.enumerated() {
@@ -299,7 +354,9 @@ public enum GoReleaserImport {
                     }
                 }
             case "format_overrides":
-                guard case .sequence(let items) = v else { throw reader.error(path, at: v, "expected a list of overrides") }
+                guard case .sequence(let items) = v else {
+                    throw reader.error(path, at: v, "expected a list of overrides")
+                }
                 for (index, item) in items.enumerated() {
                     var goos: String?
                     var chosen: ArchiveConfig.Format?

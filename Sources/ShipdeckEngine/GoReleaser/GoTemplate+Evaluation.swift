@@ -62,7 +62,8 @@ extension GoTemplate {
             case .bool(let b): return .bool(b)
             case .dot:
                 guard let dot else {
-                    throw fail("'{{ . }}' is the whole release here, not a value", hint: "use a field such as {{ .Version }}")
+                    throw fail(
+                        "'{{ . }}' is the whole release here, not a value", hint: "use a field such as {{ .Version }}")
                 }
                 return dot
             case .field(let path):
@@ -79,16 +80,19 @@ extension GoTemplate {
                     throw fail("'\(name)' is not a field; environment variables are read as .Env.NAME")
                 }
                 guard let value = context.env[path[1]] else {
-                    throw fail("template reads \(name) but \(path[1]) is not set in the environment",
-                               hint: "set \(path[1]), or add it to env: in the config")
+                    throw fail(
+                        "template reads \(name) but \(path[1]) is not set in the environment",
+                        hint: "set \(path[1]), or add it to env: in the config")
                 }
                 return .string(value)
             }
             guard path.count == 1, let value = context.fields[path[0]] else {
                 let known = context.fields.keys.sorted().map { "." + $0 } + [".Env.NAME"]
                 let near = Suggestions.closest(to: name, in: known, limit: 1)
-                throw fail("unknown template field '\(UntrustedText.escape(name))'",
-                           hint: (near.isEmpty ? "" : "did you mean '\(near[0])'? ") + "known fields: \(known.joined(separator: " "))")
+                throw fail(
+                    "unknown template field '\(UntrustedText.escape(name))'",
+                    hint: (near.isEmpty ? "" : "did you mean '\(near[0])'? ")
+                        + "known fields: \(known.joined(separator: " "))")
             }
             return .string(value)
         }
@@ -145,11 +149,13 @@ extension GoTemplate {
             case "replace":
                 try arity(3)
                 let values = try args.map { try evaluate($0, dot: dot).text }
-                return .string(values[1].isEmpty ? values[0] : values[0].replacingOccurrences(of: values[1], with: values[2]))
+                return .string(
+                    values[1].isEmpty ? values[0] : values[0].replacingOccurrences(of: values[1], with: values[2]))
             case "trimprefix":
                 try arity(2)
                 let values = try args.map { try evaluate($0, dot: dot).text }
-                return .string(values[0].hasPrefix(values[1]) ? String(values[0].dropFirst(values[1].count)) : values[0])
+                return .string(
+                    values[0].hasPrefix(values[1]) ? String(values[0].dropFirst(values[1].count)) : values[0])
             case "trimsuffix":
                 try arity(2)
                 let values = try args.map { try evaluate($0, dot: dot).text }

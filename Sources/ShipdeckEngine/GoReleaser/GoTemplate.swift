@@ -71,8 +71,10 @@ public struct GoTemplate: Sendable {
         case with(Expr, [Node], otherwise: [Node])
     }
 
-    static let functions: Set<String> = ["eq", "ne", "and", "or", "not", "len", "title", "tolower", "toupper",
-                                         "replace", "trimprefix", "trimsuffix", "lower", "upper"]
+    static let functions: Set<String> = [
+        "eq", "ne", "and", "or", "not", "len", "title", "tolower", "toupper",
+        "replace", "trimprefix", "trimsuffix", "lower", "upper",
+    ]
 }
 
 // MARK: Parsing
@@ -101,7 +103,8 @@ extension GoTemplate {
         }
 
         func fail(_ message: String, hint: String? = nil) -> ShipdeckError {
-            ShipdeckError(.template, "\(origin): \(message) in template \"\(UntrustedText.escape(source))\"", hint: hint)
+            ShipdeckError(
+                .template, "\(origin): \(message) in template \"\(UntrustedText.escape(source))\"", hint: hint)
         }
 
         /// Splits the source into text and actions, applying `{{-` and `-}}`.
@@ -184,7 +187,9 @@ extension GoTemplate {
                 case .action(let action):
                     let words = action.body
                     if words.hasPrefix("/*") {
-                        guard words.hasSuffix("*/") else { throw fail("unclosed comment at character \(action.offset)") }
+                        guard words.hasSuffix("*/") else {
+                            throw fail("unclosed comment at character \(action.offset)")
+                        }
                         continue
                     }
                     if words == "end" || words == "else" || words.hasPrefix("else ") { return (nodes, action) }
@@ -193,9 +198,11 @@ extension GoTemplate {
                     } else if words.hasPrefix("with ") || words == "with" {
                         nodes.append(try parseWith(action))
                     } else if let keyword = ["range", "define", "template", "block", "break", "continue"]
-                        .first(where: { words == $0 || words.hasPrefix($0 + " ") }) {
-                        throw fail("'\(keyword)' is not supported (character \(action.offset))",
-                                   hint: "Shipdeck supports fields, if/else if/else/end, with, and eq ne and or not")
+                        .first(where: { words == $0 || words.hasPrefix($0 + " ") })
+                    {
+                        throw fail(
+                            "'\(keyword)' is not supported (character \(action.offset))",
+                            hint: "Shipdeck supports fields, if/else if/else/end, with, and eq ne and or not")
                     } else {
                         nodes.append(.action(try expression(words, at: action)))
                     }
@@ -220,14 +227,18 @@ extension GoTemplate {
                 if stop.body == "else" {
                     let (otherwise, end) = try parseList()
                     guard let end, end.body == "end" else {
-                        throw fail("'{{ else }}' at character \(stop.offset) is not followed by {{ end }}", hint: "add {{ end }}")
+                        throw fail(
+                            "'{{ else }}' at character \(stop.offset) is not followed by {{ end }}",
+                            hint: "add {{ end }}")
                     }
                     return .conditional(branches: branches, otherwise: otherwise)
                 }
                 // else if …
                 let rest = String(stop.body.dropFirst("else".count)).trimmingCharacters(in: .whitespaces)
                 guard rest.hasPrefix("if ") else {
-                    throw fail("'{{ \(stop.body) }}' at character \(stop.offset) is not understood", hint: "write {{ else if COND }} or {{ else }}")
+                    throw fail(
+                        "'{{ \(stop.body) }}' at character \(stop.offset) is not understood",
+                        hint: "write {{ else if COND }} or {{ else }}")
                 }
                 condition = String(rest.dropFirst(2)).trimmingCharacters(in: .whitespaces)
                 at = stop
@@ -247,7 +258,9 @@ extension GoTemplate {
                 throw fail("'{{ \(stop.body) }}' inside 'with' is not supported")
             }
             let (otherwise, end) = try parseList()
-            guard let end, end.body == "end" else { throw fail("'with' at character \(action.offset) is never closed", hint: "add {{ end }}") }
+            guard let end, end.body == "end" else {
+                throw fail("'with' at character \(action.offset) is never closed", hint: "add {{ end }}")
+            }
             return .with(expr, body, otherwise: otherwise)
         }
 
@@ -335,8 +348,9 @@ extension GoTemplate {
                 return .call(name, Array(operands.dropFirst()))
             }
             guard operands.count == 1 else {
-                throw fail("'\(UntrustedText.escape(action.body))' at character \(action.offset) is not a function call",
-                           hint: "functions are: \(GoTemplate.functions.sorted().joined(separator: ", "))")
+                throw fail(
+                    "'\(UntrustedText.escape(action.body))' at character \(action.offset) is not a function call",
+                    hint: "functions are: \(GoTemplate.functions.sorted().joined(separator: ", "))")
             }
             return first
         }
@@ -361,7 +375,8 @@ extension GoTemplate {
                 if word == "." { return .dot }
                 if word.hasPrefix(".") {
                     let path = word.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-                    guard path.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
+                    guard path.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } })
+                    else {
                         throw fail("'\(UntrustedText.escape(word))' is not a field name (character \(action.offset))")
                     }
                     return .field(path)
@@ -369,13 +384,16 @@ extension GoTemplate {
                 if word == "true" || word == "false" { return .bool(word == "true") }
                 if word.first?.isNumber == true || word.first == "-" { return .number(word) }
                 if word.hasPrefix("$") {
-                    throw fail("variables ('\(UntrustedText.escape(word))') are not supported (character \(action.offset))")
+                    throw fail(
+                        "variables ('\(UntrustedText.escape(word))') are not supported (character \(action.offset))")
                 }
                 guard Self.isFunctionName(word) else {
                     let near = Suggestions.closest(to: word, in: GoTemplate.functions.sorted(), limit: 1)
-                    throw fail("unknown function '\(UntrustedText.escape(word))' at character \(action.offset)",
-                               hint: near.isEmpty ? "functions are: \(GoTemplate.functions.sorted().joined(separator: ", "))"
-                                   : "did you mean '\(near[0])'?")
+                    throw fail(
+                        "unknown function '\(UntrustedText.escape(word))' at character \(action.offset)",
+                        hint: near.isEmpty
+                            ? "functions are: \(GoTemplate.functions.sorted().joined(separator: ", "))"
+                            : "did you mean '\(near[0])'?")
                 }
                 return .call(word, [])
             }

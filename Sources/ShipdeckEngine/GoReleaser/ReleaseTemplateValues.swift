@@ -13,8 +13,10 @@ public struct ReleaseTemplateValues: Sendable {
     public var binary: String
     public var env: [String: String]
 
-    public init(projectName: String, version: String, tag: String?, commit: String?, commitTime: Int64?,
-                sourceDateEpoch: Int64, binary: String, env: [String: String]) {
+    public init(
+        projectName: String, version: String, tag: String?, commit: String?, commitTime: Int64?,
+        sourceDateEpoch: Int64, binary: String, env: [String: String]
+    ) {
         self.projectName = projectName
         self.version = version
         self.tag = tag ?? "v" + version
@@ -31,7 +33,8 @@ public struct ReleaseTemplateValues: Sendable {
         var fields: [String: String] = [
             "ProjectName": projectName, "Version": version, "RawVersion": version, "Tag": tag,
             "Commit": commit, "FullCommit": commit, "ShortCommit": String(commit.prefix(7)),
-            "CommitDate": Self.rfc3339(commitTime ?? sourceDateEpoch), "CommitTimestamp": String(commitTime ?? sourceDateEpoch),
+            "CommitDate": Self.rfc3339(commitTime ?? sourceDateEpoch),
+            "CommitTimestamp": String(commitTime ?? sourceDateEpoch),
             "Date": date, "Timestamp": String(sourceDateEpoch), "Binary": binary,
         ]
         let parts = version.split(separator: "-", maxSplits: 1)[0].split(separator: ".")
@@ -50,9 +53,11 @@ public struct ReleaseTemplateValues: Sendable {
         context.fields["Os"] = target.goos
         context.fields["Arch"] = target.goarch
         context.fields["Target"] = [target.goos, target.goarch, target.variant].compactMap { $0 }.joined(separator: "_")
-        let variantFields = ["arm": "Arm", "amd64": "Amd64", "arm64": "Arm64", "386": "I386", "mips": "Mips",
-                             "mipsle": "Mips", "mips64": "Mips", "mips64le": "Mips", "ppc64": "Ppc64", "ppc64le": "Ppc64",
-                             "riscv64": "Riscv64"]
+        let variantFields = [
+            "arm": "Arm", "amd64": "Amd64", "arm64": "Arm64", "386": "I386", "mips": "Mips",
+            "mipsle": "Mips", "mips64": "Mips", "mips64le": "Mips", "ppc64": "Ppc64", "ppc64le": "Ppc64",
+            "riscv64": "Riscv64",
+        ]
         for field in Set(variantFields.values) { context.fields[field] = "" }
         if let field = variantFields[target.goarch] {
             context.fields[field] = target.variant ?? (target.goarch == "amd64" ? "v1" : "")

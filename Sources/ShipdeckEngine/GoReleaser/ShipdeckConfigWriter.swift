@@ -17,15 +17,17 @@ public enum ShipdeckConfigWriter {
         if let project = config.project { out += "project: \(quote(project))\n" }
         out += "main: \(quote(config.main))\n"
         if let binary = config.binary { out += "binary: \(quote(binary))\n" }
-        out += "targets:\n" + config.targets.map { entry -> String in
-            var extra: [String] = []
-            if let cgo = entry.cgo { extra.append("cgo: \(cgo)") }
-            if let smoke = entry.smoke { extra.append("smoke: \(smoke)") }
-            if let zig = entry.zigTarget { extra.append("zig_target: \(quote(zig))") }
-            if !entry.env.isEmpty { extra.append("env: " + flowMap(entry.env)) }
-            if extra.isEmpty { return "  - \(entry.target)\n" }
-            return "  - { target: \(entry.target), \(extra.joined(separator: ", ")) }\n"
-        }.joined()
+        out +=
+            "targets:\n"
+            + config.targets.map { entry -> String in
+                var extra: [String] = []
+                if let cgo = entry.cgo { extra.append("cgo: \(cgo)") }
+                if let smoke = entry.smoke { extra.append("smoke: \(smoke)") }
+                if let zig = entry.zigTarget { extra.append("zig_target: \(quote(zig))") }
+                if !entry.env.isEmpty { extra.append("env: " + flowMap(entry.env)) }
+                if extra.isEmpty { return "  - \(entry.target)\n" }
+                return "  - { target: \(entry.target), \(extra.joined(separator: ", ")) }\n"
+            }.joined()
         if !config.env.isEmpty {
             out += "env:\n" + config.env.sorted { $0.key < $1.key }.map { "  \($0.key): \(quote($0.value))\n" }.joined()
         }
@@ -37,7 +39,8 @@ public enum ShipdeckConfigWriter {
         if let format = archive.format { out += "  format: \(format.rawValue)\n" }
         if !archive.formatOverrides.isEmpty {
             out += "  format_overrides:\n"
-            out += archive.formatOverrides.sorted { $0.key < $1.key }.map { "    \($0.key): \($0.value.rawValue)\n" }.joined()
+            out += archive.formatOverrides.sorted { $0.key < $1.key }.map { "    \($0.key): \($0.value.rawValue)\n" }
+                .joined()
         }
         if !archive.files.isEmpty { out += "  files:\n" + list(archive.files, indent: "    ") }
         if let wrap = archive.wrapInDirectory {
@@ -58,7 +61,8 @@ public enum ShipdeckConfigWriter {
 
     /// Plain when YAML reads it back as the same string, double-quoted otherwise.
     static func quote(_ text: String) -> String {
-        let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=".contains($0) }
+        let plain =
+            !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=".contains($0) }
             && !["true", "false", "yes", "no", "null", "on", "off", "~"].contains(text.lowercased())
             && Double(text) == nil && !text.hasPrefix("-")
         if plain { return text }

@@ -66,17 +66,16 @@ struct ReproducibilityCheck {
     /// Copies the module without .git and without the dist folder.
     private func copyModule(to destination: URL) throws {
         let fm = FileManager.default
-        let module = plan.moduleDirectory.standardizedFileURL
+        let module = plan.moduleDirectory.standardizedFileURL.path
         let dist = plan.distDirectory.standardizedFileURL.path
-        for entry in try fm.contentsOfDirectory(atPath: module.path) where entry != ".git" {
-            let item = module.appendingPathComponent(entry)
-            if item.standardizedFileURL.path == dist
-                || dist.hasPrefix(item.standardizedFileURL.path + "/") && entry == "dist"
-            {
-                continue
-            }
-            if item.standardizedFileURL.path == dist { continue }
-            try fm.copyItem(at: item, to: destination.appendingPathComponent(entry))
+        for entry in try fm.contentsOfDirectory(atPath: module) where entry != ".git" {
+            let item = module + "/" + entry
+            if item == dist { continue }
+            try fm.copyItem(atPath: item, toPath: destination.appendingPathComponent(entry).path)
+        }
+        // A dist folder deeper inside the module (out/release) must not be copied either.
+        if dist.hasPrefix(module + "/") {
+            try? fm.removeItem(atPath: destination.path + "/" + String(dist.dropFirst(module.count + 1)))
         }
     }
 

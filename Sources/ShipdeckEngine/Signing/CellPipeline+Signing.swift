@@ -17,7 +17,10 @@ extension CellPipeline {
             report(.signing, nil)
             let signed = binary.appendingPathExtension("signed")
             do {
-                try signer.sign(binary, to: signed, description: plan.info.project, epoch: plan.info.sourceDateEpoch)
+                try SignatureMaker.toolLock.withLock {
+                    try signer.sign(
+                        binary, to: signed, description: plan.info.project, epoch: plan.info.sourceDateEpoch)
+                }
                 report(.signed, nil)
                 try signer.verify(signed)
             } catch {

@@ -4,6 +4,10 @@ import Foundation
 /// (pending → signing → signed → verified, or failed). A signature is published under its final
 /// name only after it verified with the public key.
 struct SignatureMaker {
+    /// One signing tool at a time across the release: minisign's key derivation alone takes a
+    /// GiB of memory, and cells that finish together would otherwise run several at once.
+    static let toolLock = NSLock()
+
     let dist: DistFolder
     let hub: EventHub
 
@@ -34,7 +38,7 @@ struct SignatureMaker {
             defer { try? FileManager.default.removeItem(at: temp) }
             report(.signing)
             do {
-                try signer.sign(file, to: temp)
+                try Self.toolLock.withLock { try signer.sign(file, to: temp) }
             } catch {
                 report(.failed, "signing failed: \(Self.message(error))")
                 firstError = firstError ?? error
@@ -42,7 +46,7 @@ struct SignatureMaker {
             }
             report(.signed)
             do {
-                try signer.verify(file, signature: temp)
+                try Self.toolLock.withLock { try signer.verify(file, signature: temp) }
                 let published = try dist.publish(temp, as: signatureName)
                 let digest = try FileDigest.sha256(path: published.path)
                 let record = ArtifactRecord(

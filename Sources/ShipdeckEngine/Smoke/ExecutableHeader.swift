@@ -145,12 +145,14 @@ public struct ExecutableHeader: Sendable, Equatable, CustomStringConvertible {
         }
 
         func u32(_ at: Int, little: Bool) -> UInt32? {
-            guard let lo = u16(little ? at : at + 2, little: little), let hi = u16(little ? at + 2 : at, little: little) else { return nil }
+            guard let lo = u16(little ? at : at + 2, little: little), let hi = u16(little ? at + 2 : at, little: little)
+            else { return nil }
             return UInt32(lo) | UInt32(hi) << 16
         }
 
         func u64(_ at: Int, little: Bool) -> UInt64? {
-            guard let lo = u32(little ? at : at + 4, little: little), let hi = u32(little ? at + 4 : at, little: little) else { return nil }
+            guard let lo = u32(little ? at : at + 4, little: little), let hi = u32(little ? at + 4 : at, little: little)
+            else { return nil }
             return UInt64(lo) | UInt64(hi) << 32
         }
     }

@@ -57,13 +57,17 @@ struct SmokeTest {
     func check(binary: URL, run: (ProcessSpec, TimeInterval) throws -> (ProcessResult, String)) throws -> Outcome {
         let header = try ExecutableHeader.read(path: binary.path)
         guard header.matches(target) else {
-            return Outcome(result: .failed, detail: "header check: \(binary.lastPathComponent) is \(header), not \(target.goos)/\(target.goarch)")
+            return Outcome(
+                result: .failed,
+                detail: "header check: \(binary.lastPathComponent) is \(header), not \(target.goos)/\(target.goarch)")
         }
         let headerNote = "header check: \(header) ok"
         let how: String
         let spec: ProcessSpec
         var timeout: TimeInterval = 60
-        var env = ["PATH": environment["PATH"] ?? "/usr/bin:/bin", "HOME": environment["HOME"] ?? NSTemporaryDirectory()]
+        var env = [
+            "PATH": environment["PATH"] ?? "/usr/bin:/bin", "HOME": environment["HOME"] ?? NSTemporaryDirectory(),
+        ]
         let directory = binary.deletingLastPathComponent().path
         switch method() {
         case .headerOnly(let reason):
@@ -72,7 +76,8 @@ struct SmokeTest {
             return Outcome(result: .skipped, detail: "skipped: \(name) not installed (\(headerNote))")
         case .native:
             how = "ran natively"
-            spec = ProcessSpec(executable: binary.path, arguments: arguments, environment: env, workingDirectory: directory)
+            spec = ProcessSpec(
+                executable: binary.path, arguments: arguments, environment: env, workingDirectory: directory)
         case .emulator(let name, let path):
             how = "ran under \(name)"
             if name == "wine" {
@@ -81,25 +86,33 @@ struct SmokeTest {
                 if let display = environment["DISPLAY"] { env["DISPLAY"] = display }
                 timeout = 180  // the first run creates the wine prefix
             }
-            spec = ProcessSpec(executable: path, arguments: [binary.path] + arguments, environment: env, workingDirectory: directory)
+            spec = ProcessSpec(
+                executable: path, arguments: [binary.path] + arguments, environment: env, workingDirectory: directory)
         }
         let (result, output) = try run(spec, timeout)
-        let firstLine = UntrustedText.escape(String(output.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        let firstLine = UntrustedText.escape(
+            String(output.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
         if result.cancelled {
             return Outcome(result: .failed, detail: "\(how): no answer within \(Int(timeout))s")
         }
         // Wine before 9 lacks ProcessPrng (bcryptprimitives.dll), which Go 1.24+ needs at start-up: that is
         // the emulator failing, not the binary, so it is a skip that says so rather than a failure.
         if how == "ran under wine", output.contains("bcryptprimitives.dll not found") {
-            return Outcome(result: .skipped,
-                           detail: "skipped: this wine lacks bcryptprimitives.dll, which Go 1.24+ binaries need (\(headerNote))")
+            return Outcome(
+                result: .skipped,
+                detail: "skipped: this wine lacks bcryptprimitives.dll, which Go 1.24+ binaries need (\(headerNote))")
         }
         guard result.succeeded else {
-            return Outcome(result: .failed, detail: "\(how): `\(arguments.joined(separator: " "))` failed (\(result.summary)): \(firstLine)")
+            return Outcome(
+                result: .failed,
+                detail: "\(how): `\(arguments.joined(separator: " "))` failed (\(result.summary)): \(firstLine)")
         }
         guard output.contains(version) else {
-            return Outcome(result: .failed,
-                           detail: "\(how): output does not contain version \(version); it printed: \(firstLine.isEmpty ? "(nothing)" : firstLine)")
+            return Outcome(
+                result: .failed,
+                detail:
+                    "\(how): output does not contain version \(version); it printed: \(firstLine.isEmpty ? "(nothing)" : firstLine)"
+            )
         }
         return Outcome(result: .succeeded, detail: "\(how): printed \(version)")
     }

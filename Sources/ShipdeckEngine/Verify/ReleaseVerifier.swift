@@ -31,6 +31,8 @@ public struct ReleaseVerifier {
         var hashStatus: [String: (VerifyReport.Status, String?)] = [:]
         var expected: [String: String] = [:]
         var covered: Set<String> = []
+        /// What vouches for each covered file, for the report.
+        var coverage: [String: [String]] = [:]
         var needsCover: Set<String> = []
 
         // 1. What the release says it contains.
@@ -112,7 +114,10 @@ public struct ReleaseVerifier {
             }
             let (status, detail) = verifySignature(sigURL, of: fileURL)
             signatureLines[signature] = (status, detail)
-            if status == .ok, hashStatus[target]?.0 == .ok { covered.insert(target) }
+            if status == .ok, hashStatus[target]?.0 == .ok {
+                covered.insert(target)
+                coverage[target, default: []].append(signature)
+            }
         }
 
         // 4. Authenticode inside .exe files, when a CA is given.
@@ -140,7 +145,10 @@ public struct ReleaseVerifier {
 
         // 6. The checksums file vouches for what it lists once its own signature verified.
         if covered.contains(checksumsName) {
-            for entry in checksumEntries where hashStatus[entry.name]?.0 == .ok { covered.insert(entry.name) }
+            for entry in checksumEntries where hashStatus[entry.name]?.0 == .ok {
+                covered.insert(entry.name)
+                coverage[entry.name, default: []].append("signed \(checksumsName)")
+            }
         }
         var all = hashStatus
         for (name, value) in signatureLines {
@@ -152,6 +160,8 @@ public struct ReleaseVerifier {
             if status == .ok, needsCover.contains(name), !covered.contains(name), !allowUnsigned {
                 status = .unsigned
                 detail = name == checksumsName ? "no verified signature of it" : "no verified signature covers it"
+            } else if status == .ok, detail == nil, let by = coverage[name] {
+                detail = "covered by " + by.joined(separator: ", ")
             }
             report.lines.append(.init(status: status, file: name, detail: detail))
         }
