@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The input fingerprint of one cell: a SHA-256 over everything that decides the bytes it builds.
@@ -55,7 +55,10 @@ public struct CellFingerprint: Sendable, Hashable {
     /// Fingerprints of every cell of `plan` (the source tree hashed once).
     public static func all(for plan: BuildPlan) -> [String: String] {
         let tree = sourceTree(of: plan)
-        return Dictionary(uniqueKeysWithValues: plan.cells.map { ($0.id, CellFingerprint(plan: plan, cell: $0, sourceTree: tree).value) })
+        return Dictionary(
+            uniqueKeysWithValues: plan.cells.map {
+                ($0.id, CellFingerprint(plan: plan, cell: $0, sourceTree: tree).value)
+            })
     }
 
     /// The source tree hash of the plan's module, leaving out `.git` and the dist folder.

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The first line of a release journal (`dist/shipdeck.journal.jsonl`).
@@ -36,8 +36,10 @@ public struct JournalHeader: Codable, Sendable, Hashable {
     public var host: String
     public var pid: Int32
 
-    public init(plan: ReleaseInfo, created: Double = Date().timeIntervalSince1970,
-                host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()) {
+    public init(
+        plan: ReleaseInfo, created: Double = Date().timeIntervalSince1970,
+        host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()
+    ) {
         self.journal = Self.magic
         self.format = Self.currentFormat
         self.shipdeckVersion = Shipdeck.version

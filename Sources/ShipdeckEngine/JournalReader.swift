@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Reads a release journal, all at once or as it grows (`shipdeck watch`), read-only.
@@ -61,8 +61,9 @@ public final class JournalReader {
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
-            throw ShipdeckError(.journal, "cannot open the journal \(url.path): \(reason)",
-                                hint: "pass the dist folder of a release (it holds \(JournalHeader.fileName))")
+            throw ShipdeckError(
+                .journal, "cannot open the journal \(url.path): \(reason)",
+                hint: "pass the dist folder of a release (it holds \(JournalHeader.fileName))")
         }
         var info = stat()
         fstat(fd, &info)
@@ -123,28 +124,37 @@ public final class JournalReader {
     /// True when the header names a process on this machine that no longer exists: nothing will
     /// ever finish this journal.
     public var writerIsGone: Bool {
-        guard let header, header.host == ProcessInfo.processInfo.hostName, header.pid > 0 else { return false }
+        guard let header, header.host == Self.hostName, header.pid > 0 else { return false }
         if kill(header.pid, 0) == 0 || errno == EPERM { return Self.isZombie(header.pid) }
         return true
     }
 
+    /// Looked up once: a watcher asks several times a second while the journal is quiet.
+    private static let hostName = ProcessInfo.processInfo.hostName
+
     private static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[close...].dropFirst(2).first == "Z"
     }
 
     // MARK: Decoding
 
     private func decode(_ bytes: [UInt8], into records: inout [EventRecord], problems: inout [Problem]) {
-        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { return }
+        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+            return
+        }
         let data = Data(bytes)
         if lineNumber == 1 {
             if let preamble = try? decoder.decode(JournalHeader.Preamble.self, from: data),
-               preamble.journal == JournalHeader.magic {
+                preamble.journal == JournalHeader.magic
+            {
                 if preamble.format > JournalHeader.currentFormat {
-                    problems.append(.futureFormat(found: preamble.format, supported: JournalHeader.currentFormat,
-                                                  writer: preamble.shipdeckVersion))
+                    problems.append(
+                        .futureFormat(
+                            found: preamble.format, supported: JournalHeader.currentFormat,
+                            writer: preamble.shipdeckVersion))
                 }
                 header = try? decoder.decode(JournalHeader.self, from: data)
                 return

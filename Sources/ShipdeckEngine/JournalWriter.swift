@@ -1,14 +1,14 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Appends every event of a release to `dist/shipdeck.journal.jsonl` (see `JournalHeader` for
 /// the format), as an observer on the `EventHub`.
 ///
-/// The hub's queue only encodes a record and appends it to a buffer; writing happens on the
-/// writer's own queue, so a slow disk never holds up the release. The buffer is written (one
+/// The hub's queue only appends each record to a buffer; encoding and writing happen on the
+/// writer's own queue, so neither a log flood nor a slow disk holds up the release. The buffer is written (one
 /// `write(2)` per batch) and synced at every stage, cell and step boundary, every
 /// `flushInterval` while log lines flood in, and synchronously when the release finishes, so
 /// the journal on disk is complete when the process exits. A crash can leave a torn last line;
@@ -23,14 +23,14 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     }()
 
     private let lock = NSLock()
-    private var buffer = Data()
+    private var buffer: [EventRecord] = []
     private var fd: Int32 = -1
     private var failure: String?
     private var flushScheduled = false
     private let io = DispatchQueue(label: "shipdeck.journal")
 
-    /// A batch of log lines this large is written without waiting for the timer.
-    static let bufferLimit = 256 * 1024
+    /// A batch of this many events is written without waiting for the timer.
+    static let bufferLimit = 512
 
     /// - Parameters:
     ///   - dist: the release's dist folder; the journal is created there with the first event.
@@ -49,13 +49,8 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
         if case .releaseStarted(let info) = record.event {
             io.sync { open(plan: info) }
         }
-        guard var line = try? encoder.encode(record) else {
-            lock.withLock { if failure == nil { failure = "cannot encode event \(record.seq)" } }
-            return
-        }
-        line.append(UInt8(ascii: "\n"))
         let size: Int = lock.withLock {
-            buffer.append(line)
+            buffer.append(record)
             return buffer.count
         }
         switch record.event {
@@ -122,12 +117,23 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     }
 
     private func writeBuffer(sync: Bool) {
-        let data: Data = lock.withLock {
+        let records: [EventRecord] = lock.withLock {
             defer { buffer.removeAll(keepingCapacity: true) }
             return buffer
         }
         guard fd >= 0 else { return }
-        if !data.isEmpty { write(data) }
+        if !records.isEmpty {
+            var data = Data()
+            for record in records {
+                guard let line = try? encoder.encode(record) else {
+                    lock.withLock { if failure == nil { failure = "cannot encode event \(record.seq)" } }
+                    continue
+                }
+                data.append(line)
+                data.append(UInt8(ascii: "\n"))
+            }
+            write(data)
+        }
         if sync { _ = fsync(fd) }
     }
 

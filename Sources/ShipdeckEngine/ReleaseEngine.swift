@@ -209,9 +209,10 @@ public final class ReleaseEngine: @unchecked Sendable {
             if !decision.interrupted {
                 failed = !ReleaseSteps(plan: plan, dist: dist, hub: hub).run()
             }
-            let rerun: Bool = lock.withLock {
+            // A signal that arrived while the steps ran still ends the release `interrupted`.
+            let (rerun, interruptedDuringSteps): (Bool, Bool) = lock.withLock {
                 stepsRunning = false
-                return generation != decision.generation || !pending.isEmpty || !running.isEmpty
+                return (generation != decision.generation || !pending.isEmpty || !running.isEmpty, interrupted)
             }
             if rerun && !decision.interrupted {
                 finishIfDone()
@@ -222,7 +223,7 @@ public final class ReleaseEngine: @unchecked Sendable {
             let state = hub.snapshot()
             recordDurations(state)
             let outcome: ReleaseOutcome
-            if decision.interrupted {
+            if decision.interrupted || interruptedDuringSteps {
                 outcome = .interrupted
             } else if failed || state.count(.failed) > 0 {
                 outcome = .failed

@@ -26,30 +26,37 @@ public struct ResumeIndex: Sendable {
     public static func load(plan: BuildPlan) throws -> ResumeIndex {
         let journal = plan.distDirectory.appendingPathComponent(JournalHeader.fileName)
         guard FileManager.default.fileExists(atPath: journal.path) else {
-            throw ShipdeckError(.journal, "nothing to resume: \(plan.distDirectory.path) holds no \(JournalHeader.fileName)",
-                                hint: "run without --resume (pass --clean to empty a non-empty dist/ first)")
+            throw ShipdeckError(
+                .journal, "nothing to resume: \(plan.distDirectory.path) holds no \(JournalHeader.fileName)",
+                hint: "run without --resume (pass --clean to empty a non-empty dist/ first)")
         }
         let contents = try JournalReader.read(journal)
         var state = ReleaseState()
         for record in contents.records { state.apply(record) }
         guard let old = state.info ?? contents.header?.plan else {
-            throw ShipdeckError(.journal, "\(journal.path) records no release to resume (\(contents.records.count) readable events)",
-                                hint: "pass --clean instead of --resume to start over")
+            throw ShipdeckError(
+                .journal, "\(journal.path) records no release to resume (\(contents.records.count) readable events)",
+                hint: "pass --clean instead of --resume to start over")
         }
         let new = plan.info
         guard old.project == new.project, old.version == new.version, old.commit == new.commit else {
-            let describe = { (i: ReleaseInfo) in "\(i.project) \(i.version)" + (i.shortCommit.map { " at \($0)" } ?? "") }
-            throw ShipdeckError(.journal, "\(plan.distDirectory.path) holds an interrupted release of \(describe(old)), "
-                                + "not of \(describe(new))",
-                                hint: "pass --clean instead of --resume, or choose another --dist")
+            let describe = { (i: ReleaseInfo) in "\(i.project) \(i.version)" + (i.shortCommit.map { " at \($0)" } ?? "")
+            }
+            throw ShipdeckError(
+                .journal,
+                "\(plan.distDirectory.path) holds an interrupted release of \(describe(old)), "
+                    + "not of \(describe(new))",
+                hint: "pass --clean instead of --resume, or choose another --dist")
         }
         let fingerprints = CellFingerprint.all(for: plan)
         return decide(plan: plan, state: state, fingerprints: fingerprints, problems: contents.problems)
     }
 
     /// The pure decision, given the old journal's state and today's fingerprints.
-    static func decide(plan: BuildPlan, state: ReleaseState, fingerprints: [String: String],
-                       problems: [JournalReader.Problem]) -> ResumeIndex {
+    static func decide(
+        plan: BuildPlan, state: ReleaseState, fingerprints: [String: String],
+        problems: [JournalReader.Problem]
+    ) -> ResumeIndex {
         var index = ResumeIndex(kept: [:], reasons: [:], problems: problems)
         for cell in plan.cells {
             guard let old = state.cell(cell.id) else {
@@ -57,7 +64,9 @@ public struct ResumeIndex: Sendable {
                 continue
             }
             guard old.status == .succeeded else {
-                index.reasons[cell.id] = old.status == .running ? "it was building when the release stopped"
+                index.reasons[cell.id] =
+                    old.status == .running
+                    ? "it was building when the release stopped"
                     : "it had \(old.status == .queued ? "not started" : old.status.rawValue)"
                 continue
             }

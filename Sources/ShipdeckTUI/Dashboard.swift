@@ -35,22 +35,25 @@ public enum Dashboard {
     public static func run(hub: EventHub, commands: ReleaseCommands?, options: DashboardOptions) throws -> Int32 {
         let theme = try ThemeCatalog.load(options.theme, environment: options.environment)
         let live = options.readOnly ? nil : commands
-        let changes = ReleaseChangeFlag()
-        hub.add(changes)
+        let frameInterval = 1 / framesPerSecond
+        let snapshots = SnapshotPump(hub: hub, interval: frameInterval)
+        hub.add(snapshots)
         let signals = DashboardSignals()
         defer { signals.release() }
         let terminal = try CursesTerminal.open(theme: theme, color: options.color, environment: options.environment)
         defer { terminal.close() }
         let controller = DashboardController(commands: live, glyphs: terminal.utf8 ? .unicode : .ascii,
                                              title: options.title ?? "shipdeck")
-        let frameInterval = 1 / framesPerSecond
+        // The owner thread's copy of the release; the pump replaces it, nothing here waits for the hub.
+        var state = ReleaseState()
+        snapshots.requestSnapshot()
         var lastFrame = 0.0
         var lastSecond = -1
         var needsFrame = true
         while true {
             // Keys first, all that are waiting, so a busy release never delays them.
             if let first = terminal.readKey(milliseconds: Int32(frameInterval * 1000)) {
-                let state = hub.snapshot()
+                if let newer = snapshots.take() { state = newer }
                 var key: DashboardKey? = first
                 while let current = key {
                     controller.handle(current, state: state, now: Date().timeIntervalSince1970)
@@ -60,16 +63,18 @@ public enum Dashboard {
                 needsFrame = true
             }
             if signals.take() {
-                controller.interruptedBySignal(hub.snapshot(), now: Date().timeIntervalSince1970)
+                controller.interruptedBySignal(state, now: Date().timeIntervalSince1970)
                 needsFrame = true
             }
             if let code = controller.exitCode { return code }
+            if let newer = snapshots.take() {
+                state = newer
+                needsFrame = true
+            }
             let now = Date().timeIntervalSince1970
-            if changes.take() { needsFrame = true }
             // Running cells' clocks tick once a second.
             if Int(now) != lastSecond { needsFrame = true }
             guard needsFrame, now - lastFrame >= frameInterval else { continue }
-            let state = hub.snapshot()
             if live != nil, state.outcome == .interrupted {
                 controller.releaseInterrupted()
                 return 130

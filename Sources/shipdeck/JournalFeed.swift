@@ -83,8 +83,9 @@ final class JournalFeed {
     private func waitForJournal(shouldStop: () -> Bool) throws {
         guard !FileManager.default.fileExists(atPath: url.path) else { return }
         guard follow else {
-            throw ShipdeckError(.journal, "no journal at \(url.path)",
-                                hint: "pass the dist folder of a release; a release creates \(JournalHeader.fileName) when it starts")
+            throw ShipdeckError(
+                .journal, "no journal at \(url.path)",
+                hint: "pass the dist folder of a release; a release creates \(JournalHeader.fileName) when it starts")
         }
         report("waiting for \(url.path) (a release creates it when it starts)")
         while !FileManager.default.fileExists(atPath: url.path), !shouldStop() {

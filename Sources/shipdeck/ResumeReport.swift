@@ -10,7 +10,9 @@ enum ResumeReport {
         let dist = plan.distDirectory
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dist.path)) ?? []
         if entries.isEmpty {
-            if printing { emitLine("resume: \(UntrustedText.escape(dist.path)) is empty: nothing to resume, building every cell") }
+            if printing {
+                emitLine("resume: \(UntrustedText.escape(dist.path)) is empty: nothing to resume, building every cell")
+            }
             return [:]
         }
         let index: ResumeIndex
@@ -23,7 +25,9 @@ enum ResumeReport {
         for problem in index.problems { emitLine("resume: journal: \(problem)") }
         emitLine("resume: keeping \(index.kept.count) of \(plan.cells.count) cells, rebuilding \(index.reasons.count)")
         for cell in plan.cells {
-            if let reason = index.reasons[cell.id] { emitLine("resume: [\(cell.id)] rebuild: \(UntrustedText.escape(reason))") }
+            if let reason = index.reasons[cell.id] {
+                emitLine("resume: [\(cell.id)] rebuild: \(UntrustedText.escape(reason))")
+            }
         }
         return index.kept
     }

@@ -33,7 +33,9 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("color"), help: "Colour in the dashboard: auto, always or never.")
     var color: String = "auto"
 
-    @Option(name: .customLong("poll-interval"), help: ArgumentHelp("Seconds between looks at the journal.", visibility: .hidden))
+    @Option(
+        name: .customLong("poll-interval"),
+        help: ArgumentHelp("Seconds between looks at the journal.", visibility: .hidden))
     var pollInterval: Double = 0.2
 
     func validate() throws {
@@ -44,9 +46,11 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let journal = Self.journalURL(for: dist)
         if !noTUI, Dashboard.isUsable() {
-            let options = DashboardOptions(theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
-                                           title: "shipdeck watch")
-            throw ExitCode(WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options))
+            let options = DashboardOptions(
+                theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
+                title: "shipdeck watch")
+            throw ExitCode(
+                WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options))
         }
         let feed = JournalFeed(url: journal, follow: !noFollow, pollInterval: pollInterval) { message in
             FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))
@@ -73,7 +77,10 @@ struct WatchCommand: ParsableCommand {
             let state = hub.snapshot()
             feed.report("the release (process \(pid)) ended without finishing its journal: it was killed or crashed")
             if state.info != nil {
-                emitLine(reporter.summary(state, outcome: .interrupted, seconds: (state.cells.compactMap(\.finishedAt).max() ?? 0) - (state.startedAt ?? 0)))
+                emitLine(
+                    reporter.summary(
+                        state, outcome: .interrupted,
+                        seconds: (state.cells.compactMap(\.finishedAt).max() ?? 0) - (state.startedAt ?? 0)))
             }
             return 1
         case .endOfJournal, .stopped:

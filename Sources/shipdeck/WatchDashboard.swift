@@ -22,7 +22,10 @@ enum WatchDashboard {
             do {
                 let end = try feed.run(into: hub, stopAtFinish: false, shouldStop: { stop.isSet })
                 if case .writerGone(let pid) = end {
-                    hub.emit(.warning("the release (process \(pid)) ended without finishing its journal: it was killed or crashed"))
+                    hub.emit(
+                        .warning(
+                            "the release (process \(pid)) ended without finishing its journal: it was killed or crashed"
+                        ))
                 }
             } catch {
                 hub.emit(.warning("\(error)"))

@@ -68,6 +68,13 @@ import Testing
         #expect(out.stderr.contains("hint: install zig"), "\(out.stderr)")
     }
 
+    @Test func aZigVariableThatIsNotAnExecutableIsAClearError() throws {
+        let module = TestSupport.copyFixture("cgo-hello")
+        let out = TestSupport.shipdeck(["plan"], in: module, environment: ["ZIG": "/nonexistent/zig"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("$ZIG names /nonexistent/zig, which is not an executable zig"), "\(out.stderr)")
+    }
+
     @Test func aTargetZigDoesNotKnowIsAClearError() throws {
         let module = TestSupport.copyFixture("cgo-hello")
         try "targets:\n  - { target: openbsd/amd64, cgo: true }\n"

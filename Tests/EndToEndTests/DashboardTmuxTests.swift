@@ -14,9 +14,15 @@ struct DashboardTmuxTests {
         let socket = "shipdeck-dash-\(UUID().uuidString.prefix(8))"
         let directory: URL
 
-        init(width: Int, height: Int, directory: URL) throws {
+        init(width: Int, height: Int, directory: URL, environment: [String] = []) throws {
             self.directory = directory
-            let env = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR="]
+            // Later entries win: `environment` overrides the defaults.
+            var byName: [String: String] = [:]
+            for entry in ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR="] + environment {
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                byName[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+            }
+            let env = byName.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             var args = ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-c", directory.path]
             for e in env { args += ["-e", e] }
             args.append("env PS1='READY$ ' bash --norc --noprofile")
@@ -68,12 +74,15 @@ struct DashboardTmuxTests {
 
         func capture() -> String { tmux(["capture-pane", "-p"]).stdout }
 
+        /// The pane with its colours and attributes as SGR escape sequences.
+        func captureWithAttributes() -> String { tmux(["capture-pane", "-p", "-e"]).stdout }
+
         func display(_ format: String) -> String {
             tmux(["display-message", "-p", format]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         /// Polls the pane until `condition` holds or `timeout` seconds pass.
-        func waitFor(timeout: Double = 60, _ condition: (String) -> Bool) -> Bool {
+        func waitFor(timeout: Double = 180, _ condition: (String) -> Bool) -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 if condition(capture()) { return true }
@@ -82,7 +91,7 @@ struct DashboardTmuxTests {
             return condition(capture())
         }
 
-        func waitFor(_ text: String, timeout: Double = 60) -> Bool { waitFor(timeout: timeout) { $0.contains(text) } }
+        func waitFor(_ text: String, timeout: Double = 180) -> Bool { waitFor(timeout: timeout) { $0.contains(text) } }
 
         func kill() {
             let path = display("#{socket_path}")
@@ -211,5 +220,47 @@ struct DashboardTmuxTests {
         #expect(tmux.waitFor("echo icanon"), "the terminal modes were not restored:\n\(tmux.capture())")
         let sleepers = Tmux.spawn(["/usr/bin/pgrep", "-f", "^sleep 317"])
         #expect(sleepers.stdout.isEmpty, "the interrupted build's children are still alive: \(sleepers.stdout)")
+    }
+
+    @Test("colour follows the terminal, --color and NO_COLOR; without colour, attributes and glyphs remain",
+          arguments: ["256", "8", "NO_COLOR", "never", "ascii"])
+    func colorTiers(tier: String) throws {
+        let module = TestSupport.copyFixture("dashboard-retry")
+        var environment: [String] = []
+        var flags = "", prefix = ""
+        switch tier {
+        case "8": prefix = "TERM=xterm "
+        case "NO_COLOR": environment = ["NO_COLOR=1"]
+        case "never": flags = "--color never --theme high-contrast"
+        case "ascii": environment = ["LANG=C", "LC_ALL=C"]
+        default: break
+        }
+        let tmux = try Tmux(width: 100, height: 30, directory: module, environment: environment)
+        defer { tmux.kill() }
+        tmux.type("\(prefix)\(Self.shipdeck) release --version 1.0.0 --target linux/amd64 \(flags); echo \"EXIT=$?\"")
+        #expect(tmux.waitFor { $0.contains("SUCCEEDED") }, "\(tier):\n\(tmux.capture())")
+        let sgr = tmux.captureWithAttributes()
+        let colour256 = sgr.contains("38;5;") || sgr.contains("48;5;")
+        let colour8 = sgr.range(of: "\u{1b}\\[([0-9;]*;)?[34][0-7](;[0-9;]*)?m", options: .regularExpression) != nil
+        switch tier {
+        case "256":
+            #expect(colour256, "no 256-colour SGR:\n\(sgr)")
+        case "8":
+            #expect(!colour256 && colour8, "expected 8-colour SGR only:\n\(sgr)")
+        case "ascii":
+            break
+        default:
+            #expect(!colour256 && !colour8, "\(tier): colour without colour:\n\(sgr)")
+            #expect(sgr.contains("\u{1b}[7m") || sgr.contains(";7m") || sgr.contains("[7;"), "no reverse video:\n\(sgr)")
+        }
+        let screen = tmux.capture()
+        if tier == "ascii" {
+            #expect(screen.contains("+ ok"), "ASCII glyphs when the locale is not UTF-8:\n\(screen)")
+            #expect(screen.contains("--- Matrix") || screen.contains("- Matrix"))
+        } else {
+            #expect(screen.contains("✔ ok"))
+        }
+        tmux.press("q")
+        #expect(tmux.waitFor("EXIT=0"), "\(tier):\n\(tmux.capture())")
     }
 }

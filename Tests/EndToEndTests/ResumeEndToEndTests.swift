@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// `shipdeck release --resume`: after a crash, only what is not done (or no longer matches) is built.
@@ -14,7 +15,8 @@ import Testing
     /// A release of the fixture run to the end: its dist/ and its checksums.txt.
     func uninterruptedRelease(_ module: URL) throws -> (dist: URL, checksums: String) {
         let dist = TestSupport.temporaryDirectory("reference").appendingPathComponent("dist")
-        let result = TestSupport.shipdeck(["release", "--no-tui", "--go", TestSupport.goBinary, "--dist", dist.path], in: module)
+        let result = TestSupport.shipdeck(
+            ["release", "--no-tui", "--go", TestSupport.goBinary, "--dist", dist.path], in: module)
         try #require(result.status == 0, "\(result.combined)")
         return (dist, try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8))
     }
@@ -44,20 +46,25 @@ import Testing
         #expect(without.status != 0)
         #expect(without.stderr.contains("--resume"))
 
-        let resumed = TestSupport.shipdeck(["release", "--no-tui", "--resume", "--go", TestSupport.goBinary,
-                                            "--parallelism", "1", "--dist", dist.path], in: module)
+        let resumed = TestSupport.shipdeck(
+            [
+                "release", "--no-tui", "--resume", "--go", TestSupport.goBinary,
+                "--parallelism", "1", "--dist", dist.path,
+            ], in: module)
         #expect(resumed.status == 0, "\(resumed.combined)")
         #expect(resumed.stdout.contains("resume: keeping \(finished.count) of 3 cells"))
 
         // From the new journal: the kept cells were not built again, the others were.
         #expect(S.builtCells(journal) == Self.cells.subtracting(finished))
-        let reused = Set(S.events(journal).compactMap { event -> String? in
-            if case .cellFingerprint(let cell, _, _, true) = event { return cell }
-            return nil
-        })
+        let reused = Set(
+            S.events(journal).compactMap { event -> String? in
+                if case .cellFingerprint(let cell, _, _, true) = event { return cell }
+                return nil
+            })
         #expect(reused == finished)
         #expect(S.succeededCells(journal) == Self.cells)
-        #expect(FileManager.default.fileExists(atPath: dist.appendingPathComponent(JournalHeader.previousFileName).path))
+        #expect(
+            FileManager.default.fileExists(atPath: dist.appendingPathComponent(JournalHeader.previousFileName).path))
 
         let checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
         #expect(checksums == reference.checksums)
@@ -73,8 +80,9 @@ import Testing
         handle.write(Data("tampered".utf8))
         try handle.close()
 
-        let resumed = TestSupport.shipdeck(["release", "--no-tui", "--resume", "--go", TestSupport.goBinary, "--dist", dist.path],
-                                           in: module)
+        let resumed = TestSupport.shipdeck(
+            ["release", "--no-tui", "--resume", "--go", TestSupport.goBinary, "--dist", dist.path],
+            in: module)
         #expect(resumed.status == 0, "\(resumed.combined)")
         #expect(resumed.stdout.contains("[linux/arm64] rebuild:"))
         #expect(resumed.stdout.contains("no longer matches its recorded SHA-256"))
@@ -82,11 +90,30 @@ import Testing
         #expect(try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8) == checksums)
     }
 
+    @Test func resumeRebuildsEveryCellWhenTheSourcesChanged() throws {
+        let module = TestSupport.copyFixture("journal-hello", git: true)
+        let (dist, checksums) = try uninterruptedRelease(module)
+        let journal = dist.appendingPathComponent(JournalHeader.fileName)
+        // A comment changes no byte of the binaries, but it is a different source tree.
+        let main = module.appendingPathComponent("main.go")
+        try (try String(contentsOf: main, encoding: .utf8) + "\n// edited after the release\n")
+            .write(to: main, atomically: true, encoding: .utf8)
+
+        let resumed = TestSupport.shipdeck(
+            ["release", "--no-tui", "--resume", "--go", TestSupport.goBinary, "--dist", dist.path], in: module)
+        #expect(resumed.status == 0, "\(resumed.combined)")
+        #expect(resumed.stdout.contains("resume: keeping 0 of 3 cells, rebuilding 3"))
+        #expect(resumed.stdout.contains("its inputs changed"))
+        #expect(S.builtCells(journal) == Self.cells)
+        #expect(try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8) == checksums)
+    }
+
     @Test func resumeRefusesTheJournalOfAnotherRelease() throws {
         let module = TestSupport.copyFixture("journal-hello", git: true)
         let (dist, _) = try uninterruptedRelease(module)
-        let other = TestSupport.shipdeck(["release", "--no-tui", "--resume", "--version", "9.9.9", "--dist", dist.path],
-                                         in: module)
+        let other = TestSupport.shipdeck(
+            ["release", "--no-tui", "--resume", "--version", "9.9.9", "--dist", dist.path],
+            in: module)
         #expect(other.status != 0)
         #expect(other.stderr.contains("not of journalhello 9.9.9"), "\(other.stderr)")
         #expect(other.stderr.contains("--clean"))

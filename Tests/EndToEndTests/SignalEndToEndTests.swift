@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// SIGINT and SIGTERM during a release: every child tree ends, the journal gets a final
@@ -29,7 +30,8 @@ import Testing
         releaser.kill(signal)
         let status = releaser.wait(3)
         let took = Date().timeIntervalSince(sent)
-        #expect(status == 130, "status \(String(describing: status)) after \(took)s: \(releaser.stdout)\(releaser.stderr)")
+        #expect(
+            status == 130, "status \(String(describing: status)) after \(took)s: \(releaser.stdout)\(releaser.stderr)")
         #expect(took < 3)
         if status == nil { releaser.kill(SIGKILL) }
 
@@ -42,5 +44,56 @@ import Testing
         }
         #expect(outcome == .interrupted)
         #expect(releaser.stdout.contains("release interrupted"))
+    }
+
+    @Test func sigintDuringTheDashboardRestoresTheTerminal() throws {
+        let module = TestSupport.copyFixture("journal-hello")
+        let pids = module.deletingLastPathComponent().appendingPathComponent("pids")
+        let marker = S.marker(60)
+        let go = try S.slowGo(seconds: marker, pidFile: pids)
+        let dist = module.deletingLastPathComponent().appendingPathComponent("dist")
+        let socket = "shipdeck-signal-\(UUID().uuidString.prefix(8))"
+        func tmux(_ arguments: [String]) -> TestSupport.Output {
+            S.runSpawned("/usr/bin/tmux", ["-L", socket] + arguments)
+        }
+        func screen() -> String { tmux(["capture-pane", "-p", "-t", "release"]).stdout }
+        defer { _ = tmux(["kill-server"]) }
+
+        let release = [
+            TestSupport.shipdeckBinary.path, "release", "--go", go.path, "--parallelism", "2", "--dist", dist.path,
+        ]
+        // After the release: its exit status, then whether the tty is back in canonical mode with echo.
+        let command =
+            "cd \(ShellQuoting.quote(module.path)) && " + release.map(ShellQuoting.quote).joined(separator: " ")
+            + "; echo RELEASE-EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo TTY-CHECKED; sleep 60"
+        let started = tmux(["new-session", "-d", "-s", "release", "-x", "120", "-y", "36", command])
+        try #require(started.status == 0, "tmux: \(started.stdout)")
+
+        #expect(S.waitFor(60) { S.processes(matching: "sleep \(marker)").count == 2 }, "screen:\n\(screen())")
+        #expect(S.waitFor(10) { screen().contains("journalhello") }, "screen:\n\(screen())")
+        #expect(tmux(["display-message", "-p", "-t", "release", "#{alternate_on}"]).stdout.hasPrefix("1"))
+        let releasePid = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap {
+            entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                let cmd = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
+                cmd.hasPrefix(TestSupport.shipdeckBinary.path + "\0release"), cmd.contains(dist.path)
+            else { return nil }
+            return pid
+        }.first
+        let pid = try #require(releasePid)
+        let wrappers = S.pids(in: pids)
+
+        let sent = Date()
+        kill(pid, SIGINT)
+        #expect(S.waitFor(3) { screen().contains("RELEASE-EXIT=") }, "screen:\n\(screen())")
+        #expect(Date().timeIntervalSince(sent) < 3)
+        #expect(S.waitFor(5) { screen().contains("TTY-CHECKED") })
+        let text = screen()
+        #expect(text.contains("RELEASE-EXIT=130"), "screen:\n\(text)")
+        #expect(text.contains("icanon echo "), "screen:\n\(text)")
+        #expect(text.contains("release interrupted"), "screen:\n\(text)")
+        #expect(tmux(["display-message", "-p", "-t", "release", "#{alternate_on}"]).stdout.hasPrefix("0"))
+        #expect(S.processes(matching: "sleep \(marker)").isEmpty)
+        #expect(wrappers.count == 2 && wrappers.allSatisfy { !S.isRunning($0) })
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// `shipdeck watch --no-tui`: follows a live release from its journal and reads damaged ones.
@@ -72,7 +73,8 @@ import Testing
         let source = TestSupport.temporaryDirectory("ro-source")
         let journal = try SyntheticJournal.write(in: source, finished: true)
         let mountPoint = TestSupport.temporaryDirectory("ro-mount")
-        let mounted = TestSupport.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint.path], in: source)
+        let mounted = TestSupport.run(
+            "/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint.path], in: source)
         try #require(mounted.status == 0, "mount: \(mounted.stderr)")
         defer { _ = TestSupport.run("/bin/umount", [mountPoint.path], in: source) }
         try FileManager.default.copyItem(at: journal, to: mountPoint.appendingPathComponent(JournalHeader.fileName))
@@ -107,9 +109,10 @@ import Testing
 enum SyntheticJournal {
     static func write(in dist: URL, finished: Bool, outcome: ReleaseOutcome = .succeeded) throws -> URL {
         let target = BuildTarget(goos: "linux", goarch: "amd64")
-        let info = ReleaseInfo(project: "synth", version: "1.0.0", commit: "0123456789abcdef", goVersion: "go1.27.3",
-                               sourceDateEpoch: 946_684_800, distDirectory: dist.path, shipdeckVersion: Shipdeck.version,
-                               cells: [CellInfo(id: "linux/amd64", target: target, artifactBase: "synth_1.0.0_linux_amd64")])
+        let info = ReleaseInfo(
+            project: "synth", version: "1.0.0", commit: "0123456789abcdef", goVersion: "go1.27.3",
+            sourceDateEpoch: 946_684_800, distDirectory: dist.path, shipdeckVersion: Shipdeck.version,
+            cells: [CellInfo(id: "linux/amd64", target: target, artifactBase: "synth_1.0.0_linux_amd64")])
         let clock = FakeClock()
         let hub = EventHub(clock: { clock.now })
         let writer = JournalWriter(dist: dist)
@@ -118,13 +121,16 @@ enum SyntheticJournal {
         var events: [EngineEvent] = [
             .releaseStarted(info),
             .cellQueued(cell: "linux/amd64", attempt: 1),
-            .cellFingerprint(cell: "linux/amd64", attempt: 1, fingerprint: String(repeating: "a", count: 64), reused: false),
+            .cellFingerprint(
+                cell: "linux/amd64", attempt: 1, fingerprint: String(repeating: "a", count: 64), reused: false),
             .stageStarted(cell: "linux/amd64", attempt: 1, stage: .build),
             .log(cell: "linux/amd64", attempt: 1, lines: ["$ go build", "ok"]),
-            .stageFinished(cell: "linux/amd64", attempt: 1, stage: .build, result: status == .succeeded ? .succeeded : .failed,
-                           seconds: 1.25, detail: status == .succeeded ? nil : "go build failed (exit status 1)"),
-            .cellFinished(cell: "linux/amd64", attempt: 1, status: status, seconds: 1.5,
-                          error: status == .succeeded ? nil : "go build failed (exit status 1)"),
+            .stageFinished(
+                cell: "linux/amd64", attempt: 1, stage: .build, result: status == .succeeded ? .succeeded : .failed,
+                seconds: 1.25, detail: status == .succeeded ? nil : "go build failed (exit status 1)"),
+            .cellFinished(
+                cell: "linux/amd64", attempt: 1, status: status, seconds: 1.5,
+                error: status == .succeeded ? nil : "go build failed (exit status 1)"),
             .stepStarted(step: .checksums),
             .stepFinished(step: .checksums, result: .succeeded, seconds: 0.01, detail: "1 files"),
         ]

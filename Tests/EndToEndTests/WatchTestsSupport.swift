@@ -1,8 +1,9 @@
 import Foundation
+
 @testable import ShipdeckEngine
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// What the journal, watch, resume and signal tests share: a slow `go`, processes running in
@@ -13,13 +14,13 @@ enum WatchTestsSupport {
     static func slowGo(seconds: String, pidFile: URL) throws -> URL {
         let script = TestSupport.temporaryDirectory("slow-go").appendingPathComponent("go")
         try """
-            #!/bin/sh
-            if [ "$1" = "build" ]; then
-              echo $$ >> \(pidFile.path)
-              sleep \(seconds)
-            fi
-            exec \(TestSupport.goBinary) "$@"
-            """.write(to: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        if [ "$1" = "build" ]; then
+          echo $$ >> \(pidFile.path)
+          sleep \(seconds)
+        fi
+        exec \(TestSupport.goBinary) "$@"
+        """.write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         return script
     }
@@ -35,7 +36,8 @@ enum WatchTestsSupport {
     /// True while `pid` runs (a zombie, dead but not yet reaped by its parent, does not count).
     static func isRunning(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[close...].dropFirst(2).first != "Z"
     }
 
@@ -43,10 +45,25 @@ enum WatchTestsSupport {
     static func processes(matching pattern: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
             guard let pid = pid_t(entry), isRunning(pid),
-                  let cmd = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8) else { return nil }
+                let cmd = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)
+            else { return nil }
             let text = cmd.replacingOccurrences(of: "\0", with: " ")
             return text.contains(pattern) ? text : nil
         }
+    }
+
+    /// Runs a program that leaves a daemon behind (tmux, sshd) through the engine's posix_spawn
+    /// runner: Foundation.Process on Linux can miss the exit of such a program and wait forever.
+    static func runSpawned(_ executable: String, _ arguments: [String]) -> TestSupport.Output {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        let spec = ProcessSpec(
+            executable: executable, arguments: arguments, environment: environment,
+            workingDirectory: FileManager.default.temporaryDirectory.path)
+        guard let (result, output) = try? ProcessRunner.capture(spec) else {
+            return TestSupport.Output(status: -1, stdout: "", stderr: "cannot start \(executable)")
+        }
+        return TestSupport.Output(status: result.exitCode ?? -1, stdout: output, stderr: "")
     }
 
     /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
@@ -67,10 +84,11 @@ enum WatchTestsSupport {
 
     /// Cells with a `stageStarted(build)` in the journal: the ones that were built.
     static func builtCells(_ journal: URL) -> Set<String> {
-        Set(events(journal).compactMap { event in
-            if case .stageStarted(let cell, _, .build) = event { return cell }
-            return nil
-        })
+        Set(
+            events(journal).compactMap { event in
+                if case .stageStarted(let cell, _, .build) = event { return cell }
+                return nil
+            })
     }
 
     /// Cells whose last `cellFinished` says succeeded.
@@ -92,12 +110,13 @@ enum WatchTestsSupport {
         let stdoutFile: URL
         let stderrFile: URL
 
-        init(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+        init(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+        {
             let dir = TestSupport.temporaryDirectory("background")
             stdoutFile = dir.appendingPathComponent("stdout")
             stderrFile = dir.appendingPathComponent("stderr")
-            FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-            FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             process.currentDirectoryURL = directory

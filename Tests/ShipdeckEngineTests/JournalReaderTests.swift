@@ -1,13 +1,18 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// The tolerant journal reader: what it returns and what it reports for damaged journals.
 @Suite struct JournalReaderTests {
-    static let info = ReleaseInfo(project: "p", version: "1.0.0", commit: nil, goVersion: "go1.27.3", sourceDateEpoch: 0,
-                                  distDirectory: "/tmp/dist", shipdeckVersion: Shipdeck.version,
-                                  cells: [CellInfo(id: "linux/amd64", target: BuildTarget(goos: "linux", goarch: "amd64"),
-                                                   artifactBase: "p_1.0.0_linux_amd64")])
+    static let info = ReleaseInfo(
+        project: "p", version: "1.0.0", commit: nil, goVersion: "go1.27.3", sourceDateEpoch: 0,
+        distDirectory: "/tmp/dist", shipdeckVersion: Shipdeck.version,
+        cells: [
+            CellInfo(
+                id: "linux/amd64", target: BuildTarget(goos: "linux", goarch: "amd64"),
+                artifactBase: "p_1.0.0_linux_amd64")
+        ])
 
     func line<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self) + "\n"
@@ -24,8 +29,9 @@ import Testing
     }
 
     @Test func readsHeaderAndRecordsOfAGoodJournal() throws {
-        let url = try journal(try line(JournalHeader(plan: Self.info)) + record(0, .releaseStarted(Self.info))
-            + record(1, .cellQueued(cell: "linux/amd64", attempt: 1)))
+        let url = try journal(
+            try line(JournalHeader(plan: Self.info)) + record(0, .releaseStarted(Self.info))
+                + record(1, .cellQueued(cell: "linux/amd64", attempt: 1)))
         let contents = try JournalReader.read(url)
         #expect(contents.header?.plan == Self.info)
         #expect(contents.header?.format == JournalHeader.currentFormat)
@@ -34,15 +40,17 @@ import Testing
     }
 
     @Test func garbageLineIsReportedWithItsNumberAndSkipped() throws {
-        let url = try journal(try line(JournalHeader(plan: Self.info)) + record(0, .releaseStarted(Self.info))
-            + "{\"seq\": 1, \"ti\n" + record(2, .warning("w")))
+        let url = try journal(
+            try line(JournalHeader(plan: Self.info)) + record(0, .releaseStarted(Self.info))
+                + "{\"seq\": 1, \"ti\n" + record(2, .warning("w")))
         let contents = try JournalReader.read(url)
         #expect(contents.records.map(\.seq) == [0, 2])
         #expect(contents.problems == [.garbage(line: 3, excerpt: "'{\"seq\": 1, \"ti'")])
     }
 
     @Test func jsonThatIsNoKnownEventIsReportedAsUnknown() throws {
-        let url = try journal(try line(JournalHeader(plan: Self.info)) + "{\"seq\":1,\"time\":1,\"event\":{\"teleported\":{}}}\n")
+        let url = try journal(
+            try line(JournalHeader(plan: Self.info)) + "{\"seq\":1,\"time\":1,\"event\":{\"teleported\":{}}}\n")
         let contents = try JournalReader.read(url)
         #expect(contents.records.isEmpty)
         guard case .unknownRecord(let number, _)? = contents.problems.first else {
@@ -54,7 +62,8 @@ import Testing
 
     @Test func tornLastLineIsTruncatedButEverythingBeforeItIsRead() throws {
         let full = try record(1, .cellQueued(cell: "linux/amd64", attempt: 1))
-        let url = try journal(try line(JournalHeader(plan: Self.info)) + record(0, .releaseStarted(Self.info)) + full.prefix(20))
+        let url = try journal(
+            try line(JournalHeader(plan: Self.info)) + record(0, .releaseStarted(Self.info)) + full.prefix(20))
         let contents = try JournalReader.read(url)
         #expect(contents.records.count == 1)
         #expect(contents.problems == [.truncatedLine(line: 3, bytes: 20)])
@@ -62,7 +71,8 @@ import Testing
     }
 
     @Test func futureFormatIsNamedAndReadAsFarAsPossible() throws {
-        let header = try line(JournalHeader(plan: Self.info)).replacingOccurrences(of: "\"format\":1", with: "\"format\":7")
+        let header = try line(JournalHeader(plan: Self.info)).replacingOccurrences(
+            of: "\"format\":1", with: "\"format\":7")
         let url = try journal(header + record(0, .releaseStarted(Self.info)))
         let contents = try JournalReader.read(url)
         #expect(contents.problems == [.futureFormat(found: 7, supported: 1, writer: Shipdeck.version)])
@@ -125,6 +135,8 @@ import Testing
     }
 
     @Test func missingFileIsAJournalErrorWithAHint() throws {
-        #expect(throws: ShipdeckError.self) { try JournalReader(url: URL(fileURLWithPath: "/nonexistent/journal.jsonl")) }
+        #expect(throws: ShipdeckError.self) {
+            try JournalReader(url: URL(fileURLWithPath: "/nonexistent/journal.jsonl"))
+        }
     }
 }

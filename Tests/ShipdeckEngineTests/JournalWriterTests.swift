@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShipdeckEngine
 
 /// The journal writer: header first, every event in order, on disk at boundaries and at the end.
@@ -83,5 +84,28 @@ import Testing
         hub.emit(.releaseFinished(outcome: .succeeded, seconds: 0))
         hub.flush()
         #expect(writer.error?.contains("cannot create") == true)
+    }
+
+    /// A flood of log events costs the hub's queue little more with the journal than without:
+    /// log lines are buffered and written in batches, never synced one by one.
+    @Test func aLogFloodDoesNotHoldUpTheHub() throws {
+        func time(withJournal: Bool) -> Double {
+            let hub = EventHub()
+            let writer = JournalWriter(dist: dist())
+            if withJournal { hub.add(writer) }
+            hub.emit(.releaseStarted(JournalReaderTests.info))
+            hub.emit(.cellQueued(cell: "linux/amd64", attempt: 1))
+            let lines = (0..<10).map { "compiling package number \($0) of a rather large module" }
+            let start = Date()
+            for _ in 0..<20_000 { hub.emit(.log(cell: "linux/amd64", attempt: 1, lines: lines)) }
+            hub.flush()
+            let elapsed = Date().timeIntervalSince(start)
+            writer.close()
+            return elapsed
+        }
+        let without = time(withJournal: false)
+        let with = time(withJournal: true)
+        print("20000 log events: \(without)s without the journal, \(with)s with it")
+        #expect(with < without * 3 + 0.5)
     }
 }

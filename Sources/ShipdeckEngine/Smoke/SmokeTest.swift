@@ -25,6 +25,8 @@ struct SmokeTest {
         var detail: String
     }
 
+    static let wineLock = NSLock()
+
     /// qemu-user's name for each GOARCH (Debian's qemu-user package).
     static let qemuNames: [String: String] = [
         "amd64": "x86_64", "arm64": "aarch64", "arm": "arm", "386": "i386", "riscv64": "riscv64",
@@ -89,7 +91,9 @@ struct SmokeTest {
             spec = ProcessSpec(
                 executable: path, arguments: [binary.path] + arguments, environment: env, workingDirectory: directory)
         }
-        let (result, output) = try run(spec, timeout)
+        // Wine creates its prefix on first use; two cells doing that at once can break it, so wine runs one at a time.
+        let (result, output) =
+            how == "ran under wine" ? try Self.wineLock.withLock { try run(spec, timeout) } : try run(spec, timeout)
         let firstLine = UntrustedText.escape(
             String(output.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
         if result.cancelled {
