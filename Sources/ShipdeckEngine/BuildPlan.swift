@@ -83,29 +83,42 @@ public enum PlanBuilder {
     /// Variables the cell itself controls; config env cannot override them.
     static let reserved: Set<String> = ["GOOS", "GOARCH"]
 
-    public static func plan(_ options: PlanOptions) throws -> BuildPlan {
+    /// Plans a release: reads the config (shipdeck.yml, else a GoReleaser file, else zero config),
+    /// asks the Go toolchain for its ports, and, with `preparingSigners`, checks every signer
+    /// (keys, passwords, tools) so a release fails before any build starts. `shipdeck plan`,
+    /// `ci github` and shard runs that sign nothing pass false: then no key has to be present.
+    public static func plan(_ options: PlanOptions, preparingSigners: Bool = true) throws -> BuildPlan {
         let moduleDir = options.moduleDirectory.standardizedFileURL
         let source = try SourceInfo.read(moduleDirectory: moduleDir.path, environment: options.environment)
-        var config: ShipdeckConfig
-        if let path = options.configPath ?? ConfigReader.locate(in: moduleDir) {
-            config = try ConfigReader.load(path)
-        } else if let goreleaser = GoReleaserImport.locate(in: moduleDir) {
-            // No shipdeck.yml: read the GoReleaser config (issue 6); unsupported keys become warnings.
-            config = try GoReleaserImport.load(goreleaser, defaultProject: source.defaultProjectName,
-                                               environment: options.environment)
-        } else {
-            config = ShipdeckConfig()
-        }
+        var config = try loadConfig(moduleDirectory: moduleDir, configPath: options.configPath, source: source,
+                                    environment: options.environment)
         let goPath = try GoToolchain.locate(flag: options.goFlag, environment: options.environment, config: config.go)
         let toolchain = try GoToolchain.inspect(path: goPath, environment: baseEnvironment(options.environment),
                                                 directory: moduleDir.path)
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         var built = try plan(config: config, source: source, toolchain: toolchain, options: options)
-        // Signers are checked now (keys, passwords, tools), before any build starts.
-        built.trust = try TrustPlan.prepare(config: built.config, environment: options.environment)
-        built.info.signers = built.trust.summaries
-        built.warnings += built.trust.warnings
+        if preparingSigners {
+            built.trust = try TrustPlan.prepare(config: built.config, environment: options.environment)
+            built.info.signers = built.trust.summaries
+            built.warnings += built.trust.warnings
+        } else {
+            built.info.signers = built.config.signers.map(\.summary)
+        }
         return built
+    }
+
+    /// The config of a module: `--config`, else shipdeck.yml, else a GoReleaser file (its
+    /// unsupported keys become warnings), else zero config.
+    static func loadConfig(moduleDirectory: URL, configPath: URL?, source: SourceInfo,
+                           environment: [String: String]) throws -> ShipdeckConfig {
+        if let path = configPath ?? ConfigReader.locate(in: moduleDirectory) {
+            return try ConfigReader.load(path)
+        }
+        if let goreleaser = GoReleaserImport.locate(in: moduleDirectory) {
+            return try GoReleaserImport.load(goreleaser, defaultProject: source.defaultProjectName,
+                                             environment: environment)
+        }
+        return ShipdeckConfig()
     }
 
     /// The pure part: no process runs here.

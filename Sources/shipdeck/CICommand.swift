@@ -46,7 +46,7 @@ struct CIGitHubCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let plan = try PlanBuilder.planWithoutSigners(planning.planOptions())
+            let plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
             let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
             let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
             var workflow = try GitHubWorkflow.forPlan(

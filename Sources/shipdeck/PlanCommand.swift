@@ -12,7 +12,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let plan: BuildPlan
         do {
-            plan = try PlanBuilder.plan(planning.planOptions())
+            plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
         } catch {
             fail(error)
         }
@@ -53,6 +53,10 @@ enum PlanText {
         out += "\nEvery child gets only these variables from the environment: "
         out += PlanBuilder.inheritedVariables.joined(separator: " ")
         out += "; plus \(base.filter { !PlanBuilder.inheritedVariables.contains($0) }.map { "\($0)=\(PlanBuilder.baseEnvironment([:])[$0]!)" }.joined(separator: " ")).\n"
+        if !info.signers.isEmpty {
+            out += "\nSigners (checked when a release starts):\n"
+            for signer in info.signers { out += "  \(e(signer))\n" }
+        }
         if !plan.config.ignored.isEmpty {
             out += "\nDropped by ignore rules:\n"
             for (target, rule) in plan.config.ignored { out += "  \(target)  (rule: \(e(rule)))\n" }
