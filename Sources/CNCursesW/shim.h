@@ -84,13 +84,16 @@ static inline struct shipdeck_crash_state *shipdeck_crash_state(void) {
 }
 #define SHIPDECK_FATAL_SIGNALS {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE}
 
-static inline void shipdeck_crash_handler(int sig) {
+static inline void shipdeck_crash_handler(int sig, siginfo_t *info, void *context) {
+    (void)context;
     struct shipdeck_crash_state *state = shipdeck_crash_state();
     shipdeck_cleanup_fn cleanup = state->cleanup;
     state->cleanup = NULL;
     if (cleanup) cleanup();
     sigaction(sig, &state->saved[sig], NULL);
-    if (sig == SIGTRAP) raise(sig);
+    /* A fault (si_code > 0) happens again when the instruction re-runs; a signal that was sent
+       (kill, raise, abort) or a breakpoint trap is raised again here. */
+    if (sig == SIGTRAP || info == NULL || info->si_code <= 0) raise(sig);
 }
 
 static inline void shipdeck_install_crash_cleanup(shipdeck_cleanup_fn cleanup) {
@@ -100,9 +103,9 @@ static inline void shipdeck_install_crash_cleanup(shipdeck_cleanup_fn cleanup) {
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
-        action.sa_handler = shipdeck_crash_handler;
+        action.sa_sigaction = shipdeck_crash_handler;
         sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_NODEFER;
+        action.sa_flags = SA_NODEFER | SA_SIGINFO;
         sigaction(signals[i], &action, &state->saved[signals[i]]);
     }
 }

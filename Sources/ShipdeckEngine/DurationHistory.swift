@@ -21,16 +21,9 @@ public struct DurationHistory: Sendable {
     }
 
     static func location(modulePath: String, environment: [String: String]) -> URL? {
-        let base: URL
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
-            base = URL(fileURLWithPath: xdg)
-        } else if let home = environment["HOME"], !home.isEmpty {
-            base = URL(fileURLWithPath: home).appendingPathComponent(".cache")
-        } else {
-            return nil
-        }
+        guard let base = ShipdeckCache.directory(environment: environment) else { return nil }
         let key = FileDigest.sha256(data: Data(modulePath.utf8)).prefix(16)
-        return base.appendingPathComponent("shipdeck/durations/\(key).json")
+        return base.appendingPathComponent("durations/\(key).json")
     }
 
     /// Cells ordered longest first. Cells never seen come first (they may be the slow ones);

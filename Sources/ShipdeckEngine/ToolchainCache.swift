@@ -10,16 +10,9 @@ struct ToolchainCache {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved),
               let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date
         else { return nil }
-        let base: URL
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
-            base = URL(fileURLWithPath: xdg)
-        } else if let home = environment["HOME"], !home.isEmpty {
-            base = URL(fileURLWithPath: home).appendingPathComponent(".cache")
-        } else {
-            return nil
-        }
+        guard let base = ShipdeckCache.directory(environment: environment) else { return nil }
         let key = FileDigest.sha256(data: Data("\(resolved)\n\(size)\n\(modified.timeIntervalSince1970)".utf8)).prefix(24)
-        file = base.appendingPathComponent("shipdeck/toolchains/\(key).json")
+        file = base.appendingPathComponent("toolchains/\(key).json")
     }
 
     func load() -> GoToolchain? {

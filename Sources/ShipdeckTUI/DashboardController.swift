@@ -96,7 +96,7 @@ final class DashboardController {
         case .right, .character("l"): moveColumn(1, state: state)
         case .pageUp: scrollLog(by: -max(1, logHeight - 1), state: state)
         case .pageDown: scrollLog(by: max(1, logHeight - 1), state: state)
-        case .home, .character("g"): top(state)
+        case .home, .character("g"): top(state, now: now)
         case .end, .character("G"): bottom(state)
         case .character("f"):
             if view.follow {
@@ -163,7 +163,7 @@ final class DashboardController {
         view.follow = next >= last && lines > 0
     }
 
-    private func top(_ state: ReleaseState) {
+    private func top(_ state: ReleaseState, now: Double) {
         switch view.focus {
         case .grid:
             if let first = MatrixModel(cells: state.info?.cells ?? []).firstID { view.userMoved = true; select(first) }
@@ -171,7 +171,13 @@ final class DashboardController {
         case .signing: view.signingTop = 0
         case .log:
             view.follow = false
-            view.logTop = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack)?.firstLine ?? 0
+            let source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack)
+            view.logTop = source?.firstLine ?? 0
+            if let source, source.firstLine > 0 {
+                let path = source.fileURL(distDirectory: state.info?.distDirectory)?.path ?? "the dist folder"
+                view.say("the first \(source.firstLine) lines are only on disk: \(UntrustedText.escape(path))",
+                         now: now, seconds: 8)
+            }
         }
     }
 

@@ -33,6 +33,7 @@ struct LogPaneView {
         }
         var right = view.follow ? "follow" : "scroll"
         if source.endLine > 0 { right += " \(top + 1)-\(bottom) of \(source.endLine)" }
+        if source.firstLine > 0 { right += " (1-\(source.firstLine) on disk)" }
         if let search = view.search, !search.isEmpty { right += " /\(context.escape(search))" }
         frame.draw(on: screen, title: title, right: right)
         guard area.height > 0 else { return }

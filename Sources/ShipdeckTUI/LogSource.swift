@@ -31,6 +31,12 @@ struct LogSource {
         }
     }
 
+    /// Where the whole log of this attempt is on disk (memory keeps only the last lines).
+    func fileURL(distDirectory: String?) -> URL? {
+        guard let distDirectory else { return nil }
+        return DistFolder(url: URL(fileURLWithPath: distDirectory)).logURL(for: cell, attempt: attempt)
+    }
+
     /// Number (0-based, from the start of the attempt) of the oldest line still in memory.
     var firstLine: Int { tail.totalLines - tail.count }
     var endLine: Int { tail.totalLines }

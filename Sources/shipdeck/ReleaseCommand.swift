@@ -73,7 +73,7 @@ struct ReleaseCommand: ParsableCommand {
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
         let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment)
         let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)
-        if dashboard {
+        if dashboard || theme != nil {
             do { try Dashboard.validate(dashboardOptions) } catch { fail(error) }
         }
         if json {

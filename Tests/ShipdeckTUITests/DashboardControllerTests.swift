@@ -246,3 +246,28 @@ struct DashboardControllerTests {
         #expect(DashboardController.exitCode(.cancelled) == 1)
     }
 }
+
+/// A cell whose log outgrew memory: the pane says how much is only on disk, and where.
+@Suite("Dashboard log beyond memory")
+struct DashboardLogOnDiskTests {
+    @Test("g on a flooded log names the log file that holds the older lines")
+    func olderLinesOnDisk() {
+        var r = RecordedReleases.started()
+        r.add(1, .stageStarted(cell: "linux/amd64", attempt: 1, stage: .build))
+        r.add(2, .log(cell: "linux/amd64", attempt: 1, lines: (1...5000).map { "flood \($0)" }))
+        let state = r.state()
+        let controller = DashboardController(commands: RecordingCommands())
+        let now = RecordedReleases.now
+        var screen = GridScreen(width: 120, height: 30)
+        controller.render(state, now: now, on: screen)
+        #expect(screen.text.contains("flood 5000"))
+        #expect(screen.text.contains("(1-3000 on disk)"))
+        controller.handle(.enter, state: state, now: now)
+        controller.handle(.character("g"), state: state, now: now)
+        screen = GridScreen(width: 160, height: 30)
+        controller.render(state, now: now, on: screen)
+        #expect(screen.text.contains("flood 3001"))
+        #expect(!screen.text.contains("flood 3000\n"))
+        #expect(screen.lines[29].contains("the first 3000 lines are only on disk: /tmp/hello/dist/"), "\(screen.lines[29])")
+    }
+}

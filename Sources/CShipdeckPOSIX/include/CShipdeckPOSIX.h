@@ -3,10 +3,11 @@
 
 #include <sys/types.h>
 
-/// Spawns `path` with `argv`/`envp` in `cwd`, in a new process group whose id is the child's pid.
+/// Spawns `path` with `argv`/`envp` in `cwd`, in a new session without a controlling terminal, so
+/// its process group id is its pid and killing that group ends the whole tree.
 /// The child's stdin is /dev/null; stdout and stderr both go to `output_fd`. Every other
 /// descriptor is closed in the child. Signal mask and dispositions are reset.
-/// Returns 0 and stores the pid, or an errno value.
+/// Returns 0 and stores the pid, or an errno value. (`shipdeck_spawn_io` with no input.)
 int shipdeck_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
                    int output_fd, pid_t *pid_out);
 
@@ -24,9 +25,8 @@ int shipdeck_wexitstatus(int status);
 int shipdeck_wifsignaled(int status);
 int shipdeck_wtermsig(int status);
 
-/// Like shipdeck_spawn, but stdin is `input_fd` (or /dev/null when negative) and the child runs in
-/// a new session without a controlling terminal (its pid is its process group id). Used for
-/// signing tools, which read passwords from stdin and must never prompt on a terminal.
+/// Like shipdeck_spawn, but stdin is `input_fd` (or /dev/null when negative). Used for signing
+/// tools, which read passwords from stdin and, with no terminal, can never prompt on one.
 int shipdeck_spawn_io(const char *path, char *const argv[], char *const envp[], const char *cwd,
                       int input_fd, int output_fd, pid_t *pid_out);
 
