@@ -96,6 +96,11 @@ public struct ArtifactRecord: Codable, Sendable, Hashable {
     public var sha256: String
     public var size: Int64
 
+    /// `type`, as GoReleaser's artifacts.json calls it.
+    enum CodingKeys: String, CodingKey {
+        case name, path, kind = "type", cell, goos, goarch, variant, sha256, size
+    }
+
     public init(name: String, path: String, kind: Kind, cell: String? = nil, target: BuildTarget? = nil,
                 sha256: String, size: Int64) {
         self.name = name

@@ -29,8 +29,8 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     private var flushScheduled = false
     private let io = DispatchQueue(label: "shipdeck.journal")
 
-    /// A batch of this many events is written without waiting for the timer.
-    static let bufferLimit = 512
+    /// A batch of this many events is written at once, before the event queue goes on.
+    static let bufferLimit = 64
 
     /// - Parameters:
     ///   - dist: the release's dist folder; the journal is created there with the first event.
@@ -58,7 +58,9 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
             io.sync { writeBuffer(sync: true) }
         case .log, .warning:
             if size >= Self.bufferLimit {
-                io.async { self.writeBuffer(sync: false) }
+                // Encoding is slower than a flooding child: write on this (the event) queue, so the
+                // hub's bounded log slots hold the child back instead of this buffer growing.
+                io.sync { self.writeBuffer(sync: false) }
             } else {
                 scheduleFlush()
             }

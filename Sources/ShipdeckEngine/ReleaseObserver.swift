@@ -23,10 +23,25 @@ public final class EventHub: @unchecked Sendable {
 
     public func add(_ observer: ReleaseObserver) { queue.sync { observers.append(observer) } }
 
-    /// Queues an event; returns at once.
+    /// Log events in flight (emitted, not yet delivered). A cell that floods its log waits for a
+    /// slot, so it stops reading its pipe and its child slows down, instead of queued lines
+    /// piling up in memory; other events never wait.
+    private let logSlots = DispatchSemaphore(value: EventHub.logEventsInFlight)
+    static let logEventsInFlight = 32
+
+    /// Queues an event; returns at once, except that a log event waits while too many are queued.
+    /// Never call it with a log event from an observer (the event queue).
     public func emit(_ event: EngineEvent) {
         let time = clock()
-        queue.async { self.deliver(event, time: time) }
+        if case .log = event {
+            logSlots.wait()
+            queue.async {
+                self.deliver(event, time: time)
+                self.logSlots.signal()
+            }
+        } else {
+            queue.async { self.deliver(event, time: time) }
+        }
     }
 
     /// Delivers a recorded event as it was (its sequence number and time kept): how `watch`

@@ -93,7 +93,7 @@ import Testing
             with: Data(contentsOf: dist.appendingPathComponent("artifacts.json")))
         let entries = try #require(manifest as? [[String: Any]])
         let archive = try #require(entries.first { $0["name"] as? String == "hello_1.2.3_windows_amd64.zip" })
-        let kind = (archive["type"] ?? archive["kind"]) as? String
+        let kind = archive["type"] as? String
         #expect(kind == "Archive")
         #expect(archive["goos"] as? String == "windows")
         let digest = try FileDigest.sha256(path: dist.appendingPathComponent("hello_1.2.3_windows_amd64.zip").path)

@@ -56,7 +56,7 @@ import Testing
         let artifacts = try #require(
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: dist.appendingPathComponent("artifacts.json"))) as? [[String: Any]])
-        let images = artifacts.filter { $0["kind"] as? String == "Image" }
+        let images = artifacts.filter { $0["type"] as? String == "Image" }
         #expect(images.count == 4)
         let indexDigest = try #require(
             images.first { $0["name"] as? String == "imagehello:1.4.0" }?["sha256"] as? String)
@@ -68,7 +68,7 @@ import Testing
                 == ["1.4.0", "latest"])
         // Images are not files of checksums.txt; the cells' binaries and archives are.
         let sums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
-        let files = artifacts.filter { ["Binary", "Archive"].contains($0["kind"] as? String ?? "") }
+        let files = artifacts.filter { ["Binary", "Archive"].contains($0["type"] as? String ?? "") }
         #expect(sums.split(separator: "\n").count == files.count)
         #expect(!sums.contains("blobs") && !sums.contains("imagehello:"))
     }

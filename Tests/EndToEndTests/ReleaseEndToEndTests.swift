@@ -55,7 +55,7 @@ import Testing
         let binary = try #require(entries.first { $0["name"] as? String == "hello_1.2.3_linux_arm64" })
         #expect(binary["goos"] as? String == "linux")
         #expect(binary["goarch"] as? String == "arm64")
-        #expect(binary["type"] == nil || binary["kind"] as? String == "Binary" || binary["type"] as? String == "Binary")
+        #expect(binary["type"] as? String == "Binary")
         #expect((binary["sha256"] as? String)?.count == 64)
         #expect((binary["size"] as? Int ?? 0) > 100_000)
     }

@@ -56,7 +56,7 @@ import Testing
         let data = try Data(contentsOf: Self.release.dist.appendingPathComponent("artifacts.json"))
         let entries = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         let signature = try #require(entries.first { $0["name"] as? String == "hello_0.9.0_linux_amd64.sig" })
-        #expect(signature["kind"] as? String == "Signature")
+        #expect(signature["type"] as? String == "Signature")
         #expect(signature["goos"] as? String == "linux")
         #expect(signature["cell"] as? String == "linux/amd64")
     }

@@ -263,7 +263,7 @@ struct SignedRelease: @unchecked Sendable {
     @Test func signaturesAreArtifactsInTheManifestButNotInChecksums() throws {
         let data = try Data(contentsOf: release.dist.appendingPathComponent("artifacts.json"))
         let entries = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
-        let signatures = entries.filter { $0["kind"] as? String == "Signature" }.compactMap { $0["name"] as? String }
+        let signatures = entries.filter { $0["type"] as? String == "Signature" }.compactMap { $0["name"] as? String }
             .sorted()
         #expect(
             signatures == ["checksums.txt.asc", "checksums.txt.minisig", "checksums.txt.p256.sig", "checksums.txt.sig"])
