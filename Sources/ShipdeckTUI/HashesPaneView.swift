@@ -39,7 +39,8 @@ struct HashesPaneView {
         let shaWidth = min(64, room - nameWidth)
         for (offset, artifact) in artifacts.enumerated().dropFirst(first).prefix(rows) {
             let y = area.row + offset - first
-            let line = " " + TextWidth.pad(context.escape(artifact.name), to: nameWidth, ellipsis: context.glyphs.ellipsis)
+            let name = Self.elideName(context.escape(artifact.name), to: nameWidth, ellipsis: context.glyphs.ellipsis)
+            let line = " " + TextWidth.pad(name, to: nameWidth)
                 + " " + TextWidth.pad(Self.elide(artifact.sha256, to: shaWidth, ellipsis: context.glyphs.ellipsis), to: shaWidth)
                 + " " + TextWidth.padLeft(Self.size(artifact.size), to: sizeWidth)
             screen.put(line, row: y, column: area.column, width: area.width, style: Style(.normal, selected: focused && offset == selection))
@@ -47,6 +48,18 @@ struct HashesPaneView {
         for (i, line) in detail.enumerated() {
             screen.put(line, row: area.row + rows + i, column: area.column, width: area.width, style: Style(.dim))
         }
+    }
+
+    /// `hello_1.…linux_arm64.tar.gz`: artifact names share their start (`<project>_<version>_`), so a
+    /// name too long for its column keeps a little of its start and most of its end.
+    static func elideName(_ name: String, to width: Int, ellipsis: String) -> String {
+        guard TextWidth.of(name) > width else { return name }
+        let room = width - TextWidth.of(ellipsis)
+        guard room >= 4 else { return TextWidth.clip(name, to: width, ellipsis: ellipsis) }
+        let front = TextWidth.clip(name, to: room / 3)
+        let backWidth = room - TextWidth.of(front)
+        let back = String(String(TextWidth.clip(String(name.reversed()), to: backWidth)).reversed())
+        return front + ellipsis + back
     }
 
     /// `0123abcd…6789cdef`: the start and end of a hash in `width` columns.
