@@ -4,7 +4,8 @@ import Foundation
 @preconcurrency import Glibc
 #endif
 
-/// One attempt of one cell: build → [archive] → hash → publish. It reports through events only.
+/// One attempt of one cell: build → [reproducibility] → [authenticode] → [smoke] → [archive] →
+/// hash and publish → [sign]. It reports through events only.
 struct CellPipeline {
     let plan: BuildPlan
     let cell: CellPlan
@@ -23,7 +24,6 @@ struct CellPipeline {
     }
 
     func run() -> (CellStatus, String?) {
-        let started = Date()
         do {
             let work = try dist.workDirectory(for: cell.id, attempt: attempt)
             defer { try? FileManager.default.removeItem(at: work) }
@@ -51,7 +51,6 @@ struct CellPipeline {
                 return ()
             }
             try signArtifactsStage(names: artifacts.map(\.name))  // only with `signs: artifacts` signers
-            _ = started
             return (.succeeded, nil)
         } catch let failure as StageFailure {
             return (failure.cancelled ? .cancelled : .failed, failure.message)
