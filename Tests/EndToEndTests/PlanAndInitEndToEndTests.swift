@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `shipdeck plan` shows the exact command and environment and builds nothing; `shipdeck init`
+/// writes a config that plans exactly what zero config plans.
+@Suite(.serialized) struct PlanAndInitEndToEndTests {
+    @Test func planPrintsEachCellsCommandAndEnvironmentAndRunsNoBuild() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.3.4")
+        let out = TestSupport.shipdeck(["plan"], in: module)
+        #expect(out.status == 0, "\(out.combined)")
+        #expect(out.stdout.contains("Plan: hello 2.3.4"))
+        #expect(out.stdout.contains("Cells (5):"))
+        #expect(out.stdout.contains("env: CGO_ENABLED=0 GOARCH=arm64 GOOS=darwin SOURCE_DATE_EPOCH=1704164645"))
+        #expect(out.stdout.contains(
+            "build -trimpath -buildvcs=false -ldflags '-s -w -buildid= -X main.version=2.3.4' -o dist/hello_2.3.4_windows_amd64.exe ."))
+        #expect(out.stdout.contains("GOENV=off"))
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist").path))
+    }
+
+    @Test func initWritesTheZeroConfigDefaultsAndRefusesToOverwrite() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true)
+        let zeroConfig = TestSupport.shipdeck(["plan"], in: module)
+        #expect(zeroConfig.status == 0)
+
+        let first = TestSupport.shipdeck(["init"], in: module)
+        #expect(first.status == 0, "\(first.combined)")
+        let config = try String(contentsOf: module.appendingPathComponent("shipdeck.yml"), encoding: .utf8)
+        #expect(config.contains("# "))  // commented
+        #expect(config.contains("  - windows/amd64"))
+
+        // The written file plans exactly what zero config planned (only the config line differs).
+        let withConfig = TestSupport.shipdeck(["plan"], in: module)
+        func cells(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { !$0.contains("config:") }
+        }
+        #expect(cells(withConfig.stdout) == cells(zeroConfig.stdout))
+
+        let again = TestSupport.shipdeck(["init"], in: module)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already exists"))
+        #expect(again.stderr.contains("--force"))
+        #expect(TestSupport.shipdeck(["init", "--force"], in: module).status == 0)
+    }
+}
