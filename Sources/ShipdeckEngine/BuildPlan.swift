@@ -167,7 +167,13 @@ public enum PlanBuilder {
 
         let project = config.project ?? source.defaultProjectName
         let binary = config.binary ?? project
+        if let given = options.versionOverride, given.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ShipdeckError(.config, "--version is empty", hint: "give a version such as 1.2.3, or leave --version out")
+        }
         let version = source.version(override: options.versionOverride)
+        try checkFileNamePart(project, what: "\(configName): project")
+        try checkFileNamePart(binary, what: "\(configName): binary")
+        try checkFileNamePart(version, what: options.versionOverride != nil ? "--version" : "the version from git")
         let epoch = try source.sourceDateEpoch(environment: options.environment)
         let base = baseEnvironment(options.environment)
         let distDir = (options.distDirectory ?? moduleDir.appendingPathComponent("dist")).standardizedFileURL
@@ -225,6 +231,18 @@ public enum PlanBuilder {
             cells: cells.map(\.info))
         return BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
                          moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
+    }
+
+    /// Project, binary and version become parts of file names in dist/ (and of checksums.txt):
+    /// no path separators, no control characters that would reach a terminal through `ls`.
+    static func checkFileNamePart(_ value: String, what: String) throws {
+        let bad = value.unicodeScalars.first { $0 == "/" || $0 == "\\" || $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }
+        guard value.isEmpty || bad != nil || value == "." || value == ".." else { return }
+        let shown = UntrustedText.escape(value)
+        let problem = value.isEmpty ? "is empty" : bad.map { $0 == "/" || $0 == "\\" ? "contains '\($0)'" : "contains a control character" }
+            ?? "is not a file name"
+        throw ShipdeckError(.config, "\(what) '\(shown)' \(problem); it becomes part of every artifact's file name",
+                            hint: "use letters, digits, '.', '-', '_' or '+'")
     }
 
     /// The allowlisted part of Shipdeck's environment, plus what makes builds hermetic.

@@ -32,11 +32,7 @@ public struct DistFolder: Sendable {
                     throw ShipdeckError(.dist, "\(path) is not empty (\(contents.count) entries, e.g. \(contents.sorted()[0]))",
                                         hint: "pass --clean to delete its contents first, or --resume to continue an interrupted release there")
                 case .clean:
-                    let protected = [moduleDirectory.standardizedFileURL.path, "/", NSHomeDirectory()]
-                    guard !protected.contains(url.standardizedFileURL.path) else {
-                        throw ShipdeckError(.dist, "refusing to --clean \(path): it is the module or home directory",
-                                            hint: "choose a dedicated --dist folder")
-                    }
+                    try refuseToCleanAncestor(of: moduleDirectory)
                     for entry in contents { try? fm.removeItem(at: url.appendingPathComponent(entry)) }
                 case .keep:
                     break
@@ -59,6 +55,25 @@ public struct DistFolder: Sendable {
         } catch {
             throw ShipdeckError(.dist, "\(path) is not writable: \(Self.reason(error))",
                                 hint: "fix its permissions (chmod u+w) or choose another --dist")
+        }
+    }
+
+    /// `--clean` empties dist/: never when dist/ (symlinks resolved) is, or holds, the module, the
+    /// home directory or the root, which would delete the user's source.
+    func refuseToCleanAncestor(of moduleDirectory: URL) throws {
+        func resolved(_ url: URL) -> String { url.standardizedFileURL.resolvingSymlinksInPath().path }
+        let dist = resolved(url)
+        let protected: [(String, String)] = [
+            (resolved(moduleDirectory), "the module being released"), (resolved(URL(fileURLWithPath: NSHomeDirectory())), "your home directory"),
+        ]
+        let distPrefix = dist == "/" ? "/" : dist + "/"
+        if dist == "/" {
+            throw ShipdeckError(.dist, "refusing to --clean \(url.path): it is the root directory",
+                                hint: "choose a dedicated --dist folder, such as dist/ inside the module")
+        }
+        for (path, what) in protected where path == dist || path.hasPrefix(distPrefix) {
+            throw ShipdeckError(.dist, "refusing to --clean \(url.path): it \(path == dist ? "is" : "contains") \(what) (\(path))",
+                                hint: "choose a dedicated --dist folder, such as dist/ inside the module")
         }
     }
 

@@ -19,6 +19,13 @@ struct ReleaseSteps {
     /// A shard run (`--shard`) only writes its part manifest: the merge does the rest.
     func run(cellArtifacts: [ArtifactRecord]) -> Bool {
         if let shard = plan.shard { return writePart(shard, cellArtifacts: cellArtifacts) }
+        // No cell succeeded: an empty checksums.txt and manifest would look like a finished release.
+        guard !cellArtifacts.isEmpty else {
+            for step in [ReleaseStep.checksums, .manifest] {
+                hub.emit(.stepFinished(step: step, result: .skipped, seconds: 0, detail: "no cell succeeded"))
+            }
+            return true
+        }
         // OCI images over the Linux binaries (Images/OCIImageBuilder.swift); a no-op unless `images:` is configured.
         let images = runImages(cellArtifacts: cellArtifacts)
         var ok = images.ok

@@ -41,7 +41,12 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
             let cell = state.cell(id)
             if githubActions, let cell {
                 emitLine("::group::\(id) log (attempt \(attempt))")
+                // Build output is not ours: between stop-commands and its token, a line such as
+                // `::endgroup::` or `::add-mask::` from a build is shown, never obeyed.
+                let token = "shipdeck-\(UUID().uuidString.lowercased())"
+                emitLine("::stop-commands::\(token)")
                 for line in cell.log.ordered { emitLine(e(line)) }
+                emitLine("::\(token)::")
                 emitLine("::endgroup::")
             }
             var line = "[\(id)] \(status.rawValue) in \(DurationText.format(seconds))"

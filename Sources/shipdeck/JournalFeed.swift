@@ -87,6 +87,14 @@ final class JournalFeed {
                 .journal, "no journal at \(url.path)",
                 hint: "pass the dist folder of a release; a release creates \(JournalHeader.fileName) when it starts")
         }
+        // A release creates dist/ inside an existing folder: when even that folder is missing, the
+        // path is mistyped, and waiting for it would wait forever.
+        let distParent = url.deletingLastPathComponent().deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: distParent.path) else {
+            throw ShipdeckError(
+                .journal, "no journal at \(url.path), and \(distParent.path) does not exist",
+                hint: "pass the dist folder of a release (or of one about to start in an existing folder)")
+        }
         report("waiting for \(url.path) (a release creates it when it starts)")
         while !FileManager.default.fileExists(atPath: url.path), !shouldStop() {
             Thread.sleep(forTimeInterval: pollInterval)

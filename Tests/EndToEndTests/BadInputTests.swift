@@ -83,6 +83,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dist.appendingPathComponent("old-artifact").path))
     }
 
+    @Test func cleanNeverDeletesAFolderThatHoldsTheModule() throws {
+        let module = hello()
+        let parent = module.deletingLastPathComponent()
+        try "keep".write(to: parent.appendingPathComponent("precious.txt"), atomically: true, encoding: .utf8)
+        let link = parent.appendingPathComponent("link-to-module")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: module)
+        for dist in [parent.path, link.path, module.path] {
+            let out = TestSupport.shipdeck(["release", "--no-tui", "--clean", "--dist", dist, "--target", "linux/amd64"], in: module)
+            expectError(out, ["refusing to --clean", "the module being released", "choose a dedicated --dist folder"])
+        }
+        #expect(FileManager.default.fileExists(atPath: module.appendingPathComponent("main.go").path))
+        #expect(FileManager.default.fileExists(atPath: parent.appendingPathComponent("precious.txt").path))
+    }
+
+    @Test func namesThatCannotBeFileNamesAreRefusedBeforeAnyBuild() throws {
+        let module = hello()
+        expectError(TestSupport.shipdeck(["release", "--no-tui", "--version", ""], in: module), ["--version is empty"])
+        expectError(TestSupport.shipdeck(["release", "--no-tui", "--version", "a/b"], in: module),
+                    ["--version 'a/b' contains '/'", "file name"])
+        expectError(TestSupport.shipdeck(["release", "--no-tui", "--version", "1.0\u{1b}[31m"], in: module),
+                    ["--version '1.0\\e[31m' contains a control character"])
+        try write("project: \"my app/x\"\n", to: module)
+        expectError(TestSupport.shipdeck(["release", "--no-tui"], in: module), ["project 'my app/x' contains '/'"])
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist").path))
+    }
+
+    @Test func watchOfAMistypedFolderFailsInsteadOfWaitingForever() {
+        let missing = TestSupport.temporaryDirectory("watch").appendingPathComponent("no/such/dist")
+        let out = TestSupport.shipdeck(["watch", missing.path, "--no-tui"], in: hello())
+        expectError(out, ["no journal at", "does not exist", "pass the dist folder"])
+    }
+
     @Test func unknownTargetFlag() {
         let out = TestSupport.shipdeck(["plan", "--target", "plan9/amd64"], in: hello())
         expectError(out, ["--target plan9/amd64 is not in the plan", "planned targets: linux/amd64"])

@@ -95,6 +95,16 @@ import Testing
         #expect(!sums.contains("windows"))
     }
 
+    @Test func whenNoCellSucceedsNoEmptyChecksumsFileIsWritten() throws {
+        let module = TestSupport.copyFixture("broken-windows")
+        try configure(module, targets: ["windows/amd64"])
+        let out = release(module, targets: [])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("checksums skipped (0.0s): no cell succeeded"))
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist/checksums.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist/artifacts.json").path))
+    }
+
     @Test func jsonModePrintsOneEventPerLine() throws {
         let module = TestSupport.copyFixture("hello", example: true)
         try configure(module, targets: ["linux/amd64"])
@@ -117,6 +127,14 @@ import Testing
         #expect(out.status == 1)
         #expect(out.stdout.contains("::group::windows/amd64 log (attempt 1)"))
         #expect(out.stdout.contains("::endgroup::"))
+        // Build output sits between stop-commands and its token, so a build cannot issue commands.
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let stop = try #require(lines.firstIndex { $0.hasPrefix("::stop-commands::") })
+        let token = String(lines[stop].dropFirst("::stop-commands::".count))
+        let resume = try #require(lines.firstIndex(of: "::\(token)::"))
+        let compilerError = try #require(lines.firstIndex { $0.contains("platform_windows.go:4") })
+        #expect(stop < compilerError && compilerError < resume)
+        #expect(token.count > 20)
         #expect(out.stdout.contains("::error title=windows/amd64 failed::go build failed"))
     }
 }
