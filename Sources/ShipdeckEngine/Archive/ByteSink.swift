@@ -71,11 +71,12 @@ final class HashingFileWriter: ByteSink {
 
 /// Reads a file in chunks and hands each to `body`.
 enum FileChunks {
-    static func forEach(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    static func forEach(path: String, chunkSize chunk: Int = 256 * 1024,
+                        _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ShipdeckError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let chunk = 256 * 1024
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
         while true {
