@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "shipdeck", targets: ["shipdeck"]),
+        .library(name: "ShipdeckModel", targets: ["ShipdeckModel"]),
         .library(name: "ShipdeckEngine", targets: ["ShipdeckEngine"]),
         .library(name: "ShipdeckTUI", targets: ["ShipdeckTUI"]),
     ],
@@ -18,14 +19,18 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CShipdeckPOSIX"),
+        // What front ends see: events, records, state and its reducer, the hub, commands. No dependencies.
+        .target(name: "ShipdeckModel"),
+        // The engine: config, plan, scheduler, processes, stages. Re-exports the model.
         .target(
             name: "ShipdeckEngine",
             dependencies: [
-                "CShipdeckPOSIX", "CZlib", "Yams",
+                "ShipdeckModel", "CShipdeckPOSIX", "CZlib", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "ShipdeckTUI", dependencies: ["ShipdeckEngine", "CNCursesW"]),
+        // The dashboard observes the model and commands through `ReleaseCommands`; it cannot see the engine.
+        .target(name: "ShipdeckTUI", dependencies: ["ShipdeckModel", "CNCursesW"]),
         .executableTarget(
             name: "shipdeck",
             dependencies: [
@@ -34,7 +39,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ShipdeckEngineTests", dependencies: ["ShipdeckEngine", "Yams"]),
-        .testTarget(name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckEngine"]),
+        .testTarget(name: "ShipdeckModelTests", dependencies: ["ShipdeckModel"]),
+        .testTarget(name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckModel"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine", "Yams"]),
     ],
     swiftLanguageModes: [.v5]

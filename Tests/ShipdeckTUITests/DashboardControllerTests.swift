@@ -1,5 +1,5 @@
 import Foundation
-import ShipdeckEngine
+import ShipdeckModel
 import Testing
 @testable import ShipdeckTUI
 

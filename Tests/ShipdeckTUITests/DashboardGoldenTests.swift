@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 import Testing
 @testable import ShipdeckTUI
 

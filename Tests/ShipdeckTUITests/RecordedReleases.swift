@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Releases built from hand-written event records, as a journal would hold them, so render
 /// tests see exactly what the reducer makes of real events.

@@ -1,5 +1,5 @@
 import Foundation
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Records the commands a controller sends, answering as an engine would for the given states.
 /// (End-to-end tests drive the real engine; this only checks which command a key sends.)

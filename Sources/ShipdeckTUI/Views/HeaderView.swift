@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// The top two lines: what is being released and how far it is, then the release-wide steps
 /// and warnings.

@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// The matrix grid's shape: GOOS rows by GOARCH (with variant) columns, in plan order.
 struct MatrixModel: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Artifacts with their sha256 (elided to fit; whole for the selected one while the pane has
 /// the focus) and size.

@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// The selected cell's log: follows the end by default, scrolls, highlights search matches, and
 /// ends with the cell's error when it failed.

@@ -1,5 +1,5 @@
 import CNCursesW
-import ShipdeckEngine
+import ShipdeckModel
 
 #if canImport(Glibc)
 @preconcurrency import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Finds a theme by name or path (`--theme`). Names are looked up in the theme folders first,
 /// so a user can override a built-in theme, then among the built-in ones.

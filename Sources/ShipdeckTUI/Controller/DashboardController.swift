@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Turns keys into changes of the view and, in live mode, into `ReleaseCommands`. It runs on the
 /// dashboard's owner thread, between frames, with the latest snapshot of the release.

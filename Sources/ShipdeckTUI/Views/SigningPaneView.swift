@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Each signed file with its signer and state; "no signing configured" when there is none.
 struct SigningPaneView {

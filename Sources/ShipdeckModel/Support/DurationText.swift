@@ -1,13 +1,4 @@
-/// The only way a front end changes a release. `ReleaseEngine` implements it; a read-only
-/// `watch` has none.
-public protocol ReleaseCommands: AnyObject, Sendable {
-    @discardableResult func retry(cell: String) -> Bool
-    @discardableResult func retryFailed() -> Int
-    @discardableResult func cancel(cell: String) -> Bool
-    func cancelAll()
-}
-
-extension ReleaseEngine: ReleaseCommands {}
+import Foundation
 
 /// Short human durations: `0.4s`, `12.3s`, `2m05s`, `1h02m`.
 public enum DurationText {

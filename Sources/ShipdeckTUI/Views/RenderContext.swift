@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Everything one frame is drawn from: the release, the user's view of it, the clock.
 struct RenderContext {

@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// GOOS rows by GOARCH columns; each cell shows a glyph and a word for its status and stage,
 /// and its time (still counting while it runs).

@@ -1,5 +1,5 @@
 import Foundation
-import ShipdeckEngine
+import ShipdeckModel
 
 /// Brings release snapshots to the dashboard's owner thread without ever blocking it.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import ShipdeckEngine
+import ShipdeckModel
 
 /// The log the log pane shows: the selected cell's current attempt or one of its earlier ones.
 struct LogSource {
@@ -34,7 +34,7 @@ struct LogSource {
     /// Where the whole log of this attempt is on disk (memory keeps only the last lines).
     func fileURL(distDirectory: String?) -> URL? {
         guard let distDirectory else { return nil }
-        return DistFolder(url: URL(fileURLWithPath: distDirectory)).logURL(for: cell, attempt: attempt)
+        return URL(fileURLWithPath: distDirectory).appendingPathComponent(DistPaths.logPath(cell: cell, attempt: attempt))
     }
 
     /// Number (0-based, from the start of the attempt) of the oldest line still in memory.

@@ -1,6 +1,6 @@
 import CNCursesW
 import Foundation
-import ShipdeckEngine
+import ShipdeckModel
 
 /// The ncurses dashboard. It observes a release through an `EventHub` and changes it only
 /// through `ReleaseCommands` (nil in read-only watch mode).

@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// The symbols the dashboard draws. Status is always shown by a glyph and a word, never by
 /// colour alone; the ASCII set is used when the locale is not UTF-8.

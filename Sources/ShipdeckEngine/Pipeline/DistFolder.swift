@@ -9,7 +9,7 @@ public struct DistFolder: Sendable {
     public let url: URL
     /// Work files (partial outputs) live here, inside dist/ so renames stay on one file system.
     public var workURL: URL { url.appendingPathComponent(".shipdeck", isDirectory: true) }
-    public var logsURL: URL { url.appendingPathComponent("logs", isDirectory: true) }
+    public var logsURL: URL { url.appendingPathComponent(DistPaths.logsFolder, isDirectory: true) }
 
     public init(url: URL) { self.url = url }
 
@@ -86,7 +86,7 @@ public struct DistFolder: Sendable {
     }
 
     public func logURL(for cell: String, attempt: Int) -> URL {
-        logsURL.appendingPathComponent("\(Self.fileComponent(cell)).attempt-\(attempt).log")
+        url.appendingPathComponent(DistPaths.logPath(cell: cell, attempt: attempt))
     }
 
     /// Moves a finished file to its final name in dist/ after syncing it, so a crash never leaves
@@ -132,7 +132,7 @@ public struct DistFolder: Sendable {
     }
 
     /// `linux/arm/7` → `linux_arm_7`.
-    public static func fileComponent(_ cell: String) -> String { cell.replacingOccurrences(of: "/", with: "_") }
+    public static func fileComponent(_ cell: String) -> String { DistPaths.fileComponent(cell) }
 
     static func reason(_ error: Error) -> String {
         let ns = error as NSError

@@ -1,4 +1,4 @@
-import ShipdeckEngine
+import ShipdeckModel
 
 /// How each `StyleRole` looks: colours for 256- and 8-colour terminals plus attributes.
 /// Themes are read from small text files (themes/README.md documents the format).

@@ -1,0 +1,30 @@
+import Foundation
+
+/// The release as planned, sent first so every observer (and every journal reader) can lay it out.
+public struct ReleaseInfo: Codable, Sendable, Hashable {
+    public var project: String
+    public var version: String
+    public var commit: String?
+    public var goVersion: String
+    public var sourceDateEpoch: Int64
+    public var distDirectory: String
+    public var shipdeckVersion: String
+    public var cells: [CellInfo]
+    /// One line per configured signer (`minisign: checksums`), empty when signing is not configured.
+    public var signers: [String]
+
+    public init(project: String, version: String, commit: String?, goVersion: String, sourceDateEpoch: Int64,
+                distDirectory: String, shipdeckVersion: String, cells: [CellInfo], signers: [String] = []) {
+        self.project = project
+        self.version = version
+        self.commit = commit
+        self.goVersion = goVersion
+        self.sourceDateEpoch = sourceDateEpoch
+        self.distDirectory = distDirectory
+        self.shipdeckVersion = shipdeckVersion
+        self.cells = cells
+        self.signers = signers
+    }
+
+    public var shortCommit: String? { commit.map { String($0.prefix(7)) } }
+}

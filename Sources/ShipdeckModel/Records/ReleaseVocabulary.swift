@@ -1,0 +1,34 @@
+import Foundation
+
+/// The stages one cell passes through, in order. Optional stages are skipped when not configured.
+public enum CellStage: String, Codable, Sendable, CaseIterable {
+    case build, reproducibility, smoke, archive, hash, sign
+    /// Authenticode signing of a Windows executable, between build and archive.
+    case authenticode
+}
+
+/// Release-wide steps, run once every cell is final (and again after a retry).
+public enum ReleaseStep: String, Codable, Sendable, CaseIterable {
+    case checksums, signChecksums = "sign-checksums", manifest, provenance, images
+}
+
+public enum CellStatus: String, Codable, Sendable, CaseIterable {
+    case queued, running, succeeded, failed, cancelled
+
+    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+public enum StageResult: String, Codable, Sendable {
+    case succeeded, failed, skipped, cancelled
+}
+
+public enum ReleaseOutcome: String, Codable, Sendable {
+    /// Every cell and every release-wide step succeeded.
+    case succeeded
+    /// At least one cell or step failed.
+    case failed
+    /// The user cancelled cells; nothing failed.
+    case cancelled
+    /// SIGINT/SIGTERM stopped the release.
+    case interrupted
+}
