@@ -43,5 +43,5 @@ let package = Package(
         .testTarget(name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckModel"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine", "Yams"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

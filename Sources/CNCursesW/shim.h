@@ -21,6 +21,9 @@
 /* Opens the terminal on this process's stdout/stdin; NULL (not exit) when TERM is unusable. */
 static inline SCREEN *shipdeck_newterm(const char *term) { return newterm(term, stdout, stdin); }
 
+/* `stdscr` is a C global: read it through a function so Swift 6 sees no shared mutable state. */
+static inline WINDOW *shipdeck_stdscr(void) { return stdscr; }
+
 static inline int shipdeck_getmaxy(WINDOW *w) { return getmaxy(w); }
 static inline int shipdeck_getmaxx(WINDOW *w) { return getmaxx(w); }
 static inline int shipdeck_colors(void) { return COLORS; }

@@ -1,18 +1,21 @@
 import CNCursesW
 import ShipdeckModel
+import Synchronization
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
 
-/// Set while ncurses owns the terminal, so an `exit()` from anywhere still restores it.
-private var cursesActive = false
+/// Whether ncurses owns the terminal (so an `exit()` from anywhere still restores it) and whether the
+/// `atexit` handler is installed. The mutex guards both.
+private let cursesLifecycle = Mutex<(active: Bool, atExitRegistered: Bool)>((false, false))
 
 private func restoreTerminalAtExit() {
-    if cursesActive {
-        cursesActive = false
-        endwin()
+    let wasActive = cursesLifecycle.withLock { state in
+        defer { state.active = false }
+        return state.active
     }
+    if wasActive { endwin() }
 }
 
 /// ncurses set up for the dashboard: locale, terminal, input modes, colours. Create, use and
@@ -25,7 +28,6 @@ final class CursesTerminal {
     let utf8: Bool
     let tier: ColorTier
     private var closed = false
-    private static var atExitRegistered = false
 
     private init(terminal: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, attributes: [StyleRole: attr_t],
                  utf8: Bool, tier: ColorTier) {
@@ -47,16 +49,16 @@ final class CursesTerminal {
                                 hint: "set TERM to a terminal type terminfo knows (such as xterm-256color), or pass --no-tui")
         }
         set_term(terminal)
-        if !atExitRegistered {
-            atExitRegistered = true
-            atexit { restoreTerminalAtExit() }
+        let registerAtExit = cursesLifecycle.withLock { state in
+            defer { state = (true, true) }
+            return !state.atExitRegistered
         }
-        cursesActive = true
+        if registerAtExit { atexit { restoreTerminalAtExit() } }
         shipdeck_install_crash_cleanup { restoreTerminalAtExit() }
-        guard let window = stdscr else {
+        guard let window = shipdeck_stdscr() else {
             endwin()
             delscreen(terminal)
-            cursesActive = false
+            cursesLifecycle.withLock { $0.active = false }
             shipdeck_remove_crash_cleanup()
             throw ShipdeckError(.usage, "ncurses opened the terminal but has no screen window", hint: "pass --no-tui")
         }
@@ -151,7 +153,7 @@ final class CursesTerminal {
         guard !closed else { return }
         closed = true
         shipdeck_remove_crash_cleanup()
-        cursesActive = false
+        cursesLifecycle.withLock { $0.active = false }
         curs_set(1)
         endwin()
         delscreen(terminal)

@@ -4,7 +4,7 @@ import ShipdeckEngine
 /// Feeds a journal into an `EventHub` for `shipdeck watch`: replays what is there, then polls
 /// for what the release appends. Polling (not inotify) works on any file system, NFS and
 /// read-only mounts included, and the journal is only ever opened read-only.
-final class JournalFeed {
+final class JournalFeed: Sendable {
     /// How following a journal ended.
     enum End {
         /// The release finished with this outcome.
@@ -21,9 +21,9 @@ final class JournalFeed {
     let follow: Bool
     let pollInterval: TimeInterval
     /// Told about every problem in the journal, once each.
-    let report: (String) -> Void
+    let report: @Sendable (String) -> Void
 
-    init(url: URL, follow: Bool, pollInterval: TimeInterval, report: @escaping (String) -> Void) {
+    init(url: URL, follow: Bool, pollInterval: TimeInterval, report: @escaping @Sendable (String) -> Void) {
         self.url = url
         self.follow = follow
         self.pollInterval = pollInterval
