@@ -86,26 +86,28 @@ import Testing
         #expect(writer.error?.contains("cannot create") == true)
     }
 
-    /// A flood of log events costs the hub's queue little more with the journal than without:
-    /// log lines are buffered and written in batches, never synced one by one.
-    @Test func aLogFloodDoesNotHoldUpTheHub() throws {
-        func time(withJournal: Bool) -> Double {
-            let hub = EventHub()
-            let writer = JournalWriter(dist: dist())
-            if withJournal { hub.add(writer) }
-            hub.emit(.releaseStarted(JournalReaderTests.info))
-            hub.emit(.cellQueued(cell: "linux/amd64", attempt: 1))
-            let lines = (0..<10).map { "compiling package number \($0) of a rather large module" }
-            let start = Date()
-            for _ in 0..<20_000 { hub.emit(.log(cell: "linux/amd64", attempt: 1, lines: lines)) }
-            hub.flush()
-            let elapsed = Date().timeIntervalSince(start)
-            writer.close()
-            return elapsed
-        }
-        let without = time(withJournal: false)
-        let with = time(withJournal: true)
-        print("20000 log events: \(without)s without the journal, \(with)s with it")
-        #expect(with < without * 3 + 0.5)
+    /// A flood of log events is written in batches and never synced line by line, so the journal
+    /// costs the hub's queue little (the cost in time is measured by scripts/bench-dashboard, not here).
+    @Test func aLogFloodIsWrittenInBatchesAndNotSynced() throws {
+        let hub = EventHub()
+        let folder = dist()
+        let writer = JournalWriter(dist: folder)
+        hub.add(writer)
+        hub.emit(.releaseStarted(JournalReaderTests.info))
+        hub.emit(.cellQueued(cell: "linux/amd64", attempt: 1))
+        hub.flush()
+        let before = writer.ioCounts
+        let lines = (0..<10).map { "compiling package number \($0) of a rather large module" }
+        for _ in 0..<20_000 { hub.emit(.log(cell: "linux/amd64", attempt: 1, lines: lines)) }
+        hub.flush()
+        let after = writer.ioCounts
+        writer.close()
+        // Full batches hold JournalWriter.bufferLimit events; the flush timer adds at most one small
+        // batch per flushInterval. One write per event would be 20,000.
+        #expect(after.writes - before.writes <= 20_000 / JournalWriter.bufferLimit + 500)
+        // Only the two boundary events before the flood (synced asynchronously) may add a sync.
+        #expect(after.syncs <= 2, "log lines are never synced one by one")
+        let text = try String(contentsOf: folder.appendingPathComponent(JournalHeader.fileName), encoding: .utf8)
+        #expect(text.split(separator: "\n").count >= 20_000)
     }
 }

@@ -27,6 +27,7 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     private var fd: Int32 = -1
     private var failure: String?
     private var flushScheduled = false
+    private var counts = (writes: 0, syncs: 0)
     private let io = DispatchQueue(label: "shipdeck.journal")
 
     /// A batch of this many events is written at once, before the event queue goes on.
@@ -44,6 +45,9 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
 
     /// Why the journal could not be written, if it could not (the release goes on without it).
     public var error: String? { lock.withLock { failure } }
+
+    /// How many `write(2)` batches and `fsync(2)` calls the journal has made: what batching saves.
+    package var ioCounts: (writes: Int, syncs: Int) { lock.withLock { counts } }
 
     public func release(didEmit record: EventRecord, state: ReleaseState) {
         if case .releaseStarted(let info) = record.event {
@@ -135,8 +139,12 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
                 data.append(UInt8(ascii: "\n"))
             }
             write(data)
+            lock.withLock { counts.writes += 1 }
         }
-        if sync { _ = fsync(fd) }
+        if sync {
+            _ = fsync(fd)
+            lock.withLock { counts.syncs += 1 }
+        }
     }
 
     private func write(_ data: Data) {
