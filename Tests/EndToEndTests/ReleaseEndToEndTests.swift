@@ -114,10 +114,11 @@ import Testing
         #expect(lines.count > 5)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            #expect(object?["seq"] != nil && object?["event"] != nil)
+            // Event schema 2 (docs/events.md): flat objects with seq, time and a type.
+            #expect(object?["seq"] != nil && object?["time"] != nil && object?["type"] is String, "\(line)")
         }
-        #expect(lines.first?.contains("releaseStarted") == true)
-        #expect(lines.last?.contains("releaseFinished") == true)
+        #expect(lines.first?.contains(#""type":"releaseStarted""#) == true)
+        #expect(lines.last?.contains(#""type":"releaseFinished""#) == true)
     }
 
     @Test func githubActionsGroupsLogsAndMarksFailures() throws {

@@ -48,7 +48,7 @@ import Testing
         let journal = try SyntheticJournal.write(in: dir, finished: false)
         var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").map(String.init)
         // A newer format, written by a process that no longer exists on this machine.
-        lines[0] = lines[0].replacingOccurrences(of: "\"format\":1", with: "\"format\":99")
+        lines[0] = lines[0].replacingOccurrences(of: "\"format\":2", with: "\"format\":99")
             .replacingOccurrences(of: "\"pid\":\(getpid())", with: "\"pid\":\(SyntheticJournal.deadPid())")
         lines.insert("%%% this is not json %%%", at: 4)
         let torn = String(lines.removeLast().prefix(30))
@@ -58,7 +58,7 @@ import Testing
             let result = TestSupport.shipdeck(arguments, in: dir)
             #expect(result.status == 1, "\(arguments): \(result.combined)")
             #expect(result.stderr.contains("journal format 99"), "\(result.stderr)")
-            #expect(result.stderr.contains("newer than this Shipdeck reads (format 1)"))
+            #expect(result.stderr.contains("newer than this Shipdeck reads (format \(JournalHeader.currentFormat))"))
             #expect(result.stderr.contains("line 5 is garbage"), "\(result.stderr)")
             #expect(result.stderr.contains("line \(lines.count + 1) is truncated"), "\(result.stderr)")
             // What could be read is shown.

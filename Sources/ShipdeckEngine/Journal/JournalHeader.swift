@@ -9,16 +9,17 @@ import Foundation
 /// The journal is JSON lines: this header, then one `EventRecord` per line in the order the
 /// engine emitted them. Example:
 ///
-///     {"journal":"shipdeck","format":1,"shipdeckVersion":"0.1.0","plan":{…ReleaseInfo…},
+///     {"journal":"shipdeck","format":2,"shipdeckVersion":"0.1.0","plan":{…ReleaseInfo…},
 ///      "created":1732521600.5,"host":"build-1","pid":4242}
-///     {"seq":0,"time":1732521600.6,"event":{"releaseStarted":{"_0":{…}}}}
-///     {"seq":1,"time":1732521600.6,"event":{"cellQueued":{"cell":"linux/amd64","attempt":1}}}
+///     {"seq":0,"time":1732521600.6,"type":"releaseStarted","release":{…}}
+///     {"seq":1,"time":1732521600.6,"type":"cellQueued","cell":"linux/amd64","attempt":1}
 ///
 /// `host` and `pid` name the writing process, so a watcher on the same machine can tell a
 /// release that is still running from one whose process died without finishing the journal.
 public struct JournalHeader: Codable, Sendable, Hashable {
     /// The format this Shipdeck writes and fully reads.
-    public static let currentFormat = 1
+    /// Format 2 writes events in event schema 2 (docs/events.md); format 1 journals are still read.
+    public static let currentFormat = 2
     /// The journal's file name inside dist/.
     public static let fileName = "shipdeck.journal.jsonl"
     /// Where a resumed release moves the journal of the release it continues.

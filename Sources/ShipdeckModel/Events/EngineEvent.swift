@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything the engine reports. Observers, the journal and `watch` all see exactly these.
-public enum EngineEvent: Codable, Sendable, Hashable {
+public enum EngineEvent: Sendable, Hashable {
     case releaseStarted(ReleaseInfo)
     case cellQueued(cell: String, attempt: Int)
     case stageStarted(cell: String, attempt: Int, stage: CellStage)
