@@ -49,8 +49,6 @@ public struct GoTemplate: Sendable {
         return out
     }
 
-    /// True when `text` holds template actions.
-    public static func isTemplate(_ text: String) -> Bool { text.contains("{{") }
 
     // MARK: Tree
 

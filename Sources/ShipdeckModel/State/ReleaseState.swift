@@ -79,18 +79,6 @@ public struct CellState: Sendable, Hashable {
         guard let startedAt else { return nil }
         return (finishedAt ?? now) - startedAt
     }
-
-    public static func == (a: CellState, b: CellState) -> Bool {
-        a.info == b.info && a.status == b.status && a.stage == b.stage && a.attempt == b.attempt
-            && a.startedAt == b.startedAt && a.finishedAt == b.finishedAt && a.error == b.error
-            && a.artifacts == b.artifacts && a.log == b.log && a.results == b.results
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(info)
-        hasher.combine(attempt)
-        hasher.combine(status)
-    }
 }
 
 /// The state of a release-wide step.

@@ -30,8 +30,6 @@ public enum UntrustedText {
         return String(out)
     }
 
-    /// True when `escape` would change nothing.
-    public static func isSafe(_ text: String) -> Bool { escape(text) == text }
 
     static func hex2(_ value: UInt32) -> String {
         let digits = Array("0123456789abcdef")
