@@ -103,7 +103,7 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
             return
         }
         fd = opened
-        guard var header = try? encoder.encode(JournalHeader(plan: plan)) else { return }
+        guard var header = (try? encoder.encode(JournalHeader(plan: plan))).map(UntrustedText.escapingInvisibleControls(inJSON:)) else { return }
         header.append(UInt8(ascii: "\n"))
         write(header)
         DistFolder.syncDirectory(url.deletingLastPathComponent())
@@ -131,7 +131,7 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
         if !records.isEmpty {
             var data = Data()
             for record in records {
-                guard let line = try? encoder.encode(record) else {
+                guard let line = (try? encoder.encode(record)).map(UntrustedText.escapingInvisibleControls(inJSON:)) else {
                     lock.withLock { if failure == nil { failure = "cannot encode event \(record.seq)" } }
                     continue
                 }

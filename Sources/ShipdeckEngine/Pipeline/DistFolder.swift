@@ -25,7 +25,8 @@ public struct DistFolder: Sendable {
             guard isDir.boolValue else {
                 throw ShipdeckError(.dist, "\(path) exists and is not a directory", hint: "remove it or choose another --dist")
             }
-            let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+            // The lock of the run preparing it (`DistLock`) is not content; it stays through --clean.
+            let contents = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != DistPaths.lockFile }
             if !contents.isEmpty {
                 switch existing {
                 case .refuse:

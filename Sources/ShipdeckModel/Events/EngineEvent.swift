@@ -19,4 +19,7 @@ public enum EngineEvent: Sendable, Hashable {
     /// The input fingerprint of one attempt (`CellFingerprint`), sent before it builds. `reused` is true
     /// for a cell that `--resume` kept from an interrupted release instead of building it again.
     case cellFingerprint(cell: String, attempt: Int, fingerprint: String, reused: Bool)
+    /// Bad input that stopped a run before anything was built (a config error, say): what is wrong
+    /// and how to fix it. `release --json` prints it so a consumer of the stream learns why nothing follows.
+    case error(message: String, hint: String?)
 }

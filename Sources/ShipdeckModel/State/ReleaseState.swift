@@ -214,6 +214,9 @@ public struct ReleaseState: Sendable {
         case .warning(let text):
             warnings.append(text)
 
+        case .error(let message, _):
+            warnings.append("error: \(message)")
+
         case .releaseFinished(let outcome, _):
             self.outcome = outcome
             finishedAt = now

@@ -38,6 +38,16 @@ struct MergeCommand: ParsableCommand {
         let options = MergeOptions(
             partDirectories: parts.map(url), moduleDirectory: directory.map(url) ?? cwd,
             configPath: config.map(url), distDirectory: dist.map(url), existingDist: clean ? .clean : .refuse)
+        let distURL = options.distDirectory ?? options.moduleDirectory.appendingPathComponent("dist")
+        let distLock: DistLock
+        do {
+            distLock = try DistLock.acquire(dist: distURL) {
+                FileHandle.standardError.write(Data("shipdeck: warning: \($0)\n".utf8))
+            }
+        } catch {
+            fail(error)
+        }
+        defer { distLock.release() }
         let merger = ReleaseMerger(options: options)
         let environment = ProcessInfo.processInfo.environment
         merger.hub.add(
@@ -50,12 +60,14 @@ struct MergeCommand: ParsableCommand {
         do {
             outcome = try merger.run()
         } catch {
+            distLock.release()
             fail(error)
         }
         journal.close()
         if let problem = journal.error {
             FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8))
         }
+        distLock.release()
         throw ExitCode(ReleaseCommand.exitCode(outcome))
     }
 }

@@ -38,7 +38,9 @@ struct ReleaseCommand: ParsableCommand {
           help: "Continue an interrupted release in dist/: keep cells whose inputs and files still match its journal.")
     var resume = false
 
-    @Option(name: .customLong("parallelism"), help: "Cells built at once (default: the number of cores).")
+    // `.unconditional`: `--parallelism -1` is a value to reject with a reason, not a missing one.
+    @Option(name: .customLong("parallelism"), parsing: .unconditional,
+            help: "Cells built at once (default: the number of cores).")
     var parallelism: Int?
 
     @Flag(name: .customLong("verify-reproducible"),
@@ -50,20 +52,33 @@ struct ReleaseCommand: ParsableCommand {
     var shard: String?
 
     func validate() throws {
-        if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+        if let parallelism, parallelism < 1 {
+            throw ValidationError(
+                "--parallelism \(parallelism): at least 1 cell must build at a time; give a number such as 4, "
+                    + "or leave --parallelism out to build as many cells at once as there are cores")
+        }
         if shard != nil, !planning.targets.isEmpty { throw ValidationError("--shard and --target exclude each other") }
         if clean && resume { throw ValidationError("--clean and --resume exclude each other: --clean starts over") }
     }
 
     func run() throws {
-        let plan: BuildPlan
+        var plan: BuildPlan
         do {
             var planned = try PlanBuilder.plan(planning.planOptions()).sharded(shard.map(ShardSelection.init(parsing:)))
             if verifyReproducible { planned.trust.reproducible = true }
             plan = planned
         } catch {
-            fail(error)
+            failWithEvent(error)
         }
+        // dist/ is this run's until it exits: a second release, merge or resume there is refused
+        // before it touches anything (--clean included).
+        let distLock: DistLock
+        do {
+            distLock = try DistLock.acquire(dist: plan.distDirectory) { plan.warnings.append($0) }
+        } catch {
+            failWithEvent(error)
+        }
+        defer { distLock.release() }
         var options = EngineOptions()
         if let parallelism { options.parallelism = parallelism }
         options.existingDist = clean ? .clean : (resume ? .keep : .refuse)
@@ -74,7 +89,12 @@ struct ReleaseCommand: ParsableCommand {
         let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment)
         let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)
         if dashboard || theme != nil {
-            do { try Dashboard.validate(dashboardOptions) } catch { fail(error) }
+            do {
+                try Dashboard.validate(dashboardOptions)
+            } catch {
+                distLock.release()
+                failWithEvent(error)
+            }
         }
         if json {
             engine.hub.add(JSONEventPrinter())
@@ -88,7 +108,8 @@ struct ReleaseCommand: ParsableCommand {
         do {
             try engine.start(resuming: kept)
         } catch {
-            fail(error)
+            distLock.release()
+            failWithEvent(error)
         }
         let outcome: ReleaseOutcome
         var dashboardCode: Int32?
@@ -102,7 +123,15 @@ struct ReleaseCommand: ParsableCommand {
         journal.close()
         if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
+        distLock.release()
         throw ExitCode(dashboardCode ?? Self.exitCode(outcome))
+    }
+
+    /// `fail`, and with `--json` an `error` event on stdout first: a consumer of the stream learns
+    /// why no release follows.
+    func failWithEvent(_ error: Error) -> Never {
+        if json { JSONEventPrinter().printError(error) }
+        fail(error)
     }
 
     /// Runs the dashboard until the user quits (the release has ended by then) and prints the

@@ -137,9 +137,16 @@ final class JSONEventPrinter: ReleaseObserver, @unchecked Sendable {
         return encoder
     }()
 
+    /// Prints an `error` event for a run that stopped on bad input before its first event.
+    func printError(_ error: Error) {
+        let event: EngineEvent = (error as? ShipdeckError).map { .error(message: $0.message, hint: $0.hint) }
+            ?? .error(message: "\(error)", hint: nil)
+        release(didEmit: EventRecord(seq: 0, time: Date().timeIntervalSince1970, event: event), state: ReleaseState())
+    }
+
     func release(didEmit record: EventRecord, state: ReleaseState) {
         guard let data = try? encoder.encode(record) else { return }
-        var line = data
+        var line = UntrustedText.escapingInvisibleControls(inJSON: data)
         line.append(UInt8(ascii: "\n"))
         FileHandle.standardOutput.write(line)
     }
