@@ -23,26 +23,13 @@ public struct ConfigReader {
     }
 
     public static func load(_ url: URL) throws -> ShipdeckConfig {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ShipdeckError(.config, "\(url.path): cannot read the config file (\(error.localizedDescription))")
-        }
-        return try ConfigReader(file: url.path).parse(text)
+        try ConfigReader(file: url.path).parse(ConfigPreflight.read(url))
     }
 
     public func parse(_ text: String) throws -> ShipdeckConfig {
         var config = ShipdeckConfig()
         config.path = file
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ShipdeckError(.config, "\(file): invalid YAML: \(Self.describe(error))",
-                                hint: "fix the YAML syntax at that line (indentation, a missing ':' or quote)")
-        }
-        guard let root else { return config }
+        guard let root = try ConfigPreflight.compose(text, file: file) else { return config }
         let top = try mapping(root, key: "(top level)")
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""

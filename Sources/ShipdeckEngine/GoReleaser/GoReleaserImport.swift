@@ -31,13 +31,7 @@ public enum GoReleaserImport {
 
     public static func load(_ url: URL, defaultProject: String, environment: [String: String]) throws -> ShipdeckConfig
     {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ShipdeckError(
-                .config, "\(url.path): cannot read the GoReleaser config (\(error.localizedDescription))")
-        }
+        let text = try ConfigPreflight.read(url, what: "GoReleaser config")
         return try parse(text, file: url.path, defaultProject: defaultProject, environment: environment)
     }
 
@@ -51,12 +45,7 @@ public enum GoReleaserImport {
         config.checksumName = defaultChecksumName
         config.archive.nameTemplate = defaultNameTemplate
         config.archive.format = .targz  // GoReleaser's default everywhere, Windows too (zip only by override)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ShipdeckError(.config, "\(file): invalid YAML: \(ConfigReader.describe(error))")
-        }
+        let root = try ConfigPreflight.compose(text, file: file)
         var warnings: [String] = []
         func unsupported(_ path: String) {
             warnings.append("\(file): \(path) is not supported by Shipdeck and was ignored")
