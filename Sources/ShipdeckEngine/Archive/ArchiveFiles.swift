@@ -8,7 +8,10 @@ import Foundation
 ///
 /// `*`, `?` and `[…]` match within one path element, `**` matches any number of elements, and a
 /// pattern that names a directory takes the files under it. A pattern without wildcards must
-/// exist; a wildcard pattern may match nothing (GoReleaser's README*/LICENSE* defaults rely on that).
+/// exist; a wildcard pattern may match nothing (GoReleaser's README*/LICENSE* defaults rely on that;
+/// the plan warns). A symbolic link to a file is followed: the archive holds the file's bytes
+/// under the link's name, with the target's mode. Its target must be inside the module, or the
+/// release is refused at plan time. Symbolic links to directories are not followed.
 enum ArchiveFiles {
     /// Directories never packaged: VCS data and Shipdeck's own output.
     static let skipped: Set<String> = [".git", ".hg", ".svn", "dist", ".build"]
@@ -16,10 +19,32 @@ enum ArchiveFiles {
     static func expand(_ patterns: [String], in root: URL, excluding: [URL] = []) throws -> [(
         relative: String, url: URL, executable: Bool
     )] {
-        guard !patterns.isEmpty else { return [] }
+        try resolve(patterns, in: root, excluding: excluding).files
+    }
+
+    /// Checks `files:` when the release is planned, before anything builds: the errors `expand`
+    /// would raise in every cell, and a warning per wildcard pattern that matches nothing.
+    static func check(_ patterns: [String], in root: URL, excluding: [URL] = [], source: String) throws -> [String] {
+        do {
+            return try resolve(patterns, in: root, excluding: excluding).unmatched.map {
+                "\(source): archive files: '\($0)' matches no file in the module; nothing is added for it"
+            }
+        } catch var error as ShipdeckError {
+            error.message = "\(source): " + error.message
+            throw error
+        }
+    }
+
+    static func resolve(_ patterns: [String], in root: URL, excluding: [URL]) throws -> (
+        files: [(relative: String, url: URL, executable: Bool)], unmatched: [String]
+    ) {
+        guard !patterns.isEmpty else { return ([], []) }
         let excluded = Set(excluding.map { $0.standardizedFileURL.path })
         let all = try walk(root, excluded: excluded)
+        let realRoot = root.standardizedFileURL.resolvingSymlinksInPath().path
         var found: [String: (URL, Bool)] = [:]
+        var unmatched: [String] = []
+        var linkedDirectories: Set<String> = []
         for pattern in patterns {
             let clean = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
             guard !clean.hasPrefix("/"), !clean.split(separator: "/").contains("..") else {
@@ -29,7 +54,7 @@ enum ArchiveFiles {
             }
             let patternParts = clean.split(separator: "/").map(String.init)
             var matched = false
-            for (relative, url, executable) in all {
+            for (relative, url, executable, link) in all.files {
                 let parts = relative.split(separator: "/").map(String.init)
                 // A pattern matching a directory prefix takes everything below it.
                 var hit = matches(patternParts, parts[...])
@@ -40,17 +65,34 @@ enum ArchiveFiles {
                     }
                 }
                 if hit {
+                    if let target = link {
+                        let real = URL(fileURLWithPath: target).standardizedFileURL.path
+                        guard real == realRoot || real.hasPrefix(realRoot + "/") else {
+                            throw ShipdeckError(
+                                .config, "archive files: '\(relative)' is a symbolic link to \(target), outside the module",
+                                hint: "copy the file into the module, or remove the link from files:")
+                        }
+                    }
                     matched = true
                     found[relative] = (url, executable)
                 }
             }
             if !matched, !clean.contains(where: { "*?[".contains($0) }) {
+                if linkedDirectories.isEmpty {
+                    linkedDirectories = Set(all.directoryLinks)
+                }
+                if linkedDirectories.contains(clean.hasSuffix("/") ? String(clean.dropLast()) : clean) {
+                    throw ShipdeckError(
+                        .config, "archive files: '\(pattern)' is a symbolic link to a directory, which Shipdeck does not follow",
+                        hint: "list the directory the link points to instead")
+                }
                 throw ShipdeckError(
                     .config, "archive files: '\(pattern)' does not exist in \(root.path)",
                     hint: "fix the path, or remove it from files:")
             }
+            if !matched { unmatched.append(pattern) }
         }
-        return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }
+        return (found.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }, unmatched)
     }
 
     static func matches(_ pattern: [String], _ path: ArraySlice<String>) -> Bool {
@@ -68,9 +110,13 @@ enum ArchiveFiles {
         return matches(Array(pattern.dropFirst()), path.dropFirst())
     }
 
-    /// Every regular file under `root`, relative, sorted; symbolic links are followed to files only.
-    static func walk(_ root: URL, excluded: Set<String>) throws -> [(String, URL, Bool)] {
-        var out: [(String, URL, Bool)] = []
+    /// Every regular file under `root`, relative, sorted; symbolic links are followed to files only
+    /// (`link` is then the link's target, resolved), and links to directories are listed apart.
+    static func walk(_ root: URL, excluded: Set<String>) throws -> (
+        files: [(String, URL, Bool, link: String?)], directoryLinks: [String]
+    ) {
+        var out: [(String, URL, Bool, link: String?)] = []
+        var directoryLinks: [String] = []
         func visit(_ dir: URL, _ prefix: String) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
             for name in names.sorted() {
@@ -78,18 +124,21 @@ enum ArchiveFiles {
                 let relative = prefix.isEmpty ? name : prefix + "/" + name
                 if prefix.isEmpty, skipped.contains(name) { continue }
                 if excluded.contains(url.standardizedFileURL.path) { continue }
-                var info = stat()
-                guard stat(url.path, &info) == 0 else { continue }
+                var info = stat(), linkInfo = stat()
+                guard stat(url.path, &info) == 0, lstat(url.path, &linkInfo) == 0 else { continue }
+                let isLink = (linkInfo.st_mode & S_IFMT) == S_IFLNK
                 if (info.st_mode & S_IFMT) == S_IFDIR {
-                    var linkInfo = stat()
-                    if lstat(url.path, &linkInfo) == 0, (linkInfo.st_mode & S_IFMT) == S_IFLNK { continue }
+                    if isLink {
+                        directoryLinks.append(relative)
+                        continue
+                    }
                     visit(url, relative)
                 } else if (info.st_mode & S_IFMT) == S_IFREG {
-                    out.append((relative, url, info.st_mode & 0o111 != 0))
+                    out.append((relative, url, info.st_mode & 0o111 != 0, isLink ? url.resolvingSymlinksInPath().path : nil))
                 }
             }
         }
         visit(root, "")
-        return out
+        return (out, directoryLinks)
     }
 }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// Writes a ustar archive through deterministic gzip: sorted entries, one mtime for all, uid/gid 0,
 /// empty user and group names, normalized modes, and the usual 10 KiB record padding.
 enum TarGzWriter {
@@ -39,9 +43,13 @@ enum TarGzWriter {
         return try file.finish()
     }
 
+    /// The size of what is packed: a symbolic link's target (`files:` follows links to files).
     static func fileSize(_ url: URL) throws -> Int64 {
-        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw ShipdeckError(.io, "cannot read \(url.path): \(String(cString: strerror(errno)))")
+        }
+        return Int64(info.st_size)
     }
 
     /// One 512-byte ustar header.

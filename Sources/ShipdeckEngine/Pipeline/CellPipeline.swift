@@ -103,6 +103,11 @@ struct CellPipeline {
         guard FileManager.default.fileExists(atPath: output.path) else {
             throw StageFailure(message: "go build succeeded but wrote no binary at \(output.lastPathComponent)")
         }
+        do {
+            try ExecutableHeader.checkBuilt(output, target: cell.target)
+        } catch let error as ShipdeckError {
+            throw StageFailure(message: error.description)
+        }
         return output
     }
 

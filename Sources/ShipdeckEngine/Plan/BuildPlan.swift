@@ -97,6 +97,7 @@ public enum PlanBuilder {
                                                 directory: moduleDir.path)
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         var built = try plan(config: config, source: source, toolchain: toolchain, options: options)
+        try PlanChecks.mainPackage(built, environment: baseEnvironment(options.environment))
         if preparingSigners {
             built.trust = try TrustPlan.prepare(config: built.config, environment: options.environment)
             built.info.signers = built.trust.summaries
@@ -164,6 +165,7 @@ public enum PlanBuilder {
             throw ShipdeckError(.config, "\(configName): main: \(config.main) is not a directory in \(moduleDir.path)",
                                 hint: "set main: to the directory of the main package, such as . or ./cmd/\(source.defaultProjectName)")
         }
+        try PlanChecks.mainInsideModule(mainDir, given: config.main, module: moduleDir, source: configName)
 
         let project = config.project ?? source.defaultProjectName
         let binary = config.binary ?? project
@@ -174,6 +176,10 @@ public enum PlanBuilder {
         try checkFileNamePart(project, what: "\(configName): project")
         try checkFileNamePart(binary, what: "\(configName): binary")
         try checkFileNamePart(version, what: options.versionOverride != nil ? "--version" : "the version from git")
+        try PlanChecks.nameLength(project, what: "\(configName): project")
+        try PlanChecks.nameLength(binary, what: "\(configName): binary")
+        try PlanChecks.version(version, what: options.versionOverride != nil ? "--version" : "the version from git")
+        try PlanChecks.versionVariable(config.versionVariable, source: configName)
         let epoch = try source.sourceDateEpoch(environment: options.environment)
         let base = baseEnvironment(options.environment)
         let distDir = (options.distDirectory ?? moduleDir.appendingPathComponent("dist")).standardizedFileURL
@@ -224,6 +230,15 @@ public enum PlanBuilder {
                 cellEnvironment: cellEnv, environment: base.merging(cellEnv) { $1 }, smoke: entry.smoke ?? config.smoke,
                 archiveName: extras.archiveName, archiveDirectory: extras.archiveDirectory))
         }
+
+        for cell in cells {
+            try PlanChecks.fileNames([cell.binaryName] + (cell.archiveName.map { [$0] } ?? []), source: configName)
+            try PlanChecks.commandLineFits(
+                [toolchain.path] + cell.goArguments(output: distDir.appendingPathComponent(".shipdeck/\(cell.id)/\(cell.executableName)").path,
+                                                    mainPackage: mainPackage),
+                environment: cell.environment, cell: cell.id, source: configName)
+        }
+        warnings += try ArchiveFiles.check(config.archive.files, in: moduleDir, excluding: [distDir], source: configName)
 
         let info = ReleaseInfo(
             project: project, version: version, commit: source.commit, goVersion: toolchain.version,

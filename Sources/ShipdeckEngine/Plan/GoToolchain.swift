@@ -16,6 +16,18 @@ public struct GoToolchain: Sendable, Codable {
         ].compactMap { value, source in value.flatMap { $0.isEmpty ? nil : ($0, source) } }
         for (value, source) in candidates {
             if value.contains("/") {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: value, isDirectory: &isDirectory), isDirectory.boolValue {
+                    let inside = ["bin/go", "go"].map { (value as NSString).appendingPathComponent($0) }
+                        .first { path in
+                            var dir: ObjCBool = false
+                            return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue
+                                && FileManager.default.isExecutableFile(atPath: path)
+                        }
+                    throw ShipdeckError(.toolchain, "\(source) names \(value), which is a directory, not the go binary",
+                                        hint: inside.map { "did you mean \(source) \($0)?" }
+                                            ?? "point \(source) at the go binary itself (for example /usr/local/go/bin/go)")
+                }
                 guard FileManager.default.isExecutableFile(atPath: value) else {
                     throw ShipdeckError(.toolchain, "\(source) names \(value), which is not an executable Go toolchain",
                                         hint: "point \(source) at the go binary (for example /usr/local/go/bin/go)")
@@ -56,9 +68,18 @@ public struct GoToolchain: Sendable, Codable {
             }
             return output
         }
-        let envLines = try run(["env", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"]).split(separator: "\n").map(String.init)
-        guard envLines.count >= 3 else {
-            throw ShipdeckError(.toolchain, "\(path) env printed something unexpected: \(envLines)")
+        let envOutput = try run(["env", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"])
+        let envLines = envOutput.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        func isWord(_ text: String) -> Bool {
+            !text.isEmpty && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "._-+".unicodeScalars.contains($0) }
+        }
+        guard envLines.count >= 3, envLines[0].hasPrefix("go") || envLines[0].hasPrefix("devel"),
+              envLines[0].unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f }),
+              isWord(envLines[1]), isWord(envLines[2]), envLines[1...2].allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) }) else {
+            throw ShipdeckError(
+                .toolchain,
+                "\(path) env GOVERSION GOHOSTOS GOHOSTARCH printed something that is not three lines like go1.24.2 / linux / amd64: it printed \(Self.firstBytes(envOutput))",
+                hint: "check that \(path) is the go binary itself (a wrapper script must print go's own output unchanged)")
         }
         let distJSON = try run(["tool", "dist", "list", "-json"])
         struct Port: Decodable { var GOOS: String; var GOARCH: String; var CgoSupported: Bool }
@@ -66,11 +87,27 @@ public struct GoToolchain: Sendable, Codable {
         do {
             list = try JSONDecoder().decode([Port].self, from: Data(distJSON.utf8))
         } catch {
-            throw ShipdeckError(.toolchain, "cannot read `go tool dist list -json` from \(path): \(error)")
+            throw ShipdeckError(
+                .toolchain,
+                "\(path) tool dist list -json printed something that is not a JSON list of ports ({\"GOOS\": …, \"GOARCH\": …, \"CgoSupported\": …}): it printed \(Self.firstBytes(distJSON))",
+                hint: "check that \(path) is a working Go toolchain (run `\(path) tool dist list -json` yourself)")
+        }
+        guard !list.isEmpty else {
+            throw ShipdeckError(.toolchain, "\(path) tool dist list -json printed an empty list of ports",
+                                hint: "check that \(path) is a working Go toolchain")
         }
         return GoToolchain(path: path, version: envLines[0],
                            ports: Dictionary(list.map { ("\($0.GOOS)/\($0.GOARCH)", $0.CgoSupported) }, uniquingKeysWith: { a, _ in a }),
                            hostTarget: BuildTarget(goos: envLines[1], goarch: envLines[2]))
+    }
+
+    /// The first bytes a child printed, quoted and escaped, for an error message.
+    static func firstBytes(_ text: String, limit: Int = 120) -> String {
+        if text.isEmpty { return "nothing" }
+        let head = String(text.prefix(limit))
+        let shown = head.split(separator: "\n", omittingEmptySubsequences: false).map { UntrustedText.escape(String($0)) }
+            .joined(separator: "\\n")
+        return "\"\(shown)\"" + (text.count > limit ? "… (\(text.utf8.count) bytes)" : "")
     }
 
     /// Checks a target against the ports this Go knows; the error names the nearest valid ones.

@@ -1,0 +1,174 @@
+import Foundation
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
+/// Checks made while a release is planned, so that what would break a build (or, worse, release
+/// something broken) is an error with the key and a hint before anything builds: exit 2.
+enum PlanChecks {
+    /// Project and binary names this long already make unwieldy file names.
+    static let maximumNameLength = 100
+    /// Longer than any version scheme in use (semver with pre-release and build metadata included).
+    static let maximumVersionLength = 128
+    /// Linux refuses a single argument longer than this (`MAX_ARG_STRLEN`, 32 pages) with E2BIG.
+    static let maximumArgumentLength = 128 * 1024
+    /// Room left below ARG_MAX for what Shipdeck adds later (the output path, a longer main path).
+    static let commandLineMargin = 16 * 1024
+    /// A file name in dist/ (with the longest signature suffix) must fit one directory entry.
+    static let maximumFileName = 255
+
+    /// `--version` / the version from git: one token of letters, digits and `.+-_~`, starting with
+    /// a letter or digit (`1.0 beta` would end up as two linker arguments).
+    static func version(_ version: String, what: String) throws {
+        guard version.utf8.count <= maximumVersionLength else {
+            throw ShipdeckError(
+                .config, "\(what) is \(version.utf8.count) bytes long; at most \(maximumVersionLength) are allowed",
+                hint: "use a version such as 1.2.3 or 1.2.3-rc.1+build.5")
+        }
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_~")
+        let alphanumeric = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let bad = version.unicodeScalars.first { !allowed.contains($0) }
+        if let bad {
+            let shown = bad == " " ? "a space" : "'\(UntrustedText.escape(String(bad)))'"
+            throw ShipdeckError(
+                .config, "\(what) '\(UntrustedText.escape(version))' is not a valid version: it contains \(shown)",
+                hint: "use letters, digits and . + - _ ~ only, such as 1.0.0-beta")
+        }
+        if let first = version.unicodeScalars.first, !alphanumeric.contains(first) {
+            throw ShipdeckError(
+                .config,
+                "\(what) '\(UntrustedText.escape(version))' is not a valid version: it must start with a letter or digit",
+                hint: "use a version such as 1.2.3")
+        }
+    }
+
+    /// Project and binary: bounded length (they are parts of every artifact name).
+    static func nameLength(_ value: String, what: String) throws {
+        guard value.utf8.count <= maximumNameLength else {
+            throw ShipdeckError(
+                .config, "\(what) is \(value.utf8.count) bytes long; at most \(maximumNameLength) are allowed",
+                hint: "use a shorter name; it becomes part of every artifact's file name")
+        }
+    }
+
+    /// Every file a cell writes must have a name the file system takes, signatures included.
+    static func fileNames(_ names: [String], source: String) throws {
+        let suffix = ".minisig".utf8.count + 8  // the longest signature suffix, plus room for a custom one
+        if let long = names.first(where: { $0.utf8.count + suffix > maximumFileName }) {
+            throw ShipdeckError(
+                .config,
+                "\(source): the artifact name \(UntrustedText.escape(long)) is \(long.utf8.count) bytes; with a signature suffix it would not fit a file name (\(maximumFileName) bytes)",
+                hint: "shorten project:, the version or the archive name_template")
+        }
+    }
+
+    /// `version_variable:` becomes `-X NAME=VERSION` inside one `-ldflags` word.
+    static func versionVariable(_ name: String, source: String) throws {
+        guard !name.isEmpty,
+            !name.unicodeScalars.contains(where: {
+                $0 == " " || $0 == "\t" || $0 == "'" || $0 == "\"" || $0 == "=" || $0.value < 0x20
+            })
+        else {
+            throw ShipdeckError(
+                .config, "\(source): version_variable: '\(UntrustedText.escape(name))' is not a Go symbol path",
+                hint:
+                    "write the package path and variable, such as main.version or example.com/app/internal/build.Version"
+            )
+        }
+    }
+
+    /// `main:` must stay inside the module (a path through `..` or a symbolic link that leaves it
+    /// would build someone else's code).
+    static func mainInsideModule(_ mainDirectory: String, given: String, module: URL, source: String) throws {
+        let real = URL(fileURLWithPath: mainDirectory).standardizedFileURL.resolvingSymlinksInPath().path
+        let root = module.standardizedFileURL.resolvingSymlinksInPath().path
+        guard real == root || real.hasPrefix(root == "/" ? "/" : root + "/") else {
+            throw ShipdeckError(
+                .config,
+                "\(source): main: \(UntrustedText.escape(given)) is outside the module: it is \(UntrustedText.escape(real)), the module is \(UntrustedText.escape(root))",
+                hint: "set main: to a directory inside the module, such as . or ./cmd/NAME")
+        }
+    }
+
+    /// The whole `go build` command line of a cell must fit what `execve` takes: each argument
+    /// under `MAX_ARG_STRLEN`, arguments and environment together under `ARG_MAX`.
+    static func commandLineFits(_ arguments: [String], environment: [String: String], cell: String, source: String)
+        throws
+    {
+        if let index = arguments.firstIndex(where: { $0.utf8.count >= maximumArgumentLength }) {
+            let long = arguments[index]
+            let before = index > 0 ? arguments[index - 1] : ""
+            let key = before == "-ldflags" ? "ldflags" : before == "-tags" ? "tags" : "flags"
+            throw ShipdeckError(
+                .config,
+                "\(source): \(key): the go build argument \(UntrustedText.escape(String(long.prefix(40))))… of \(cell) is \(long.utf8.count) bytes; Linux takes at most \(maximumArgumentLength - 1) in one argument",
+                hint: "shorten \(key): (move long values into a file the build reads, or a -X of a shorter string)")
+        }
+        let limit = max(Int(sysconf(Int32(_SC_ARG_MAX))), 128 * 1024)
+        let pointer = MemoryLayout<UnsafePointer<CChar>>.size
+        let argumentBytes = arguments.reduce(0) { $0 + $1.utf8.count + 1 + pointer }
+        let environmentBytes = environment.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 2 + pointer }
+        guard argumentBytes + environmentBytes + commandLineMargin <= limit else {
+            throw ShipdeckError(
+                .config,
+                "\(source): the go build command of \(cell) needs \(argumentBytes + environmentBytes) bytes of arguments and environment; this system takes \(limit - commandLineMargin)",
+                hint: "shorten flags:, ldflags:, tags: or env: (the environment counts too)")
+        }
+    }
+
+    /// `main:` must name a main package of this module: `go build` of a library package writes a
+    /// Go archive (`!<arch>`), which would otherwise be released as an executable. Asks
+    /// `go list -e -find` (it resolves no dependencies and downloads nothing).
+    static func mainPackage(_ plan: BuildPlan, environment: [String: String]) throws {
+        let source = plan.config.path ?? "main"
+        let spec = ProcessSpec(
+            executable: plan.toolchain.path,
+            arguments: [
+                "list", "-e", "-find", "-f",
+                "{{.Name}}\t{{if .Module}}{{.Module.Path}}{{end}}\t{{.Dir}}\t{{if .Error}}{{.Error}}{{end}}",
+                plan.mainPackage,
+            ],
+            environment: environment, workingDirectory: plan.moduleDirectory.path)
+        let (result, output) = try ProcessRunner.capture(spec)
+        let line = output.split(separator: "\n").first.map(String.init) ?? ""
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard result.succeeded, fields.count >= 3 else {
+            throw ShipdeckError(
+                .config,
+                "\(source): main: cannot list \(UntrustedText.escape(plan.mainPackage)) with go list (\(result.summary)): \(UntrustedText.escape(String(output.prefix(300))))",
+                hint:
+                    "set main: to the directory of the main package, such as . or ./cmd/\(plan.source.defaultProjectName)"
+            )
+        }
+        let (name, module) = (fields[0], fields[1])
+        let problem = fields.count > 3 ? fields[3] : ""
+        if name.isEmpty, problem.contains("does not contain package") {
+            throw ShipdeckError(
+                .config,
+                "\(source): main: \(UntrustedText.escape(plan.mainPackage)) belongs to another module, not \(UntrustedText.escape(plan.source.modulePath)) (\(UntrustedText.escape(problem)))",
+                hint: "set main: to a package of this module (a nested go.mod makes its folder another module)")
+        }
+        if name.isEmpty {
+            throw ShipdeckError(
+                .config,
+                "\(source): main: \(UntrustedText.escape(plan.mainPackage)) holds no Go package"
+                    + (problem.isEmpty ? "" : " (\(UntrustedText.escape(problem)))"),
+                hint:
+                    "set main: to the directory of the main package, such as . or ./cmd/\(plan.source.defaultProjectName)"
+            )
+        }
+        if module != plan.source.modulePath {
+            throw ShipdeckError(
+                .config,
+                "\(source): main: \(UntrustedText.escape(plan.mainPackage)) belongs to module \(module.isEmpty ? "(none)" : UntrustedText.escape(module)), not \(UntrustedText.escape(plan.source.modulePath))",
+                hint: "set main: to a package of this module (a nested go.mod makes its folder another module)")
+        }
+        guard name == "main" else {
+            throw ShipdeckError(
+                .config,
+                "\(source): main: \(UntrustedText.escape(plan.mainPackage)) is package \(UntrustedText.escape(name)), not a main package: go build would write a library archive, not an executable",
+                hint: "set main: to the directory whose files say `package main` (and have func main)")
+        }
+    }
+}
