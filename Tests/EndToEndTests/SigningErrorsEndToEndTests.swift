@@ -126,15 +126,29 @@ import Testing
         #expect(!attempt.output.combined.contains("bad-authenticode-pw"))
     }
 
-    @Test func aCommandSignerWhoseProgramIsMissingIsSkippedWithAWarning() throws {
+    @Test func aCommandSignerWhoseProgramIsMissingIsAnErrorBeforeAnyBuild() throws {
         let signers =
             "  - kind: command\n    name: cosign\n    command: shipdeck-no-such-cosign sign-blob --output-signature {signature} {artifact}\n"
+            + "  - kind: native\n    key: \(Self.keys.path("native.key"))\n"
+        let attempt = try release(signers: signers)
+        expectNothingBuilt(attempt)
+        #expect(
+            attempt.output.stderr.contains(
+                "signer cosign: shipdeck-no-such-cosign is not installed (not on PATH), so the release would ship unsigned"),
+            "\(attempt.output.stderr)")
+        #expect(attempt.output.stderr.contains("hint: install shipdeck-no-such-cosign, or add optional: true"))
+    }
+
+    @Test func anOptionalCommandSignerWhoseProgramIsMissingIsSkippedWithAWarning() throws {
+        let signers =
+            "  - kind: command\n    name: cosign\n    optional: true\n"
+            + "    command: shipdeck-no-such-cosign sign-blob --output-signature {signature} {artifact}\n"
             + "  - kind: native\n    key: \(Self.keys.path("native.key"))\n"
         let attempt = try release(signers: signers)
         #expect(attempt.output.status == 0, "\(attempt.output.combined)")
         #expect(
             attempt.output.stdout.contains(
-                "warning: signer cosign: shipdeck-no-such-cosign is not installed; it is skipped"))
+                "warning: signer cosign: shipdeck-no-such-cosign is not installed; it is skipped (optional: true)"))
         #expect(FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.sig").path))
     }
 

@@ -4,7 +4,7 @@ import Yams
 extension ConfigReader {
     static let signerKeys = [
         "kind", "name", "signs", "key", "key_env", "password_env", "public_key", "user", "gnupg_home", "identity",
-        "namespace", "command", "verify_command", "pass_env", "certificate", "ca", "suffix",
+        "namespace", "command", "verify_command", "pass_env", "certificate", "ca", "suffix", "optional",
     ]
 
     /// Keys that would put a secret into the config itself.
@@ -58,6 +58,7 @@ extension ConfigReader {
             case "certificate": entry.certificate = try path(v, key: field)
             case "ca": entry.caFile = try path(v, key: field)
             case "suffix": entry.suffix = try string(v, key: field)
+            case "optional": entry.optional = try bool(v, key: field)
             default:
                 if Self.literalSecretKeys.contains(name) {
                     throw error(

@@ -45,6 +45,9 @@ public struct SignerConfig: Sendable, Hashable {
     public var caFile: String?
     /// Signature file suffix; defaults per kind (`.minisig`, `.asc`, `.sig`).
     public var suffix: String?
+    /// A `command:` signer whose program is not installed is skipped with a warning instead of
+    /// failing the release (`optional: true`); by default a missing tool is an error.
+    public var optional = false
     /// Source line, for errors about this entry.
     public var line: Int?
 

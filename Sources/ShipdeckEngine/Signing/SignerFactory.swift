@@ -73,8 +73,13 @@ enum SignerFactory {
                 ProcessRunner.which(program, path: environment["PATH"]) != nil
                     || (program.contains("/") && FileManager.default.isExecutableFile(atPath: program))
             else {
-                warnings.append("signer \(entry.displayName): \(program) is not installed; it is skipped")
-                return nil
+                if entry.optional {
+                    warnings.append("signer \(entry.displayName): \(program) is not installed; it is skipped (optional: true)")
+                    return nil
+                }
+                throw ShipdeckError(
+                    .signing, "signer \(entry.displayName): \(program) is not installed (not on PATH), so the release would ship unsigned",
+                    hint: "install \(program), or add optional: true to this signer to release without it")
             }
             var env = base
             var secrets: [Secret] = []
