@@ -165,6 +165,9 @@ public struct ReleaseVerifier {
             }
             report.lines.append(.init(status: status, file: name, detail: detail))
         }
+        var checked = Set(all.keys)
+        if FileManager.default.fileExists(atPath: manifestURL.path) { checked.insert(ArtifactsManifest.fileName) }
+        report.lines += unaccountedLines(checked: checked, manifest: manifest)
         report.lines.sort { ($0.file) < ($1.file) }
         return report
     }

@@ -11,10 +11,12 @@ public struct VerifyReport: Sendable {
         case missing = "MISSING"
         /// The hash matches but no verified signature covers the file.
         case unsigned = "UNSIGNED"
+        /// A file in the folder that nothing lists and that is not Shipdeck's bookkeeping (an injected file).
+        case extra = "EXTRA"
         /// A signature that was not checked because no key for it was given (informational).
         case skipped = "SKIPPED"
 
-        public var isProblem: Bool { self == .mismatch || self == .missing || self == .unsigned }
+        public var isProblem: Bool { self == .mismatch || self == .missing || self == .unsigned || self == .extra }
 
         public static func < (a: Status, b: Status) -> Bool { a.rawValue < b.rawValue }
     }

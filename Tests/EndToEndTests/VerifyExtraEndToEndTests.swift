@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import ShipdeckEngine
+
+/// `shipdeck verify` accounts for every file in the folder: an injected file is EXTRA, exit 1,
+/// while Shipdeck's own bookkeeping (journal, logs, part manifests, the lock, timeline.svg) is not.
+@Suite(.serialized) struct VerifyExtraEndToEndTests {
+    let release = SignedRelease.shared
+
+    func verify(_ dist: URL, _ extra: [String] = []) -> TestSupport.Output {
+        TestSupport.shipdeck(
+            ["verify", dist.path] + release.keys.verifyFlags + extra, in: dist.deletingLastPathComponent())
+    }
+
+    @Test func anInjectedFileIsExtraAndFailsVerify() throws {
+        let copy = release.copyOfDist()
+        // Bookkeeping by name is fine, wherever a run left it.
+        for name in ["shipdeck.journal.previous.jsonl", "part-1-of-2.json", ".shipdeck.lock", "timeline.svg"] {
+            try "{}".write(to: copy.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let clean = verify(copy)
+        #expect(clean.status == 0, "\(clean.combined)")
+        #expect(!clean.stdout.contains("EXTRA"), "\(clean.stdout)")
+
+        try Data(contentsOf: copy.appendingPathComponent(release.linuxBinary))
+            .write(to: copy.appendingPathComponent("evil_linux_amd64"))
+        try FileManager.default.createDirectory(
+            at: copy.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "x".write(to: copy.appendingPathComponent("sub/payload.sh"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: copy.appendingPathComponent("link-\u{202e}txt.exe").path,
+            withDestinationPath: "/etc/passwd")
+        let out = verify(copy)
+        #expect(out.status == 1, "\(out.combined)")
+        #expect(
+            out.stdout.contains("EXTRA     evil_linux_amd64  (not listed in checksums.txt or artifacts.json"),
+            "\(out.stdout)")
+        #expect(out.stdout.contains("EXTRA     sub/payload.sh"), "\(out.stdout)")
+        // The name is escaped like every untrusted text.
+        #expect(out.stdout.contains("EXTRA     link-<U+202E>txt.exe"), "\(out.stdout)")
+        #expect(out.stdout.contains("verify: FAILED"), "\(out.stdout)")
+        #expect(out.stdout.contains("OK        \(release.linuxBinary)"), "\(out.stdout)")
+    }
+
+    @Test func aStrayBlobInAnImageLayoutIsExtraAndATamperedOneIsAMismatch() throws {
+        let module = TestSupport.copyFixture("image-hello", git: true, tag: "v1.4.0")
+        try "project: imagehello\ntargets: [linux/amd64]\nimages:\n  name: imagehello\n"
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let built = TestSupport.shipdeck(["release", "--no-tui"], in: module)
+        try #require(built.status == 0, "\(built.combined)")
+        let dist = module.appendingPathComponent("dist")
+        let ok = TestSupport.shipdeck(["verify", dist.path, "--allow-unsigned"], in: module)
+        #expect(ok.status == 0, "\(ok.combined)")
+        #expect(ok.stdout.contains("OK        imagehello/index.json"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("image blob, referenced by a listed manifest"), "\(ok.stdout)")
+
+        let blobs = dist.appendingPathComponent("imagehello/blobs/sha256")
+        let stray = Data("injected layer".utf8)
+        let strayName = FileDigest.sha256(data: stray)
+        try stray.write(to: blobs.appendingPathComponent(strayName))
+        let extra = TestSupport.shipdeck(["verify", dist.path, "--allow-unsigned"], in: module)
+        #expect(extra.status == 1, "\(extra.combined)")
+        #expect(extra.stdout.contains("EXTRA     imagehello/blobs/sha256/\(strayName)"), "\(extra.stdout)")
+        try FileManager.default.removeItem(at: blobs.appendingPathComponent(strayName))
+
+        // A layer (not listed in artifacts.json itself, referenced by a listed manifest) with other bytes.
+        let names = try FileManager.default.contentsOfDirectory(atPath: blobs.path)
+        let sizes = try names.map { ($0, try Data(contentsOf: blobs.appendingPathComponent($0)).count) }
+        let layer = try #require(sizes.max { $0.1 < $1.1 }?.0)
+        var bytes = try Data(contentsOf: blobs.appendingPathComponent(layer))
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: blobs.appendingPathComponent(layer))
+        let tampered = TestSupport.shipdeck(["verify", dist.path, "--allow-unsigned"], in: module)
+        #expect(tampered.status == 1, "\(tampered.combined)")
+        #expect(
+            tampered.stdout.contains(
+                "MISMATCH  imagehello/blobs/sha256/\(layer)  (image blob whose sha256 is not its name)"),
+            "\(tampered.stdout)")
+    }
+}
