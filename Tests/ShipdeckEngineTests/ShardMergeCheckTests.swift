@@ -10,7 +10,7 @@ import Testing
     /// Writes a part folder holding one cell's fake binary and its manifest.
     func part(
         _ index: Int, of count: Int, cell: String, goVersion: String = "go1.27.3", name: String? = nil,
-        in root: URL
+        version: String = "1.0.0", fingerprint: String = "fp", in root: URL
     ) throws -> URL {
         let dir = root.appendingPathComponent("part\(index)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -18,14 +18,14 @@ import Testing
         let data = Data("binary \(cell)".utf8)
         try data.write(to: dir.appendingPathComponent(file))
         let info = ReleaseInfo(
-            project: "tool", version: "1.0.0", commit: "0123abcd", goVersion: goVersion,
+            project: "tool", version: version, commit: "0123abcd", goVersion: goVersion,
             sourceDateEpoch: 1_700_000_000, distDirectory: dir.path, shipdeckVersion: "0.1.0", cells: [])
         let artifact = ArtifactRecord(
             name: name ?? file, path: name ?? file, kind: .binary, cell: cell,
             target: BuildTarget(parsing: cell), sha256: FileDigest.sha256(data: data),
             size: Int64(data.count))
         let manifest = PartManifest(
-            shard: "\(index)/\(count)", info: info, configFingerprint: "fp", allCells: cells,
+            shard: "\(index)/\(count)", info: info, configFingerprint: fingerprint, allCells: cells,
             cells: [cell], artifacts: [artifact])
         try manifest.encoded().write(to: dir.appendingPathComponent("part-\(index)-of-\(count).json"))
         return dir
@@ -61,6 +61,18 @@ import Testing
         #expect(
             !FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path),
             "a refused merge created its output")
+    }
+
+    /// A different version changes the config fingerprint too: the message names the version.
+    @Test func partsOfDifferentVersionsAreRefusedNamingTheVersionNotTheFingerprint() throws {
+        let root = try root()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let a = try part(1, of: 2, cell: "linux/amd64", version: "1.0.0", fingerprint: "fp-1", in: root)
+        let b = try part(2, of: 2, cell: "linux/arm64", version: "1.0.1", fingerprint: "fp-2", in: root)
+        let error = try #require(merge([a, b], root: root))
+        #expect(error.message.contains("version is 1.0.0 in part-1-of-2.json"), "\(error.message)")
+        #expect(error.message.contains("but 1.0.1 in part-2-of-2.json"), "\(error.message)")
+        #expect(!error.message.contains("fingerprint"), "\(error.message)")
     }
 
     @Test func anArtifactNameThatLeavesThePartFolderIsRefused() throws {

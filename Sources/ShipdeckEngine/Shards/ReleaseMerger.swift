@@ -130,13 +130,15 @@ public final class ReleaseMerger: @unchecked Sendable {
     func checkAgreement(_ parts: [Part]) throws {
         let first = parts[0]
         let fields: [(String, (PartManifest) -> String)] = [
+            // The fields a user can name first; the config fingerprint (which covers them too)
+            // last, for a difference none of them explains.
             ("commit", { $0.commit ?? "(no git commit)" }),
             ("Go version", \.goVersion),
-            ("config fingerprint", \.configFingerprint),
             ("project", \.project),
             ("version", \.version),
             ("SOURCE_DATE_EPOCH", { String($0.sourceDateEpoch) }),
             ("planned cells", { $0.allCells.joined(separator: ",") }),
+            ("config fingerprint", \.configFingerprint),
         ]
         for part in parts.dropFirst() {
             for (name, value) in fields where value(part.manifest) != value(first.manifest) {

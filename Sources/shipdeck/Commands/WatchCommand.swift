@@ -49,8 +49,9 @@ struct WatchCommand: ParsableCommand {
             let options = DashboardOptions(
                 theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
                 title: "shipdeck watch")
-            throw ExitCode(
-                WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options))
+            if let code = WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options) {
+                throw ExitCode(code)
+            }
         }
         let feed = JournalFeed(url: journal, follow: !noFollow, pollInterval: pollInterval) { message in
             FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))

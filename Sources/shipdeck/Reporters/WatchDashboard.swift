@@ -7,7 +7,10 @@ import ShipdeckTUI
 /// the terminal on the main thread. Problems in the journal become warnings on the dashboard
 /// rather than text written over it.
 enum WatchDashboard {
-    static func run(journal: URL, follow: Bool, pollInterval: TimeInterval, options: DashboardOptions) -> Int32 {
+    /// Returns nil when the dashboard cannot open this terminal (an unknown `TERM`, say): the caller
+    /// then prints lines instead, as `release` does, so an ssh watcher with an odd TERM still sees
+    /// the release.
+    static func run(journal: URL, follow: Bool, pollInterval: TimeInterval, options: DashboardOptions) -> Int32? {
         do {
             try Dashboard.validate(options)
         } catch {
@@ -36,7 +39,10 @@ enum WatchDashboard {
         do {
             return try Dashboard.run(hub: hub, commands: nil, options: options)
         } catch {
-            fail(error)
+            let text = (error as? ShipdeckError)?.description ?? "\(error)"
+            FileHandle.standardError.write(
+                Data("shipdeck: warning: \(UntrustedText.escapeMultiline(text))\nshipdeck: warning: printing lines instead\n".utf8))
+            return nil
         }
     }
 
