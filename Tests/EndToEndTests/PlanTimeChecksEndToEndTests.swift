@@ -298,8 +298,7 @@ import Testing
         #expect(lines.count == 1, "\(out.stdout)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
-        let event = "\(object["event"] ?? "")"
-        #expect(event.contains("error"), "\(out.stdout)")
+        #expect(object["type"] as? String == "error", "\(out.stdout)")
         #expect(out.stdout.contains("unknown key 'binray'"), "\(out.stdout)")
         #expect(out.stdout.contains("did you mean 'binary'"), "\(out.stdout)")
         #expect(out.stderr.contains("shipdeck: error: "), "\(out.stderr)")

@@ -12,12 +12,12 @@ extension EngineEvent: Codable {
     /// Every event's `type`, as written.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case releaseStarted, cellQueued, stageStarted, stageFinished, log, artifact, cellFinished
-        case stepStarted, stepFinished, signature, warning, releaseFinished, cellFingerprint
+        case stepStarted, stepFinished, signature, warning, releaseFinished, cellFingerprint, error
     }
 
     enum Field: String, CodingKey {
         case type, release, cell, attempt, stage, result, seconds, detail, lines, artifact, status, error
-        case step, signature, message, outcome, fingerprint, reused
+        case step, signature, message, outcome, fingerprint, reused, hint
     }
 
     /// The `type` of this event.
@@ -36,6 +36,7 @@ extension EngineEvent: Codable {
         case .warning: .warning
         case .releaseFinished: .releaseFinished
         case .cellFingerprint: .cellFingerprint
+        case .error: .error
         }
     }
 
@@ -90,6 +91,9 @@ extension EngineEvent: Codable {
             try c.encode(attempt, forKey: .attempt)
             try c.encode(fingerprint, forKey: .fingerprint)
             try c.encode(reused, forKey: .reused)
+        case .error(let message, let hint):
+            try c.encode(message, forKey: .message)
+            try c.encode(hint, forKey: .hint)
         }
     }
 
@@ -142,6 +146,8 @@ extension EngineEvent: Codable {
             self = .cellFingerprint(
                 cell: try c.decode(String.self, forKey: .cell), attempt: try c.decode(Int.self, forKey: .attempt),
                 fingerprint: try c.decode(String.self, forKey: .fingerprint), reused: try c.decode(Bool.self, forKey: .reused))
+        case .error:
+            self = .error(message: try c.decode(String.self, forKey: .message), hint: try c.decodeIfPresent(String.self, forKey: .hint))
         }
     }
 }
