@@ -74,7 +74,7 @@ import Testing
     @Test func unsupportedKeysAreWarningsWithTheirPath() throws {
         let warnings = try importFixture().warnings.joined(separator: "\n")
         #expect(warnings.contains(": before is not supported"))
-        #expect(warnings.contains(": changelog is not supported"))
+        #expect(!warnings.contains("changelog"), "changelog: is imported (GoReleaserImport+Changelog.swift)")
         #expect(warnings.contains(": builds[0].hooks is not supported"))
         #expect(!warnings.contains("mod_timestamp"))
     }
@@ -118,7 +118,8 @@ import Testing
         #expect(a.cells.map(\.archiveName) == b.cells.map(\.archiveName))
         #expect(a.cells.map(\.buildArguments) == b.cells.map(\.buildArguments))
         #expect(a.config.checksumName == b.config.checksumName)
-        #expect(text.contains("#   changelog") || text.contains("changelog is not supported"))
+        #expect(text.contains("changelog:\n  sort: asc\n"), "\(text)")
+        #expect(a.config.changelog == b.config.changelog)
     }
 
     @Test func ldflagsKeepTemplatesAndQuotesTogetherAndDropShipdecksOwn() {

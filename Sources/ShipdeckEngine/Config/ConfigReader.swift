@@ -9,6 +9,7 @@ public struct ConfigReader {
         "project", "main", "binary", "version_variable", "go", "targets", "env", "flags", "ldflags", "tags",
         "archive", "checksum", "ignore", "signers", "signs", "reproducible", "provenance",
         "images",
+        "sbom", "universal_binaries", "changelog",
         "zig", "smoke", "smoke_args", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
 
@@ -62,6 +63,9 @@ public struct ConfigReader {
             case "reproducible": config.reproducible = try bool(value, key: key)
             case "provenance": config.provenance = try bool(value, key: key)
             case "images": config.images = try images(value)
+            case "sbom": config.sbom = try sbom(value)
+            case "universal_binaries": config.universalBinaries = try universalBinaries(value)
+            case "changelog": config.changelog = try changelog(value)
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }

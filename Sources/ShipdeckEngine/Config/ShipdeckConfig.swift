@@ -87,5 +87,12 @@ public struct ShipdeckConfig: Sendable {
     /// Warnings found while reading (unsupported GoReleaser keys, …).
     public var warnings: [String] = []
 
+    /// `sbom:`: SPDX/CycloneDX SBOMs per binary (SBOM/SBOMConfig.swift); nil = none.
+    public var sbom: SBOMConfig?
+    /// `universal_binaries:`: a macOS universal binary from darwin/amd64 + darwin/arm64 (Universal/).
+    public var universalBinaries: UniversalBinaryConfig?
+    /// `changelog:`: dist/CHANGELOG.md from git, GoReleaser's semantics (Changelog/); nil = none.
+    public var changelog: ChangelogConfig?
+
     public init() {}
 }

@@ -101,6 +101,8 @@ public enum GoReleaserImport {
                     default: unsupported("checksum.\(name)")
                     }
                 }
+            case "changelog", "universal_binaries":  // GoReleaserImport+Changelog.swift
+                try importRelease(key, value, into: &config, reader: reader, unsupported: unsupported)
             default:
                 unsupported(key)
             }

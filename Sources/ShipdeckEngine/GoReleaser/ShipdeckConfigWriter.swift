@@ -48,6 +48,7 @@ public enum ShipdeckConfigWriter {
         }
         if let name = archive.nameTemplate { out += "  name_template: \(quote(name))\n" }
         out += "checksum:\n  name: \(quote(config.checksumName))\n"
+        out += releaseSections(config)  // ShipdeckConfigWriter+Changelog.swift
         return out
     }
 

@@ -34,6 +34,8 @@ struct CellPipeline {
             if cell.smoke { try smokeStage(binary: binary) }
             var artifacts: [(url: URL, name: String, kind: ArtifactRecord.Kind, digest: (hex: String, size: Int64)?)] =
                 [(binary, cell.binaryName, .binary, nil)]
+            // SPDX/CycloneDX documents of the binary (SBOM/CellPipeline+SBOM.swift); none unless `sbom:` is set.
+            artifacts += try sbomStage(binary: binary, into: work).map { ($0.url, $0.name, .sbom, ($0.sha256, $0.size)) }
             if cell.archiveFormat != .binary {
                 // The archive is hashed while it is written; the hash stage reuses that digest.
                 let archive = try stage(.archive) { try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work) }

@@ -19,16 +19,21 @@ struct ReleaseSteps {
     /// A shard run (`--shard`) only writes its part manifest: the merge does the rest.
     func run(cellArtifacts: [ArtifactRecord]) -> Bool {
         if let shard = plan.shard { return writePart(shard, cellArtifacts: cellArtifacts) }
+        // dist/CHANGELOG.md (Changelog/ReleaseSteps+Changelog.swift); a no-op unless `changelog:` is configured.
+        let changelogOK = writeChangelog()
+        // The macOS universal binary (Universal/ReleaseSteps+Universal.swift); a no-op unless `universal_binaries:`.
+        let universal = runUniversal(cellArtifacts: cellArtifacts)
+        let cellArtifacts = cellArtifacts.filter { !universal.replacedCells.contains($0.cell ?? "") } + universal.artifacts
         // No cell succeeded: an empty checksums.txt and manifest would look like a finished release.
         guard !cellArtifacts.isEmpty else {
             for step in [ReleaseStep.checksums, .manifest] {
                 hub.emit(.stepFinished(step: step, result: .skipped, seconds: 0, detail: "no cell succeeded"))
             }
-            return true
+            return changelogOK
         }
         // OCI images over the Linux binaries (Images/OCIImageBuilder.swift); a no-op unless `images:` is configured.
         let images = runImages(cellArtifacts: cellArtifacts)
-        var ok = images.ok
+        var ok = changelogOK && universal.ok && images.ok
         var checksumArtifact: ArtifactRecord?
         ok = ok && step(.checksums) {
             let file = ChecksumsFile(entries: cellArtifacts.filter { $0.kind != .signature }.map { ($0.name, $0.sha256) })

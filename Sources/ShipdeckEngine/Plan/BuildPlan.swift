@@ -44,6 +44,8 @@ public struct BuildPlan: Sendable {
     /// Set when this plan is one shard of a release (`--shard`): the release-wide steps then only
     /// write a part manifest, and `shipdeck merge` does the rest.
     public var shard: ShardContext? = nil
+    /// `universal_binaries:`: the macOS universal binary made after the darwin cells (Universal/).
+    public var universal: UniversalBinaryPlan? = nil
 
     public func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }
@@ -244,8 +246,19 @@ public enum PlanBuilder {
             project: project, version: version, commit: source.commit, goVersion: toolchain.version,
             sourceDateEpoch: epoch, distDirectory: distDir.path, shipdeckVersion: Shipdeck.version,
             cells: cells.map(\.info))
-        return BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
-                         moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
+        // universal_binaries: needs both darwin cells (Universal/UniversalBinaryPlan.swift).
+        var universal: UniversalBinaryPlan?
+        if let universalConfig = config.universalBinaries {
+            let made = try UniversalBinaryPlan.make(
+                config: universalConfig, cells: cells, project: project, version: version, binary: binary,
+                archive: config.archive, values: templateValues, restricted: !options.only.isEmpty)
+            universal = made.plan
+            if let warning = made.warning { warnings.append(warning) }
+        }
+        var built = BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
+                              moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
+        built.universal = universal
+        return built
     }
 
     /// Project, binary and version become parts of file names in dist/ (and of checksums.txt):

@@ -59,7 +59,11 @@ public struct ProvenanceStatement: Codable, Sendable, Equatable {
     public var predicate: Predicate
 
     /// The statement for a release's artifacts.
-    static func make(plan: BuildPlan, artifacts: [ArtifactRecord]) -> ProvenanceStatement {
+    /// - Parameters:
+    ///   - goModules: the Go modules compiled in (`goModuleDependencies`), listed as resolved dependencies.
+    ///   - remote: the `origin` remote of the source checkout, for the source URI.
+    static func make(plan: BuildPlan, artifacts: [ArtifactRecord], goModules: [Dependency] = [],
+                     remote: String? = nil) -> ProvenanceStatement {
         let cells = plan.cells.map {
             CellParameters(
                 target: $0.id, arguments: $0.goArguments(output: $0.binaryName, mainPackage: plan.mainPackage),
@@ -69,11 +73,13 @@ public struct ProvenanceStatement: Codable, Sendable, Equatable {
         if let commit = plan.source.commit {
             dependencies.append(
                 Dependency(
-                    uri: "git+\(plan.source.modulePath)@\(commit)", digest: ["gitCommit": commit],
+                    uri: sourceURI(modulePath: plan.source.modulePath, remote: remote, commit: commit),
+                    digest: ["gitCommit": commit],
                     name: "source"))
         }
         dependencies.append(
             Dependency(uri: "pkg:golang/go@\(plan.toolchain.version)", digest: nil, name: "go toolchain"))
+        dependencies += goModules
         let definition = BuildDefinition(
             buildType: buildType,
             externalParameters: ExternalParameters(

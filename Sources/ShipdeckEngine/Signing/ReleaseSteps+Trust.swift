@@ -22,7 +22,11 @@ extension ReleaseSteps {
         guard plan.trust.provenance, let signer = plan.trust.provenanceSigner else { return true }
         var made: ArtifactRecord?
         let ok = step(.provenance) {
-            let statement = ProvenanceStatement.make(plan: plan, artifacts: subjects)
+            let environment = plan.cells.first?.environment ?? PlanBuilder.baseEnvironment(ProcessInfo.processInfo.environment)
+            let modules = ProvenanceStatement.goModuleDependencies(try ProvenanceStatement.buildInfos(
+                of: subjects, in: dist.url, go: plan.toolchain.path, environment: environment))
+            let statement = ProvenanceStatement.make(plan: plan, artifacts: subjects, goModules: modules,
+                                                     remote: SourceRemote.origin(of: plan.moduleDirectory, environment: environment))
             let envelope = try DSSEEnvelope.sign(
                 payload: try statement.encoded(), type: DSSEEnvelope.inTotoPayloadType,
                 with: signer)

@@ -5,6 +5,8 @@ public struct ArtifactRecord: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {
         case binary = "Binary", archive = "Archive", checksum = "Checksum", signature = "Signature"
         case manifest = "Metadata", provenance = "Provenance", image = "Image"
+        /// An SPDX or CycloneDX SBOM of one binary (GoReleaser's artifact type name).
+        case sbom = "SBOM"
     }
 
     public var name: String

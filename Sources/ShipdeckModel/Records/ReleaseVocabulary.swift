@@ -5,11 +5,17 @@ public enum CellStage: String, Codable, Sendable, CaseIterable {
     case build, reproducibility, smoke, archive, hash, sign
     /// Authenticode signing of a Windows executable, between build and archive.
     case authenticode
+    /// SPDX and CycloneDX SBOMs of the binary, from the module graph Go embeds (ShipdeckEngine/SBOM).
+    case sbom
 }
 
 /// Release-wide steps, run once every cell is final (and again after a retry).
 public enum ReleaseStep: String, Codable, Sendable, CaseIterable {
     case checksums, signChecksums = "sign-checksums", manifest, provenance, images
+    /// The macOS universal binary (ShipdeckEngine/Universal).
+    case universal
+    /// dist/CHANGELOG.md from git (ShipdeckEngine/Changelog).
+    case changelog
 }
 
 public enum CellStatus: String, Codable, Sendable, CaseIterable {

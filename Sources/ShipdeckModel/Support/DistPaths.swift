@@ -6,6 +6,9 @@ public enum DistPaths {
     /// The folder of per-attempt logs, relative to dist/.
     public static let logsFolder = "logs"
 
+    /// The release notes (`changelog:`), relative to dist/: what the dashboard shows and publishing uses as the body.
+    public static let changelog = "CHANGELOG.md"
+
     /// A cell id as one file-name component: `linux/arm/7` → `linux_arm_7`.
     public static func fileComponent(_ cell: String) -> String { cell.replacingOccurrences(of: "/", with: "_") }
 

@@ -11,6 +11,8 @@ final class DashboardController {
     private(set) var exitCode: Int32?
     /// Lines of log text the log pane shows, for paging (updated by every render).
     private(set) var logHeight = 10
+    /// Lines the changelog overlay shows at once (updated by every render).
+    private(set) var changelogPage = 10
 
     var readOnly: Bool { commands == nil }
 
@@ -32,6 +34,7 @@ final class DashboardController {
             let source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack)
             logHeight = LogPaneView.textHeight(layout.log, source: source)
         }
+        changelogPage = ChangelogOverlayView.pageHeight(screenHeight: screen.height)
         DashboardRenderer.draw(context, on: screen)
     }
 
@@ -78,6 +81,10 @@ final class DashboardController {
                 view.say("still running; q asks again", now: now)
             }
             return
+        case .changelog(let lines, let top)?:
+            view.overlay = ChangelogOverlayView.scrolled(by: key, lines: lines.count, top: top, page: changelogPage)
+                .map { .changelog(lines: lines, top: $0) }
+            return
         case nil:
             break
         }
@@ -115,6 +122,12 @@ final class DashboardController {
         case .character("r"): retrySelected(state, now: now)
         case .character("R"): retryFailed(state, now: now)
         case .character("c"): cancelSelected(state, now: now)
+        case .character("L"):
+            if let lines = ChangelogOverlayView.load(distDirectory: state.info?.distDirectory) {
+                view.overlay = .changelog(lines: lines, top: 0)
+            } else {
+                view.say("no \(DistPaths.changelog) in dist/ (yet): it is written with changelog: in shipdeck.yml", now: now)
+            }
         default: break
         }
     }

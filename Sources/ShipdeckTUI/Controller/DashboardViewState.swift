@@ -17,6 +17,8 @@ struct DashboardViewState: Sendable {
     enum Overlay: Equatable, Sendable {
         case help
         case confirmQuit
+        /// dist/CHANGELOG.md (`L`), escaped lines and the first one shown (Views/ChangelogOverlayView.swift).
+        case changelog(lines: [String], top: Int)
     }
 
     var focus: Pane = .grid

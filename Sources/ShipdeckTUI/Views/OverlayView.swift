@@ -19,6 +19,7 @@ struct OverlayView {
             ("g  G", "top / bottom"),
             ("PgUp  PgDn", "scroll the log a page"),
             ("q", readOnly ? "quit" : "quit (asks while cells run)"),
+            ("L", "the release notes (dist/CHANGELOG.md)"),
             ("?", "this help; any key closes it"),
         ]
     }
@@ -35,6 +36,8 @@ struct OverlayView {
             box(title: "Keys", lines: lines, on: screen)
         case .confirmQuit?:
             box(title: "Quit", lines: ["Cells are still running.", "Cancel them and quit? (y/n)"], on: screen)
+        case .changelog(let lines, let top)?:
+            ChangelogOverlayView(context: context, lines: lines, top: top).draw(on: screen)
         case nil:
             break
         }
