@@ -34,13 +34,21 @@ import Testing
         #expect(S.waitFor(90) { !S.succeededCells(journal).isEmpty })
         releaser.kill(SIGKILL)
         _ = releaser.wait(10)
-        // kill -9 leaves the build that was running orphaned; end its group as a crash's aftermath would be.
-        for pid in S.pids(in: pids) { kill(-pid, SIGKILL) }
-        #expect(S.waitFor(10) { S.pids(in: pids).allSatisfy { !S.isRunning($0) } })
+        // kill -9 leaves no build running: the supervisor stops the group within 2 seconds.
+        #expect(S.waitFor(2) { S.pids(in: pids).allSatisfy { !S.isRunning($0) } })
 
         let finished = S.succeededCells(journal)
         #expect(!finished.isEmpty && finished.count < 3, "finished before the kill: \(finished)")
         #expect(!S.events(journal).contains { if case .releaseFinished = $0 { return true } else { return false } })
+
+        // The cell that was building when the kill came: its attempt-1 log must stay that attempt's alone.
+        let killed = S.builtCells(journal).subtracting(finished)
+        func log(_ cell: String, _ attempt: Int) -> String? {
+            try? String(contentsOf: dist.appendingPathComponent(DistPaths.logPath(cell: cell, attempt: attempt)),
+                        encoding: .utf8)
+        }
+        let killedLogs = killed.map { ($0, log($0, 1)) }
+        #expect(!killed.isEmpty && killedLogs.allSatisfy { $0.1 != nil })
 
         let without = TestSupport.shipdeck(["release", "--no-tui", "--dist", dist.path], in: module)
         #expect(without.status != 0)
@@ -63,6 +71,14 @@ import Testing
             })
         #expect(reused == finished)
         #expect(S.succeededCells(journal) == Self.cells)
+        // Every rebuilt cell is a new attempt: its own staging folder and log file.
+        let queued = Set(S.events(journal).compactMap { event -> String? in
+            if case .cellQueued(let cell, 2) = event { return cell }
+            return nil
+        })
+        #expect(queued == Self.cells.subtracting(finished))
+        for cell in Self.cells.subtracting(finished) { #expect(log(cell, 2)?.contains("$ ") == true, "\(cell)") }
+        for (cell, before) in killedLogs { #expect(log(cell, 1) == before, "\(cell): attempt-1.log changed") }
         #expect(
             FileManager.default.fileExists(atPath: dist.appendingPathComponent(JournalHeader.previousFileName).path))
 

@@ -7,12 +7,13 @@ import Testing
     @preconcurrency import Glibc
 #endif
 
-/// SIGINT and SIGTERM during a release: every child tree ends, the journal gets a final
-/// "interrupted" event, and shipdeck exits non-zero within 3 seconds.
+/// SIGINT, SIGTERM and SIGHUP during a release: every child tree ends, the journal gets an
+/// `interrupted` event naming the signal and a final "interrupted" outcome, and shipdeck exits
+/// 128 + the signal within 3 seconds.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SignalEndToEndTests {
     typealias S = WatchTestsSupport
 
-    @Test(arguments: [SIGINT, SIGTERM])
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalStopsEveryChildTreeAndExitsWithinThreeSeconds(_ signal: Int32) throws {
         let module = TestSupport.copyFixture("journal-hello")
         let pids = module.deletingLastPathComponent().appendingPathComponent("pids")
@@ -31,19 +32,21 @@ import Testing
         let status = releaser.wait(3)
         let took = Date().timeIntervalSince(sent)
         #expect(
-            status == 130, "status \(String(describing: status)) after \(took)s: \(releaser.stdout)\(releaser.stderr)")
+            status == 128 + signal, "status \(String(describing: status)) after \(took)s: \(releaser.stdout)\(releaser.stderr)")
         #expect(took < 3)
         if status == nil { releaser.kill(SIGKILL) }
 
         #expect(S.processes(matching: "sleep \(marker)").isEmpty)
         #expect(wrappers.allSatisfy { !S.isRunning($0) })
         let events = S.events(dist.appendingPathComponent(JournalHeader.fileName))
+        let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][signal] ?? "?"
+        #expect(events.contains(.interrupted(signal: name)))
         guard case .releaseFinished(let outcome, _)? = events.last else {
             Issue.record("the journal does not end with releaseFinished: \(String(describing: events.last))")
             return
         }
         #expect(outcome == .interrupted)
-        #expect(releaser.stdout.contains("release interrupted"))
+        #expect(releaser.stdout.contains("release interrupted by \(name)"), "\(releaser.stdout)")
     }
 
     @Test func sigintDuringTheDashboardRestoresTheTerminal() throws {

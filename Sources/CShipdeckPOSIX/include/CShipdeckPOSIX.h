@@ -30,4 +30,25 @@ int shipdeck_wtermsig(int status);
 int shipdeck_spawn_io(const char *path, char *const argv[], char *const envp[], const char *cwd,
                       int input_fd, int output_fd, pid_t *pid_out);
 
+#include <stddef.h>
+#include <stdint.h>
+
+/// Forks the supervisor (supervisor.c): it keeps the process groups sent to it and, when the
+/// socket `*fd_out` reaches end-of-file (Shipdeck exited or was killed), stops every group
+/// still listed. `title` (the argv area, `title_capacity` bytes) is overwritten in the child
+/// only, so ps shows "shipdeck-supervisor". Returns 0 or an errno value.
+int shipdeck_supervisor_start(char *title, size_t title_capacity, int *fd_out, pid_t *pid_out);
+
+/// Sends +pgid (adopt) or -pgid (release) to the supervisor; never raises SIGPIPE.
+int shipdeck_supervisor_send(int fd, int32_t value);
+
+/// 1 when `pid` has exited (it stays a zombie: not reaped), 0 when it runs, -errno on error.
+int shipdeck_exited_nowait(pid_t pid);
+
+/// A socket pair for a child's stdin: fds[0] (ours) non-blocking, fds[1] for the child.
+int shipdeck_input_socket(int fds[2]);
+
+/// A non-blocking send that never raises SIGPIPE: bytes sent, or -errno.
+long shipdeck_send_nosignal(int fd, const void *bytes, size_t count);
+
 #endif

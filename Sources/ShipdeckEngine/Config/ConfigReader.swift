@@ -10,8 +10,7 @@ public struct ConfigReader {
         "archive", "checksum", "ignore", "signers", "signs", "reproducible", "provenance",
         "images",
         "sbom", "universal_binaries", "changelog",
-        "packages",
-        "zig", "smoke", "smoke_args", "goarm", "goamd64", "goarm64", "go386", "gomips",
+        "zig", "smoke", "smoke_args", "timeout", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
 
     let file: String
@@ -58,6 +57,13 @@ public struct ConfigReader {
             case "zig": config.zig = try string(value, key: key)
             case "smoke": config.smoke = try bool(value, key: key)
             case "smoke_args": config.smokeArguments = try strings(value, key: key)
+            case "timeout":
+                let text = try string(value, key: key)
+                guard let seconds = DurationValue.seconds(text) else {
+                    throw error(key, at: value, "\(UntrustedText.escape(text)) is not a duration",
+                                hint: "write a positive duration such as 90s, 5m or 1h30m (a bare number is seconds)")
+                }
+                config.cellTimeout = seconds
             case "goarm", "goamd64", "goarm64", "go386", "gomips":
                 config.variants[key] = try strings(value, key: key)
             case "signers", "signs": config.signers += try signers(value, key: key)
@@ -67,7 +73,6 @@ public struct ConfigReader {
             case "sbom": config.sbom = try sbom(value)
             case "universal_binaries": config.universalBinaries = try universalBinaries(value)
             case "changelog": config.changelog = try changelog(value)
-            case "packages": config.packages = try packages(value)
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }

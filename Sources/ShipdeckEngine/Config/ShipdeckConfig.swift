@@ -74,14 +74,15 @@ public struct ShipdeckConfig: Sendable {
     public var provenance = false
     /// `images:`: an OCI image layout in dist/ with one image per Linux target (Images/ImageConfig.swift).
     public var images: ImageConfig?
-    /// `packages:`: a .deb and an .rpm per Linux cell (Packages/PackagesConfig.swift).
-    public var packages: PackagesConfig?
     /// `zig:`: the zig used as C compiler for cgo targets (default: $ZIG, PATH, the ziglang PyPI package).
     public var zig: String?
     /// `smoke: true` runs the smoke test on every target (a target's own `smoke:` wins).
     public var smoke = false
     /// `smoke_args:`: what the smoke test passes to the binary; its output must contain the version.
     public var smokeArguments = ["-version"]
+    /// `timeout:`: how long one attempt of one cell may take (every stage); past it the cell
+    /// fails saying so and its process tree is killed. Nil: no limit.
+    public var cellTimeout: TimeInterval?
     /// `goarm:` / `goamd64:` …: a target listed without a variant is built once per listed value.
     public var variants: [String: [String]] = [:]
     /// Targets removed by `ignore:` rules, with the rule, so the plan can say what each dropped.

@@ -20,6 +20,9 @@ public struct ResumeIndex: Sendable {
     public var reasons: [String: String]
     /// Problems met while reading the old journal (torn last line, garbage lines).
     public var problems: [JournalReader.Problem]
+    /// Each cell's last attempt number in the interrupted release: a rebuilt cell gets the next
+    /// one, so its staging folder and log file are its own (never the killed attempt's).
+    public var attempts: [String: Int] = [:]
 
     /// Decides, for every cell of `plan`, whether the journal in `plan.distDirectory` lets it be kept.
     /// Throws when dist/ holds no journal, or the journal of a different release.
@@ -59,6 +62,7 @@ public struct ResumeIndex: Sendable {
     ) -> ResumeIndex {
         var index = ResumeIndex(kept: [:], reasons: [:], problems: problems)
         for cell in plan.cells {
+            if let old = state.cell(cell.id), old.attempt > 0 { index.attempts[cell.id] = old.attempt }
             guard let old = state.cell(cell.id) else {
                 index.reasons[cell.id] = "not in the interrupted release"
                 continue

@@ -13,6 +13,11 @@ struct CellPipeline {
     let dist: DistFolder
     let token: CancellationToken
     let hub: EventHub
+    /// Runs every child of the attempt (builds, smoke tests; signers find `token` through
+    /// `CancellationToken.current`, which each stage binds).
+    var runner: any CommandRunner = ProcessRunner()
+    /// The engine's own record, told of build times and published files before they are announced.
+    var ledger: ReleaseLedger?
     /// Called once the CPU-heavy part (the builds) is over, so the scheduler can start the next
     /// cell's build while this one archives, hashes and signs.
     var onBuildsDone: () -> Void = {}
@@ -21,6 +26,15 @@ struct CellPipeline {
     struct StageFailure: Error {
         var message: String
         var cancelled = false
+    }
+
+    /// How a stage that did not throw ended: most succeed without a detail; smoke can be
+    /// `skipped` and says which check ran.
+    struct StageReport {
+        var result: StageResult = .succeeded
+        var detail: String?
+        /// The cell's error when `result` is `failed` (default: `detail`).
+        var failure: String?
     }
 
     func run() -> (CellStatus, String?) {
@@ -41,15 +55,16 @@ struct CellPipeline {
                 let archive = try stage(.archive) { try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work) }
                 artifacts.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
             }
-            artifacts += try packagesStage(binary: binary, into: work)  // only Linux cells with `packages:`
             try stage(.hash) {
                 for artifact in artifacts {
                     try checkCancelled()
                     let digest = try artifact.digest ?? FileDigest.sha256(path: artifact.url.path)
                     let published = try dist.publish(artifact.url, as: artifact.name)
-                    hub.emit(.artifact(ArtifactRecord(
+                    let record = ArtifactRecord(
                         name: artifact.name, path: published.lastPathComponent, kind: artifact.kind, cell: cell.id,
-                        target: cell.target, sha256: digest.hex, size: digest.size)))
+                        target: cell.target, sha256: digest.hex, size: digest.size)
+                    ledger?.add([record], cell: cell.id, attempt: attempt)
+                    hub.emit(.artifact(record))
                 }
                 return ()
             }
@@ -62,35 +77,61 @@ struct CellPipeline {
         }
     }
 
-    /// Runs one stage between its started/finished events.
+    /// The one stage runner: every stage of every cell runs between its started/finished events
+    /// here, with the cell's token bound as `CancellationToken.current` (so a signer's child is
+    /// stopped by a cancel too). `report` turns the body's value into the stage's result; a
+    /// `failed` or `cancelled` report ends the attempt like a thrown error.
     @discardableResult
-    private func stage<T>(_ stage: CellStage, _ body: () throws -> T) throws -> T {
+    func stage<T>(_ stage: CellStage, report: (T) -> StageReport = { _ in StageReport() }, _ body: () throws -> T)
+        throws -> T
+    {
         try checkCancelled()
         hub.emit(.stageStarted(cell: cell.id, attempt: attempt, stage: stage))
         let start = DispatchTime.now()
-        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+        func finish(_ result: StageResult, _ detail: String?) {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            if stage == .build, result == .succeeded { ledger?.update(cell.id) { $0.buildSeconds = seconds } }
+            hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: stage, result: result, seconds: seconds,
+                                    detail: detail))
+        }
+        let value: T
         do {
-            let value = try body()
-            hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: stage, result: .succeeded,
-                                    seconds: seconds(), detail: nil))
-            return value
-        } catch var failure as StageFailure {
-            if token.isCancelled { failure.cancelled = true }
-            hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: stage,
-                                    result: failure.cancelled ? .cancelled : .failed, seconds: seconds(),
-                                    detail: failure.message))
-            throw failure
+            value = try CancellationToken.$current.withValue(token) { try body() }
         } catch {
-            let cancelled = token.isCancelled
-            let message = cancelled ? "cancelled" : "\(error)"
-            hub.emit(.stageFinished(cell: cell.id, attempt: attempt, stage: stage,
-                                    result: cancelled ? .cancelled : .failed, seconds: seconds(), detail: message))
-            throw StageFailure(message: message, cancelled: cancelled)
+            let failure = stopped() ?? (error as? StageFailure) ?? StageFailure(message: Self.describe(error, in: stage))
+            finish(failure.cancelled ? .cancelled : .failed, failure.message)
+            throw failure
+        }
+        let outcome = report(value)
+        finish(outcome.result, outcome.detail)
+        switch outcome.result {
+        case .failed: throw StageFailure(message: outcome.failure ?? outcome.detail ?? "\(stage.rawValue) failed")
+        case .cancelled: throw StageFailure(message: outcome.detail ?? "cancelled", cancelled: true)
+        case .succeeded, .skipped: return value
+        }
+    }
+
+    /// An error as a stage's detail: signing stages show a signer's message alone (its hint is
+    /// in the signature record); the others show the hint too.
+    static func describe(_ error: Error, in stage: CellStage) -> String {
+        switch stage {
+        case .authenticode, .sign, .reproducibility, .sbom: return SignatureMaker.message(error)
+        default: return "\(error)"
+        }
+    }
+
+    /// Why the cell's token stopped it, as a stage failure: cancelled, or failed with the
+    /// timeout it passed. Nil while it runs.
+    func stopped() -> StageFailure? {
+        switch token.reason {
+        case nil: return nil
+        case .cancelled: return StageFailure(message: "cancelled", cancelled: true)
+        case .timedOut(let what): return StageFailure(message: "timed out (\(what)): its process tree was killed")
         }
     }
 
     private func checkCancelled() throws {
-        if token.isCancelled { throw StageFailure(message: "cancelled", cancelled: true) }
+        if let failure = stopped() { throw failure }
     }
 
     private func build(into work: URL) throws -> URL {
@@ -99,7 +140,7 @@ struct CellPipeline {
                                arguments: cell.goArguments(output: output.path, mainPackage: plan.mainPackage),
                                environment: cell.environment, workingDirectory: plan.moduleDirectory.path)
         let result = try runLogged(spec)
-        if result.cancelled { throw StageFailure(message: "cancelled", cancelled: true) }
+        if let failure = stopped() { throw failure }
         guard result.succeeded else {
             throw StageFailure(message: "go build failed (\(result.summary))")
         }
@@ -115,15 +156,19 @@ struct CellPipeline {
     }
 
     /// Runs a child with its output going to the cell's log file and, line by line, to events.
-    func runLogged(_ spec: ProcessSpec) throws -> ProcessResult {
+    func runLogged(_ spec: ProcessSpec, timeout: TimeInterval? = nil, collect: OutputBox? = nil) throws -> ProcessResult {
         let logURL = dist.logURL(for: cell.id, attempt: attempt)
         let log = open(logURL.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { if log >= 0 { close(log) } }
         let header = "$ \(spec.commandLine)\n"
         _ = header.withCString { write(log, $0, strlen($0)) }
         hub.emit(.log(cell: cell.id, attempt: attempt, lines: ["$ \(spec.commandLine)"]))
-        return try ProcessRunner.run(spec, cancellation: token,
-                                     raw: { bytes in if log >= 0 { _ = write(log, bytes.baseAddress, bytes.count) } },
-                                     lines: { lines in hub.emit(.log(cell: cell.id, attempt: attempt, lines: lines)) })
+        return try runner.run(
+            Command(spec, timeout: timeout, cancellation: token),
+            raw: { bytes in if log >= 0 { _ = write(log, bytes.baseAddress, bytes.count) } },
+            lines: { lines in
+                collect?.append(lines)
+                hub.emit(.log(cell: cell.id, attempt: attempt, lines: lines))
+            })
     }
 }

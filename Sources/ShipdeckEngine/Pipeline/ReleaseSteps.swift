@@ -7,15 +7,9 @@ struct ReleaseSteps {
     let dist: DistFolder
     let hub: EventHub
 
-    /// Returns false when a step failed.
-    func run() -> Bool {
-        hub.flush()
-        let state = hub.snapshot()
-        return run(cellArtifacts: state.cells.filter { $0.status == .succeeded }.flatMap(\.artifacts))
-    }
-
-    /// Runs the release-wide steps over these cell artifacts (files already in dist/). A normal
-    /// release passes its succeeded cells' artifacts; `shipdeck merge` passes the verified parts'.
+    /// Runs the release-wide steps over these cell artifacts (files already in dist/); returns
+    /// false when a step failed. A normal release passes its succeeded cells' artifacts, from the
+    /// engine's ledger (never from an observer's state); `shipdeck merge` passes the verified parts'.
     /// A shard run (`--shard`) only writes its part manifest: the merge does the rest.
     func run(cellArtifacts: [ArtifactRecord]) -> Bool {
         if let shard = plan.shard { return writePart(shard, cellArtifacts: cellArtifacts) }

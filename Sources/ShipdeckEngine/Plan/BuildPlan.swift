@@ -46,8 +46,6 @@ public struct BuildPlan: Sendable {
     public var shard: ShardContext? = nil
     /// `universal_binaries:`: the macOS universal binary made after the darwin cells (Universal/).
     public var universal: UniversalBinaryPlan? = nil
-    /// `packages:` checked against the module and the cells (Packages/PackagePlan.swift).
-    var packages: PackagePlan? = nil
 
     public func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }
@@ -260,8 +258,6 @@ public enum PlanBuilder {
         var built = BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
                               moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
         built.universal = universal
-        built.packages = try PackagePlan.prepare(config: config, project: project, version: version, cells: cells,
-                                                 moduleDirectory: moduleDir, epoch: epoch)
         return built
     }
 

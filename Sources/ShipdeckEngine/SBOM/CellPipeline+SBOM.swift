@@ -15,7 +15,7 @@ extension CellPipeline {
     func sbomStage(binary: URL, into work: URL) throws -> [SBOMFile] {
         guard let config = plan.config.sbom, !config.formats.isEmpty else { return [] }
         var files: [SBOMFile] = []
-        try runStage(.sbom) {
+        try stage(.sbom, report: { StageReport(detail: $0) }) { () throws -> String in
             let digest = try FileDigest.sha256(path: binary.path)
             let info = try GoBuildInfo.read(binary: binary, go: plan.toolchain.path, environment: cell.environment)
             let subject = SBOMSubject(

@@ -7,6 +7,12 @@ public struct EngineOptions: Sendable {
     public var existingDist: DistFolder.ExistingContents
     /// Order cells longest first by the build durations of earlier releases (and record them).
     public var useHistory = true
+    /// `--timeout`: the whole release may take this long; past it, running cells fail (their
+    /// trees killed), queued ones never start, and the release ends `failed`.
+    public var timeout: TimeInterval?
+    /// `timeout:` in shipdeck.yml: one attempt of one cell may take this long; past it the cell
+    /// fails saying so and its process tree is killed.
+    public var cellTimeout: TimeInterval?
 
     public init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 existingDist: DistFolder.ExistingContents = .refuse) {
@@ -17,16 +23,18 @@ public struct EngineOptions: Sendable {
 
 /// Runs a `BuildPlan`: cells concurrently (bounded), then the release-wide steps once every cell
 /// is final. Front ends observe it through `EventHub` and steer it only through the commands
-/// below, which are safe to call from any thread.
+/// below, which are safe to call from any thread. The engine decides from its own
+/// `ReleaseLedger`, never from what observers have been shown.
 public final class ReleaseEngine: @unchecked Sendable {
     public let plan: BuildPlan
     public let options: EngineOptions
     public let hub: EventHub
     public let dist: DistFolder
+    let runner: any CommandRunner
+    let ledger: ReleaseLedger
 
+    // `lock` guards every `var` below.
     private let lock = NSLock()
-    private var attempts: [String: Int] = [:]
-    private var statuses: [String: CellStatus] = [:]
     private var pending: [String] = []
     private var running: [String: CancellationToken] = [:]
     /// Cells in their build stages. Only these count against `parallelism`: archiving, hashing
@@ -34,55 +42,96 @@ public final class ReleaseEngine: @unchecked Sendable {
     private var building: Set<String> = []
     /// Bumped whenever a cell is (re)queued: release steps that started before it are stale.
     private var generation = 0
-    private var interrupted = false
+    /// Set by `interrupt`: the signal's name ("SIGINT").
+    private var interruptedBy: String?
+    /// Set when `--timeout` passed: what to say.
+    private var releaseTimedOut: String?
     private var stepsRunning = false
+    private var outcome: ReleaseOutcome?
+    /// `outcome` once its `releaseFinished` has been emitted.
+    private var announced: ReleaseOutcome?
     private var startTime = Date()
     private let stepsQueue = DispatchQueue(label: "shipdeck.release-steps")
+    private let finished = NSCondition()
     private var history: DurationHistory
 
-    public init(plan: BuildPlan, options: EngineOptions = EngineOptions(), hub: EventHub = EventHub()) {
+    public convenience init(plan: BuildPlan, options: EngineOptions = EngineOptions(), hub: EventHub = EventHub()) {
+        self.init(plan: plan, options: options, hub: hub, runner: ProcessRunner())
+    }
+
+    /// An engine whose children run through `runner` (a fake in scheduler unit tests).
+    /// - Parameter history: durations to order by instead of the cache's (unit tests).
+    package init(plan: BuildPlan, options: EngineOptions, hub: EventHub, runner: any CommandRunner,
+                 history: DurationHistory? = nil) {
         self.plan = plan
         self.options = options
         self.hub = hub
+        self.runner = runner
         self.dist = DistFolder(url: plan.distDirectory)
-        self.history = options.useHistory
+        self.ledger = ReleaseLedger(cells: plan.cells.map(\.id))
+        self.history = history ?? (options.useHistory
             ? DurationHistory.load(modulePath: plan.source.modulePath, environment: ProcessInfo.processInfo.environment)
-            : DurationHistory()
+            : DurationHistory())
     }
 
     /// Prepares dist/ (this can throw: nothing has run yet), announces the plan and starts cells.
-    /// - Parameter kept: cells whose outputs an interrupted release already left in dist/
-    ///   (`ResumeIndex`, `--resume`): they are announced with their artifacts and finish at once,
-    ///   without running; the others run as usual.
-    public func start(resuming kept: [String: ResumeIndex.KeptCell] = [:]) throws {
+    /// - Parameters:
+    ///   - kept: cells whose outputs an interrupted release already left in dist/
+    ///     (`ResumeIndex`, `--resume`): they are announced with their artifacts and finish at once,
+    ///     without running; the others run as usual.
+    ///   - previousAttempts: the last attempt number of each cell in the interrupted release: a
+    ///     cell that runs again gets the next one (its own staging folder and log file).
+    public func start(resuming kept: [String: ResumeIndex.KeptCell] = [:], previousAttempts: [String: Int] = [:]) throws {
         try dist.prepare(existing: options.existingDist, moduleDirectory: plan.moduleDirectory)
-        startTime = Date()
+        lock.withLock { startTime = Date() }
         hub.emit(.releaseStarted(plan.info))
         for warning in plan.warnings { hub.emit(.warning(warning)) }
+        var firstAttempts: [String: Int] = [:]
         lock.withLock {
             for cell in plan.cells {
-                attempts[cell.id] = 1
-                statuses[cell.id] = kept[cell.id] == nil ? .queued : .succeeded
+                let previous = previousAttempts[cell.id]
+                let attempt = kept[cell.id] == nil ? (previous ?? 0) + 1 : (previous ?? 1)
+                firstAttempts[cell.id] = attempt
+                ledger.update(cell.id) { entry in
+                    entry.attempt = attempt
+                    if let reused = kept[cell.id] {
+                        entry.status = .succeeded
+                        entry.artifacts = reused.artifacts
+                    }
+                }
                 if kept[cell.id] == nil { pending.append(cell.id) }
             }
             pending = history.order(pending)
         }
         for cell in plan.cells {
-            hub.emit(.cellQueued(cell: cell.id, attempt: 1))
+            let attempt = firstAttempts[cell.id] ?? 1
+            hub.emit(.cellQueued(cell: cell.id, attempt: attempt))
             guard let reused = kept[cell.id] else { continue }
-            hub.emit(.cellFingerprint(cell: cell.id, attempt: 1, fingerprint: reused.fingerprint, reused: true))
+            hub.emit(.cellFingerprint(cell: cell.id, attempt: attempt, fingerprint: reused.fingerprint, reused: true))
             for artifact in reused.artifacts { hub.emit(.artifact(artifact)) }
-            hub.emit(.cellFinished(cell: cell.id, attempt: 1, status: .succeeded, seconds: 0, error: nil))
+            hub.emit(.cellFinished(cell: cell.id, attempt: attempt, status: .succeeded, seconds: 0, error: nil))
+        }
+        if let timeout = options.timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak self] in
+                self?.timeOut(after: timeout)
+            }
         }
         schedule()
         finishIfDone()
     }
 
-    /// Blocks until the release (or the release after a retry) has finished; returns its outcome.
+    /// Blocks until the release (or the release after a retry) has finished and observers have
+    /// been told; returns its outcome.
     public func waitUntilFinished() -> ReleaseOutcome {
-        _ = hub.waitForFinish(after: 0)
-        return hub.snapshot().outcome ?? .failed
+        finished.lock()
+        while lock.withLock({ announced }) == nil { finished.wait() }
+        finished.unlock()
+        hub.flush()
+        return lock.withLock { announced } ?? .failed
     }
+
+    /// How the release ended, as the engine decided it (nil while it runs).
+    public var finalOutcome: ReleaseOutcome? { lock.withLock { outcome } }
 
     // MARK: Commands
 
@@ -90,12 +139,11 @@ public final class ReleaseEngine: @unchecked Sendable {
     @discardableResult
     public func retry(cell id: String) -> Bool {
         let attempt: Int? = lock.withLock {
-            guard !interrupted, let status = statuses[id], status == .failed || status == .cancelled else { return nil }
-            let next = (attempts[id] ?? 0) + 1
-            attempts[id] = next
-            statuses[id] = .queued
+            guard interruptedBy == nil, releaseTimedOut == nil, let next = ledger.beginRetry(id) else { return nil }
             pending.append(id)
             generation += 1
+            outcome = nil
+            announced = nil
             return next
         }
         guard let attempt else { return false }
@@ -107,31 +155,13 @@ public final class ReleaseEngine: @unchecked Sendable {
     /// Retries every failed cell; returns how many.
     @discardableResult
     public func retryFailed() -> Int {
-        let failed = lock.withLock { statuses.filter { $0.value == .failed }.map(\.key) }
-        return plan.cells.map(\.id).filter(failed.contains).filter { retry(cell: $0) }.count
+        ledger.ids(with: .failed).filter { retry(cell: $0) }.count
     }
 
     /// Cancels a queued or running cell: its whole process tree is killed.
     @discardableResult
     public func cancel(cell id: String) -> Bool {
-        enum Action { case none, dequeued(Int), kill(CancellationToken) }
-        let action: Action = lock.withLock {
-            if let index = pending.firstIndex(of: id) {
-                pending.remove(at: index)
-                statuses[id] = .cancelled
-                return .dequeued(attempts[id] ?? 1)
-            }
-            if let token = running[id] { return .kill(token) }
-            return .none
-        }
-        switch action {
-        case .none: return false
-        case .kill(let token): token.cancel()
-        case .dequeued(let attempt):
-            hub.emit(.cellFinished(cell: id, attempt: attempt, status: .cancelled, seconds: 0, error: "cancelled before it started"))
-            finishIfDone()
-        }
-        return true
+        stop(cell: id, reason: .cancelled, notStarted: "cancelled before it started")
     }
 
     /// Cancels every queued and running cell.
@@ -140,12 +170,61 @@ public final class ReleaseEngine: @unchecked Sendable {
         for id in ids { cancel(cell: id) }
     }
 
-    /// Stops the release for good (SIGINT/SIGTERM): cancels everything, refuses retries, and ends
-    /// with an `interrupted` outcome and without release-wide steps.
-    public func interrupt() {
-        lock.withLock { interrupted = true }
+    /// Stops the release for good (SIGINT, SIGTERM, SIGHUP, SIGPIPE): cancels everything, refuses
+    /// retries, and ends with an `interrupted` outcome and without release-wide steps.
+    /// - Parameter signal: the signal's name, announced in an `interrupted` event.
+    public func interrupt(signal: String = "SIGINT") {
+        let first: Bool = lock.withLock {
+            guard interruptedBy == nil else { return false }
+            interruptedBy = signal
+            return true
+        }
+        if first { hub.emit(.interrupted(signal: signal)) }
         cancelAll()
         finishIfDone()
+    }
+
+    /// `--timeout` passed: running cells fail (trees killed), queued ones never start.
+    private func timeOut(after seconds: TimeInterval) {
+        let what = "the release passed --timeout \(DurationText.format(seconds))"
+        let proceed: Bool = lock.withLock {
+            guard outcome == nil, interruptedBy == nil, releaseTimedOut == nil else { return false }
+            releaseTimedOut = what
+            return true
+        }
+        guard proceed else { return }
+        hub.emit(.warning("\(what): stopping every cell"))
+        let ids = lock.withLock { pending + Array(running.keys) }
+        for id in ids { stop(cell: id, reason: .timedOut("--timeout \(DurationText.format(seconds))"), status: .failed,
+                             notStarted: "not started: \(what)") }
+        finishIfDone()
+    }
+
+    /// Dequeues a queued cell (it ends `status` with `notStarted`) or stops a running one's tree.
+    @discardableResult
+    private func stop(cell id: String, reason: CancellationReason, status: CellStatus = .cancelled,
+                      notStarted: String) -> Bool {
+        enum Action { case none, dequeued(Int), kill(CancellationToken) }
+        let action: Action = lock.withLock {
+            if let index = pending.firstIndex(of: id) {
+                pending.remove(at: index)
+                ledger.update(id) { cell in
+                    cell.status = status
+                    cell.error = notStarted
+                }
+                return .dequeued(ledger.attempt(id))
+            }
+            if let token = running[id] { return .kill(token) }
+            return .none
+        }
+        switch action {
+        case .none: return false
+        case .kill(let token): token.cancel(reason)
+        case .dequeued(let attempt):
+            hub.emit(.cellFinished(cell: id, attempt: attempt, status: status, seconds: 0, error: notStarted))
+            finishIfDone()
+        }
+        return true
     }
 
     // MARK: Scheduling
@@ -158,27 +237,38 @@ public final class ReleaseEngine: @unchecked Sendable {
                 let token = CancellationToken()
                 running[id] = token
                 building.insert(id)
-                statuses[id] = .running
-                return (id, attempts[id] ?? 1, token)
+                ledger.update(id) { $0.status = .running }
+                return (id, ledger.attempt(id), token)
             }
             guard let (id, attempt, token) = next, let cell = plan.cell(id) else { return }
+            if let limit = options.cellTimeout {
+                DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+                    token.cancel(.timedOut("timeout: \(DurationText.format(limit)) per cell"))
+                }
+            }
             DispatchQueue(label: "shipdeck.cell.\(id)").async { [self] in
                 let started = DispatchTime.now()
                 hub.emit(.cellFingerprint(cell: id, attempt: attempt, fingerprint: CellFingerprint(plan: plan, cell: cell).value,
                                           reused: false))
                 var pipeline = CellPipeline(plan: plan, cell: cell, attempt: attempt, dist: dist, token: token, hub: hub)
+                pipeline.runner = runner
+                pipeline.ledger = ledger
                 pipeline.onBuildsDone = { [self] in
                     lock.withLock { _ = building.remove(id) }
                     schedule()
                 }
                 let (status, error) = pipeline.run()
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-                hub.emit(.cellFinished(cell: id, attempt: attempt, status: status, seconds: seconds, error: error))
+                // The ledger first: whoever reacts to the event (a retry on `r`) finds the engine agreeing.
                 lock.withLock {
                     running[id] = nil
                     building.remove(id)
-                    statuses[id] = status
+                    ledger.update(id) { entry in
+                        entry.status = status
+                        entry.error = error
+                    }
                 }
+                hub.emit(.cellFinished(cell: id, attempt: attempt, status: status, seconds: seconds, error: error))
                 schedule()
                 finishIfDone()
             }
@@ -186,53 +276,54 @@ public final class ReleaseEngine: @unchecked Sendable {
     }
 
     /// Remembers how long each built cell took, for longest-first ordering next time.
-    private func recordDurations(_ state: ReleaseState) {
+    private func recordDurations() {
         guard options.useHistory else { return }
-        var durations: [String: Double] = [:]
-        for cell in state.cells where cell.status == .succeeded {
-            if let build = cell.stageSeconds[.build] { durations[cell.id] = build }
-        }
-        if !durations.isEmpty { history.record(durations) }
+        let durations = ledger.buildDurations()
+        if !durations.isEmpty { lock.withLock { history.record(durations) } }
     }
 
-    /// When no cell is queued or running, runs the release-wide steps (or, once interrupted,
-    /// just ends the release).
+    /// When no cell is queued or running, runs the release-wide steps (or, once interrupted or
+    /// timed out, just ends the release).
     private func finishIfDone() {
-        let decision: (generation: Int, interrupted: Bool)? = lock.withLock {
+        let decision: (generation: Int, stopped: Bool)? = lock.withLock {
             guard pending.isEmpty, running.isEmpty, !stepsRunning else { return nil }
             stepsRunning = true
-            return (generation, interrupted)
+            return (generation, interruptedBy != nil || releaseTimedOut != nil)
         }
         guard let decision else { return }
         stepsQueue.async { [self] in
             var failed = false
-            if !decision.interrupted {
-                failed = !ReleaseSteps(plan: plan, dist: dist, hub: hub).run()
+            if !decision.stopped {
+                failed = !ReleaseSteps(plan: plan, dist: dist, hub: hub).run(cellArtifacts: ledger.succeededArtifacts())
             }
             // A signal that arrived while the steps ran still ends the release `interrupted`.
-            let (rerun, interruptedDuringSteps): (Bool, Bool) = lock.withLock {
+            let (rerun, interrupted, timedOut): (Bool, Bool, Bool) = lock.withLock {
                 stepsRunning = false
-                return (generation != decision.generation || !pending.isEmpty || !running.isEmpty, interrupted)
+                return (generation != decision.generation || !pending.isEmpty || !running.isEmpty,
+                        interruptedBy != nil, releaseTimedOut != nil)
             }
-            if rerun && !decision.interrupted {
+            if rerun && !decision.stopped {
                 finishIfDone()
                 return
             }
             if !rerun { dist.removeWorkFiles() }
-            hub.flush()
-            let state = hub.snapshot()
-            recordDurations(state)
-            let outcome: ReleaseOutcome
-            if decision.interrupted || interruptedDuringSteps {
-                outcome = .interrupted
-            } else if failed || state.count(.failed) > 0 {
-                outcome = .failed
-            } else if state.count(.cancelled) > 0 {
-                outcome = .cancelled
+            recordDurations()
+            let result: ReleaseOutcome
+            if interrupted {
+                result = .interrupted
+            } else if failed || timedOut || ledger.count(.failed) > 0 {
+                result = .failed
+            } else if ledger.count(.cancelled) > 0 {
+                result = .cancelled
             } else {
-                outcome = .succeeded
+                result = .succeeded
             }
-            hub.emit(.releaseFinished(outcome: outcome, seconds: Date().timeIntervalSince(startTime)))
+            lock.withLock { outcome = result }
+            hub.emit(.releaseFinished(outcome: result, seconds: Date().timeIntervalSince(lock.withLock { startTime })))
+            finished.lock()
+            lock.withLock { announced = result }
+            finished.broadcast()
+            finished.unlock()
         }
     }
 }

@@ -6,7 +6,7 @@ extension CellPipeline {
     /// Embeds an Authenticode signature in a Windows executable, in place. No-op elsewhere.
     func authenticodeStage(binary: URL) throws {
         guard cell.target.goos == "windows", let signer = plan.trust.authenticode else { return }
-        try runStage(.authenticode) {
+        try stage(.authenticode, report: { StageReport(detail: $0) }) { () throws -> String in
             let report = { (state: SignatureRecord.State, detail: String?) in
                 hub.emit(
                     .signature(
@@ -39,35 +39,14 @@ extension CellPipeline {
     func signArtifactsStage(names: [String]) throws {
         let signers = plan.trust.artifactSigners
         guard !signers.isEmpty else { return }
-        try runStage(.sign) {
+        try stage(.sign, report: { StageReport(detail: $0) }) { () throws -> String in
             var count = 0
             for name in names {
-                count += try SignatureMaker(dist: dist, hub: hub).sign(name, with: signers, cell: cell.info).count
+                let records = try SignatureMaker(dist: dist, hub: hub).sign(name, with: signers, cell: cell.info)
+                ledger?.add(records, cell: cell.id, attempt: attempt)
+                count += records.count
             }
             return "\(count) signatures"
-        }
-    }
-
-    /// Runs a stage between its events, with a detail on success too.
-    func runStage(_ stage: CellStage, _ body: () throws -> String?) throws {
-        if token.isCancelled { throw StageFailure(message: "cancelled", cancelled: true) }
-        hub.emit(.stageStarted(cell: cell.id, attempt: attempt, stage: stage))
-        let start = DispatchTime.now()
-        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
-        do {
-            let detail = try body()
-            hub.emit(
-                .stageFinished(
-                    cell: cell.id, attempt: attempt, stage: stage, result: .succeeded,
-                    seconds: seconds(), detail: detail))
-        } catch {
-            let cancelled = token.isCancelled || (error as? StageFailure)?.cancelled == true
-            let message = cancelled ? "cancelled" : ((error as? StageFailure)?.message ?? SignatureMaker.message(error))
-            hub.emit(
-                .stageFinished(
-                    cell: cell.id, attempt: attempt, stage: stage,
-                    result: cancelled ? .cancelled : .failed, seconds: seconds(), detail: message))
-            throw StageFailure(message: message, cancelled: cancelled)
         }
     }
 }

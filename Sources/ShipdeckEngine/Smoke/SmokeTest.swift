@@ -96,7 +96,7 @@ struct SmokeTest {
             how == "ran under wine" ? try Self.wineLock.withLock { try run(spec, timeout) } : try run(spec, timeout)
         let firstLine = UntrustedText.escape(
             String(output.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-        if result.cancelled {
+        if result.timedOut {
             return Outcome(result: .failed, detail: "\(how): no answer within \(Int(timeout))s")
         }
         // Wine before 9 lacks ProcessPrng (bcryptprimitives.dll), which Go 1.24+ needs at start-up: that is

@@ -13,11 +13,13 @@ extension EngineEvent: Codable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case releaseStarted, cellQueued, stageStarted, stageFinished, log, artifact, cellFinished
         case stepStarted, stepFinished, signature, warning, releaseFinished, cellFingerprint, error
+        case interrupted
     }
 
     enum Field: String, CodingKey {
         case type, release, cell, attempt, stage, result, seconds, detail, lines, artifact, status, error
         case step, signature, message, outcome, fingerprint, reused, hint
+        case signal
     }
 
     /// The `type` of this event.
@@ -37,6 +39,7 @@ extension EngineEvent: Codable {
         case .releaseFinished: .releaseFinished
         case .cellFingerprint: .cellFingerprint
         case .error: .error
+        case .interrupted: .interrupted
         }
     }
 
@@ -94,6 +97,8 @@ extension EngineEvent: Codable {
         case .error(let message, let hint):
             try c.encode(message, forKey: .message)
             try c.encode(hint, forKey: .hint)
+        case .interrupted(let signal):
+            try c.encode(signal, forKey: .signal)
         }
     }
 
@@ -148,6 +153,8 @@ extension EngineEvent: Codable {
                 fingerprint: try c.decode(String.self, forKey: .fingerprint), reused: try c.decode(Bool.self, forKey: .reused))
         case .error:
             self = .error(message: try c.decode(String.self, forKey: .message), hint: try c.decodeIfPresent(String.self, forKey: .hint))
+        case .interrupted:
+            self = .interrupted(signal: try c.decode(String.self, forKey: .signal))
         }
     }
 }

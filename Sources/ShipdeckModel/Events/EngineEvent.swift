@@ -22,4 +22,7 @@ public enum EngineEvent: Sendable, Hashable {
     /// Bad input that stopped a run before anything was built (a config error, say): what is wrong
     /// and how to fix it. `release --json` prints it so a consumer of the stream learns why nothing follows.
     case error(message: String, hint: String?)
+    /// A signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE) is stopping the release; `releaseFinished`
+    /// with outcome `interrupted` follows once every process tree has ended.
+    case interrupted(signal: String)
 }

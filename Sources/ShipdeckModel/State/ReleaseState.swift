@@ -100,6 +100,8 @@ public struct ReleaseState: Sendable {
     public private(set) var signatures: [SignatureRecord] = []
     public private(set) var warnings: [String] = []
     public private(set) var outcome: ReleaseOutcome?
+    /// The signal that is stopping (or stopped) the release, from the `interrupted` event.
+    public private(set) var interruptedBy: String?
     public private(set) var startedAt: Double?
     public private(set) var finishedAt: Double?
     public private(set) var lastSequence = -1
@@ -216,6 +218,9 @@ public struct ReleaseState: Sendable {
 
         case .error(let message, _):
             warnings.append("error: \(message)")
+
+        case .interrupted(let signal):
+            interruptedBy = signal
 
         case .releaseFinished(let outcome, _):
             self.outcome = outcome

@@ -43,6 +43,10 @@ struct ReleaseCommand: ParsableCommand {
             help: "Cells built at once (default: the number of cores).")
     var parallelism: Int?
 
+    @Option(name: .customLong("timeout"),
+            help: "Stop the release after this long (90s, 30m, 1h30m): running cells fail, their process trees killed.")
+    var timeout: String?
+
     @Flag(name: .customLong("verify-reproducible"),
           help: "Build every cell a second time elsewhere with an empty Go cache and compare the bytes.")
     var verifyReproducible = false
@@ -56,6 +60,9 @@ struct ReleaseCommand: ParsableCommand {
             throw ValidationError(
                 "--parallelism \(parallelism): at least 1 cell must build at a time; give a number such as 4, "
                     + "or leave --parallelism out to build as many cells at once as there are cores")
+        }
+        if let timeout, DurationValue.seconds(timeout) == nil {
+            throw ValidationError("--timeout \(UntrustedText.escape(timeout)) is not a duration: write it like 90s, 30m or 1h30m")
         }
         if shard != nil, !planning.targets.isEmpty { throw ValidationError("--shard and --target exclude each other") }
         if clean && resume { throw ValidationError("--clean and --resume exclude each other: --clean starts over") }
@@ -81,6 +88,8 @@ struct ReleaseCommand: ParsableCommand {
         defer { distLock.release() }
         var options = EngineOptions()
         if let parallelism { options.parallelism = parallelism }
+        options.timeout = timeout.flatMap(DurationValue.seconds)
+        options.cellTimeout = plan.config.cellTimeout
         options.existingDist = clean ? .clean : (resume ? .keep : .refuse)
         let engine = ReleaseEngine(plan: plan, options: options)
 
@@ -101,12 +110,14 @@ struct ReleaseCommand: ParsableCommand {
         } else if !dashboard {
             engine.hub.add(HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
         }
-        let kept = resume ? ResumeReport.load(plan: plan, printing: !json) : [:]
+        let resumed = resume ? ResumeReport.load(plan: plan, printing: !json) : nil
         let journal = JournalWriter(dist: plan.distDirectory)
         engine.hub.add(journal)
-        let signals = SignalTrap { engine.interrupt() }
+        let signals = SignalTrap { name in engine.interrupt(signal: name) }
+        // The dashboard or reporter writing to a closed stdout (`| head -3`) is SIGPIPE's case too.
+        StandardOutput.onClosed = { signals.deliver(SIGPIPE) }
         do {
-            try engine.start(resuming: kept)
+            try engine.start(resuming: resumed?.kept ?? [:], previousAttempts: resumed?.attempts ?? [:])
         } catch {
             distLock.release()
             failWithEvent(error)
@@ -124,6 +135,8 @@ struct ReleaseCommand: ParsableCommand {
         if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
         distLock.release()
+        // Ended by a signal: 128 + its number (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE).
+        if outcome == .interrupted, let signal = signals.received { throw ExitCode(128 + signal) }
         throw ExitCode(dashboardCode ?? Self.exitCode(outcome))
     }
 
@@ -166,22 +179,44 @@ struct ReleaseCommand: ParsableCommand {
     }
 }
 
-/// Turns SIGINT/SIGTERM into a call (on a Dispatch queue, never in signal context).
+/// Turns SIGINT, SIGTERM, SIGHUP and SIGPIPE into a call with the signal's name (on a Dispatch
+/// queue, never in signal context): each ends the release like Ctrl-C — every process tree
+/// stopped, an `interrupted` event naming the signal, the terminal restored — and Shipdeck
+/// exits 128 + the signal's number. (An ssh session dropping sends SIGHUP; a reader of
+/// `--no-tui` output going away, SIGPIPE.)
 final class SignalTrap: @unchecked Sendable {
+    static let trapped: [(Int32, String)] = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGPIPE, "SIGPIPE")]
+    // `lock` guards `sources` and `first`.
+    private let lock = NSLock()
     private var sources: [DispatchSourceSignal] = []
+    private var first: Int32?
+    private let handler: @Sendable (String) -> Void
 
-    init(_ handler: @escaping @Sendable () -> Void) {
-        for sig in [SIGINT, SIGTERM] {
+    init(_ handler: @escaping @Sendable (String) -> Void) {
+        self.handler = handler
+        for (sig, _) in Self.trapped {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler(handler: handler)
+            source.setEventHandler { [weak self] in self?.deliver(sig) }
             source.resume()
             sources.append(source)
         }
     }
 
+    /// The first signal received, if any.
+    var received: Int32? { lock.withLock { first } }
+
+    /// Handles `sig` as if it had arrived (SIGPIPE seen as EPIPE on stdout).
+    func deliver(_ sig: Int32) {
+        lock.withLock { if first == nil { first = sig } }
+        handler(Self.trapped.first { $0.0 == sig }?.1 ?? "signal \(sig)")
+    }
+
     func release() {
-        sources.forEach { $0.cancel() }
-        sources = []
+        let all = lock.withLock {
+            defer { sources = [] }
+            return sources
+        }
+        all.forEach { $0.cancel() }
     }
 }

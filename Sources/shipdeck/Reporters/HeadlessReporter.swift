@@ -1,11 +1,55 @@
 import Foundation
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 import ShipdeckEngine
 
-/// Writes text to stdout and flushes, so CI logs and pipes see each line as it happens.
+/// Writes text to stdout and flushes, so CI logs and pipes see each line as it happens. Once
+/// stdout is closed (EPIPE: `| head -3` exited) nothing more is written and `onClosed` runs once.
 func emitLine(_ text: String) {
-    var line = text
-    line.append("\n")
-    FileHandle.standardOutput.write(Data(line.utf8))
+    StandardOutput.write(text + "\n")
+}
+
+/// stdout written with write(2): FileHandle traps on EPIPE, which must end the release instead.
+enum StandardOutput {
+    private static let state = Mutex()
+    /// Called once when stdout turns out to be closed (set by `release`).
+    static var onClosed: (@Sendable () -> Void)? {
+        get { state.withLock { state.onClosed } }
+        set { state.withLock { state.onClosed = newValue } }
+    }
+
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        guard !state.withLock({ state.closed }) else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 {
+                offset += n
+            } else if n < 0, errno == EINTR || errno == EAGAIN {
+                continue
+            } else {
+                let first: (@Sendable () -> Void)?? = state.withLock {
+                    guard !state.closed else { return nil }
+                    state.closed = true
+                    return .some(state.onClosed)
+                }
+                if let first, let call = first { call() }
+                return
+            }
+        }
+        bytes.removeAll()
+    }
+
+    /// The lock and the two fields it guards.
+    final class Mutex: @unchecked Sendable {
+        private let lock = NSLock()
+        var closed = false
+        var onClosed: (@Sendable () -> Void)?
+        func withLock<R>(_ body: () -> R) -> R { lock.withLock(body) }
+    }
 }
 
 /// The readable line output of a headless release (ninja's dumb-terminal printer, as it were).
@@ -63,6 +107,8 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
         case .signature(let signature) where signature.state == .verified || signature.state == .failed:
             emitLine("signature \(signature.state.rawValue): \(e(signature.file)) by \(e(signature.signer))"
                 + (signature.detail.map { ": \(e($0))" } ?? ""))
+        case .interrupted(let signal):
+            emitLine("shipdeck: \(e(signal)) received: stopping every cell")
         case .releaseFinished(let outcome, let seconds):
             emitLine(summary(state, outcome: outcome, seconds: seconds))
         default:
@@ -123,7 +169,7 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
         case .cancelled:
             out += "\nrelease cancelled: \(state.count(.cancelled)) of \(total) cells cancelled"
         case .interrupted:
-            out += "\nrelease interrupted after \(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
+            out += "\nrelease interrupted\(state.interruptedBy.map { " by \(e($0))" } ?? "") after \(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
         }
         return out
     }
@@ -147,7 +193,8 @@ final class JSONEventPrinter: ReleaseObserver, @unchecked Sendable {
     func release(didEmit record: EventRecord, state: ReleaseState) {
         guard let data = try? encoder.encode(record) else { return }
         var line = UntrustedText.escapingInvisibleControls(inJSON: data)
-        line.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(line)
+        line.append(UInt8(ascii: "
+"))
+        StandardOutput.write(String(decoding: line, as: UTF8.self))
     }
 }

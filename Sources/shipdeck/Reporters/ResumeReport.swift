@@ -6,14 +6,14 @@ import ShipdeckEngine
 enum ResumeReport {
     /// The cells to keep; exits with the error when the journal cannot be resumed. A dist/ that
     /// does not exist or is empty has nothing to resume: the release simply starts.
-    static func load(plan: BuildPlan, printing: Bool) -> [String: ResumeIndex.KeptCell] {
+    static func load(plan: BuildPlan, printing: Bool) -> ResumeIndex? {
         let dist = plan.distDirectory
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dist.path)) ?? []
         if entries.isEmpty {
             if printing {
                 emitLine("resume: \(UntrustedText.escape(dist.path)) is empty: nothing to resume, building every cell")
             }
-            return [:]
+            return nil
         }
         let index: ResumeIndex
         do {
@@ -21,7 +21,7 @@ enum ResumeReport {
         } catch {
             fail(error)
         }
-        guard printing else { return index.kept }
+        guard printing else { return index }
         for problem in index.problems { emitLine("resume: journal: \(problem)") }
         emitLine("resume: keeping \(index.kept.count) of \(plan.cells.count) cells, rebuilding \(index.reasons.count)")
         for cell in plan.cells {
@@ -29,6 +29,6 @@ enum ResumeReport {
                 emitLine("resume: [\(cell.id)] rebuild: \(UntrustedText.escape(reason))")
             }
         }
-        return index.kept
+        return index
     }
 }

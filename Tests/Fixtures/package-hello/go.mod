@@ -1,3 +1,0 @@
-module example.com/pkghello
-
-go 1.22
