@@ -18,6 +18,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .target(name: "CShipdeckPOSIX"),
         // What front ends see: events, records, state and its reducer, the hub, commands. No dependencies.
         .target(name: "ShipdeckModel"),
@@ -25,7 +26,7 @@ let package = Package(
         .target(
             name: "ShipdeckEngine",
             dependencies: [
-                "ShipdeckModel", "CShipdeckPOSIX", "CZlib", "Yams",
+                "ShipdeckModel", "CShipdeckPOSIX", "CZlib", "CLibDeflate", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -47,7 +47,7 @@ import Testing
         let out = dir.appendingPathComponent("a.tar.gz").path
         _ = try TarGzWriter.write(try entries(dir), mtime: 1_700_000_000, to: out)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out)))
-        #expect(Array(bytes.prefix(10)) == [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0x03])
+        #expect(Array(bytes.prefix(10)) == GzipMember.header)
     }
 
     @Test func sameInputGivesSameBytesAndTheReturnedDigestIsTheFiles() throws {
@@ -104,6 +104,89 @@ import Testing
         #expect(test.contains("No errors detected"))
     }
 
+    /// Input larger than one gzip member: several members, the same bytes whatever the number of
+    /// threads, and gzip, Python and tar read the whole input back.
+    @Test func largeInputsAreSeveralMembersWithTheSameBytesOnAnyCoreCount() throws {
+        let dir = try scratch()
+        var generator = SplitMix(seed: 42)
+        // Compressible but not trivial: words from a small vocabulary, like a binary's strings.
+        var words: [String] = []
+        for _ in 0..<512 {
+            var word = ""
+            for _ in 0..<(3 + Int(generator.next() % 9)) {
+                word.append(Character(UnicodeScalar(UInt8(97 + generator.next() % 26))))
+            }
+            words.append(word)
+        }
+        var input: [UInt8] = []
+        while input.count < 3 * GzipWriter.memberSize + 12345 {
+            input += Array(words[Int(generator.next() % 512)].utf8) + [0x20]
+        }
+        var outputs: [[UInt8]] = []
+        for threads in [1, 2, 5] {
+            let path = dir.appendingPathComponent("p\(threads).gz").path
+            let file = try HashingFileWriter(path: path)
+            let gzip = try GzipWriter(sink: file, parallelism: threads)
+            // Uneven writes, as the tar writer makes them.
+            var offset = 0
+            while offset < input.count {
+                let n = min(input.count - offset, 1 + Int(generator.next() % 300_000))
+                try input[offset..<(offset + n)].withUnsafeBytes { try gzip.write($0) }
+                offset += n
+            }
+            try gzip.finish()
+            _ = try file.finish()
+            outputs.append([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "output depends on the thread count")
+        let members = outputs[0].indices.dropLast(10).filter {
+            outputs[0][$0] == 0x1f && outputs[0][$0 + 1] == 0x8b && Array(outputs[0][$0..<($0 + 10)]) == GzipMember.header
+        }
+        #expect(members.count >= 4)
+        #expect(outputs[0].count < input.count / 2)
+        let path = dir.appendingPathComponent("p1.gz").path
+        _ = try run("/usr/bin/gzip", ["-t", path])
+        let back = try run("/usr/bin/gzip", ["-dc", path])
+        #expect(back.utf8.count == input.count && Array(back.utf8) == input)
+        let python = try run("/usr/bin/python3", ["-c", "import gzip,sys; print(len(gzip.open(sys.argv[1]).read()))", path])
+        #expect(python.trimmingCharacters(in: .whitespacesAndNewlines) == "\(input.count)")
+    }
+
+    @Test func anEmptyInputIsOneValidEmptyMember() throws {
+        let dir = try scratch()
+        let path = dir.appendingPathComponent("empty.gz").path
+        let file = try HashingFileWriter(path: path)
+        let gzip = try GzipWriter(sink: file)
+        try gzip.finish()
+        _ = try file.finish()
+        _ = try run("/usr/bin/gzip", ["-t", path])
+        #expect(try run("/usr/bin/gzip", ["-dc", path]).isEmpty)
+    }
+
+    /// A zip entry larger than the read size is deflated as a stream and reads back whole.
+    @Test func aLargeZipEntryIsStreamedAndReadsBack() throws {
+        let dir = try scratch()
+        var generator = SplitMix(seed: 7)
+        let big = dir.appendingPathComponent("big.bin")
+        var bytes = [UInt8](repeating: 0, count: 3 * 1024 * 1024)
+        for i in bytes.indices {
+            let value: UInt64 = i % 251 == 0 ? generator.next() : UInt64(i % 7)
+            bytes[i] = UInt8(truncatingIfNeeded: value)
+        }
+        try Data(bytes).write(to: big)
+        let out = dir.appendingPathComponent("big.zip").path
+        _ = try ZipWriter.write(try ArchiveEntry.normalized([.file("big.bin", source: big, executable: false)]),
+                                mtime: 1_700_000_000, to: out)
+        #expect(try run("/usr/bin/unzip", ["-t", out]).contains("No errors detected"))
+        let listing = try run("/usr/bin/unzip", ["-v", out])
+        #expect(listing.contains("Defl:N"), "\(listing)")
+        #expect(!FileManager.default.fileExists(atPath: out + ".entry"), "the scratch file is removed")
+        let copy = dir.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        _ = try run("/usr/bin/unzip", ["-q", out, "-d", copy.path])
+        #expect(try Data(contentsOf: copy.appendingPathComponent("big.bin")) == Data(bytes))
+    }
+
     @Test func aLiteralFileThatDoesNotExistIsAnError() throws {
         let dir = try scratch()
         #expect(throws: ShipdeckError.self) { try ArchiveFiles.expand(["CHANGELOG.md"], in: dir) }
@@ -125,6 +208,21 @@ import Testing
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(tool) \(args): \(text.prefix(500))")
+        return text
+    }
+}
+
+/// A small deterministic generator for test inputs.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

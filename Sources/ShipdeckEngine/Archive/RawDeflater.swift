@@ -1,11 +1,10 @@
 import CZlib
 import Foundation
 
-/// zlib's raw deflate at one pinned level: the single compressor behind both gzip and zip, so
-/// the same input gives the same bytes on every machine with the same zlib.
+/// zlib's raw deflate as a stream at one pinned level (`ArchiveCompression.zipLevel`): the compressor
+/// of zip entries, so the same input gives the same bytes on every machine with the same zlib.
 final class RawDeflater {
-    /// Pinned: changing it changes every archive's bytes.
-    static let level: Int32 = 9
+    static let level: Int32 = ArchiveCompression.zipLevel
 
     private let stream: UnsafeMutablePointer<z_stream>
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
@@ -55,16 +54,6 @@ final class RawDeflater {
             }
         }
         stream.pointee.next_in = nil
-    }
-
-    /// Compresses a whole buffer at once (zip entries).
-    static func deflateAll(_ data: [UInt8]) throws -> [UInt8] {
-        let deflater = try RawDeflater()
-        var out: [UInt8] = []
-        try data.withUnsafeBytes { raw in
-            try deflater.compress(raw, finish: true) { out.append(contentsOf: $0) }
-        }
-        return out
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// Writes a zip archive deterministically: sorted entries, deflate at the pinned level, DOS time
+/// Writes a zip archive deterministically: sorted entries, streamed deflate at the pinned level, DOS time
 /// from SOURCE_DATE_EPOCH in UTC (clamped to 1980-01-01, the format's first day), no extra fields
 /// (so no extended timestamps), Unix modes in the external attributes.
 enum ZipWriter {
@@ -18,23 +18,33 @@ enum ZipWriter {
             guard name.count <= Int(UInt16.max) else {
                 throw ShipdeckError(.config, "zip entry name too long: \(entry.path)")
             }
-            var content: [UInt8] = []
-            if let source = entry.source {
-                try FileChunks.forEach(path: source.path) { content.append(contentsOf: $0) }
-            }
-            let crc = content.withUnsafeBytes { CRC32.update(0, $0) }
-            // Deflate unless it does not help (empty files, directories).
+            // Deflated as a stream into a scratch file beside the archive, so a large binary never sits
+            // in memory; stored instead when deflate does not help (empty files, directories).
+            var crc: UInt32 = 0
+            var rawSize = 0
             var method: UInt16 = 0
-            var stored = content
-            if !content.isEmpty {
-                let compressed = try RawDeflater.deflateAll(content)
-                if compressed.count < content.count {
+            var storedSize = 0
+            let scratch = "\(path).entry"
+            defer { unlink(scratch) }
+            if let source = entry.source {
+                let deflated = try HashingFileWriter(path: scratch)
+                let deflater = try RawDeflater()
+                try FileChunks.forEach(path: source.path) { chunk in
+                    crc = CRC32.update(crc, chunk)
+                    rawSize += chunk.count
+                    try deflater.compress(chunk, finish: false) { try deflated.write($0) }
+                }
+                try deflater.compress(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) { try deflated.write($0) }
+                let compressedSize = Int(try deflated.finish().size)
+                if rawSize > 0 && compressedSize < rawSize {
                     method = 8
-                    stored = compressed
+                    storedSize = compressedSize
+                } else {
+                    storedSize = rawSize
                 }
             }
-            guard stored.count < Int(UInt32.max), content.count < Int(UInt32.max),
-                Int(offset) + 30 + name.count + stored.count < Int(UInt32.max)
+            guard storedSize < Int(UInt32.max), rawSize < Int(UInt32.max),
+                Int(offset) + 30 + name.count + storedSize < Int(UInt32.max)
             else {
                 throw ShipdeckError(
                     .io, "\(entry.path) is too large for a zip without zip64",
@@ -49,13 +59,26 @@ enum ZipWriter {
             local.appendLittleEndian(dosTime)
             local.appendLittleEndian(dosDate)
             local.appendLittleEndian(crc)
-            local.appendLittleEndian(UInt32(stored.count))
-            local.appendLittleEndian(UInt32(content.count))
+            local.appendLittleEndian(UInt32(storedSize))
+            local.appendLittleEndian(UInt32(rawSize))
             local.appendLittleEndian(UInt16(name.count))
             local.appendLittleEndian(UInt16(0))  // no extra field
             local += name
             try file.write(local)
-            try file.write(stored)
+            if method == 8 {
+                try FileChunks.forEach(path: scratch) { try file.write($0) }
+            } else if let source = entry.source {
+                var copied = 0
+                var again: UInt32 = 0
+                try FileChunks.forEach(path: source.path) { chunk in
+                    again = CRC32.update(again, chunk)
+                    copied += chunk.count
+                    try file.write(chunk)
+                }
+                guard copied == rawSize, again == crc else {
+                    throw ShipdeckError(.io, "\(source.path) changed while it was archived", hint: "run the release again")
+                }
+            }
 
             let unixMode = UInt32(entry.mode) | (entry.isDirectory ? 0o040000 : 0o100000)
             central.appendLittleEndian(UInt32(0x0201_4b50))
@@ -66,8 +89,8 @@ enum ZipWriter {
             central.appendLittleEndian(dosTime)
             central.appendLittleEndian(dosDate)
             central.appendLittleEndian(crc)
-            central.appendLittleEndian(UInt32(stored.count))
-            central.appendLittleEndian(UInt32(content.count))
+            central.appendLittleEndian(UInt32(storedSize))
+            central.appendLittleEndian(UInt32(rawSize))
             central.appendLittleEndian(UInt16(name.count))
             central.appendLittleEndian(UInt16(0))  // extra
             central.appendLittleEndian(UInt16(0))  // comment
@@ -76,7 +99,7 @@ enum ZipWriter {
             central.appendLittleEndian(unixMode << 16 | (entry.isDirectory ? 0x10 : 0))
             central.appendLittleEndian(offset)
             central += name
-            offset += UInt32(local.count + stored.count)
+            offset += UInt32(local.count + storedSize)
         }
         guard entries.count < Int(UInt16.max) else {
             throw ShipdeckError(.io, "too many files for a zip without zip64")

@@ -245,7 +245,7 @@ public enum PlanBuilder {
         let info = ReleaseInfo(
             project: project, version: version, commit: source.commit, goVersion: toolchain.version,
             sourceDateEpoch: epoch, distDirectory: distDir.path, shipdeckVersion: Shipdeck.version,
-            cells: cells.map(\.info))
+            cells: cells.map(\.info), compression: ArchiveCompression.description)
         // universal_binaries: needs both darwin cells (Universal/UniversalBinaryPlan.swift).
         var universal: UniversalBinaryPlan?
         if let universalConfig = config.universalBinaries {

@@ -33,6 +33,8 @@ public struct ProvenanceStatement: Codable, Sendable, Equatable {
         public var goVersion: String
         public var sourceDateEpoch: Int64
         public var shipdeckVersion: String
+        /// The archive compressors (`ArchiveCompression.description`).
+        public var compression: String?
     }
 
     public struct BuildDefinition: Codable, Sendable, Equatable {
@@ -88,7 +90,7 @@ public struct ProvenanceStatement: Codable, Sendable, Equatable {
                 cells: cells),
             internalParameters: InternalParameters(
                 goVersion: plan.toolchain.version, sourceDateEpoch: plan.info.sourceDateEpoch,
-                shipdeckVersion: Shipdeck.version),
+                shipdeckVersion: Shipdeck.version, compression: plan.info.compression),
             resolvedDependencies: dependencies)
         return ProvenanceStatement(
             _type: statementType,

@@ -12,9 +12,12 @@ public struct ReleaseInfo: Codable, Sendable, Hashable {
     public var cells: [CellInfo]
     /// One line per configured signer (`minisign: checksums`), empty when signing is not configured.
     public var signers: [String]
+    /// The archive compressors and their levels (`tar.gz: libdeflate 1.14 level 6 …`), so releases whose
+    /// archive bytes differ can be told apart by compressor. Absent in journals of earlier versions.
+    public var compression: String?
 
     public init(project: String, version: String, commit: String?, goVersion: String, sourceDateEpoch: Int64,
-                distDirectory: String, shipdeckVersion: String, cells: [CellInfo], signers: [String] = []) {
+                distDirectory: String, shipdeckVersion: String, cells: [CellInfo], signers: [String] = [], compression: String? = nil) {
         self.project = project
         self.version = version
         self.commit = commit
@@ -24,6 +27,7 @@ public struct ReleaseInfo: Codable, Sendable, Hashable {
         self.shipdeckVersion = shipdeckVersion
         self.cells = cells
         self.signers = signers
+        self.compression = compression
     }
 
     public var shortCommit: String? { commit.map { String($0.prefix(7)) } }
