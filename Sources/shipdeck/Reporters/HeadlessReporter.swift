@@ -193,8 +193,7 @@ final class JSONEventPrinter: ReleaseObserver, @unchecked Sendable {
     func release(didEmit record: EventRecord, state: ReleaseState) {
         guard let data = try? encoder.encode(record) else { return }
         var line = UntrustedText.escapingInvisibleControls(inJSON: data)
-        line.append(UInt8(ascii: "
-"))
+        line.append(UInt8(ascii: "\n"))
         StandardOutput.write(String(decoding: line, as: UTF8.self))
     }
 }
