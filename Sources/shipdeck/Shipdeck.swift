@@ -8,7 +8,7 @@ struct ShipdeckCommand: ParsableCommand {
         commandName: "shipdeck",
         abstract: "Build, sign and verify releases of Go modules for many platforms.",
         version: Shipdeck.version,
-        subcommands: [ReleaseCommand.self, PlanCommand.self, InitCommand.self, MergeCommand.self, CICommand.self, HashCommand.self, WatchCommand.self, VerifyCommand.self, KeygenCommand.self],
+        subcommands: [ReleaseCommand.self, PlanCommand.self, InitCommand.self, MergeCommand.self, CICommand.self, HashCommand.self, WatchCommand.self, VerifyCommand.self, KeygenCommand.self, CheckCommand.self],
         defaultSubcommand: nil
     )
 }
@@ -33,6 +33,12 @@ struct PlanningOptions: ParsableArguments {
     @Option(name: .customLong("target"), help: "Build only this target (repeatable), e.g. linux/amd64.")
     var targets: [String] = []
 
+    @Flag(name: .customLong("snapshot"), help: "GoReleaser configs: version from snapshot.version_template.")
+    var snapshot = false
+
+    @Flag(name: .customLong("auto-snapshot"), help: "GoReleaser configs: --snapshot when the git tree is dirty.")
+    var autoSnapshot = false
+
     func planOptions() -> PlanOptions {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let module = directory.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? cwd
@@ -42,6 +48,8 @@ struct PlanningOptions: ParsableArguments {
             configPath: config.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
             goFlag: go, versionOverride: releaseVersion)
         options.only = targets
+        options.snapshot = snapshot
+        options.autoSnapshot = autoSnapshot
         return options
     }
 }

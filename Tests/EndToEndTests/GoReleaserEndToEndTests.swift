@@ -20,7 +20,10 @@ import Testing
         #expect(out.stdout.contains("config:  \(module.path)/.goreleaser.yaml"))
         #expect(out.stdout.contains("linux/arm/6  (rule: {goarch: arm, goarm: 6, goos: linux})"), "\(out.stdout)")
         #expect(out.stdout.contains("windows/arm/7  (rule: {goarch: arm, goos: windows})"))
-        #expect(out.stdout.contains("builds[0].hooks is not supported"))
+        // The hooks run now (before.hooks once, builds[0].hooks.post per cell); changelog: is imported.
+        #expect(!out.stdout.contains("hooks is not supported"), "\(out.stdout)")
+        #expect(out.stdout.contains("[hooks: 0 pre, 1 post]"), "\(out.stdout)")
+        #expect(out.stdout.contains("Before hooks (run once, before any cell):\n  go mod tidy\n"), "\(out.stdout)")
         #expect(!out.stdout.contains("changelog is not supported"), "changelog: is imported")
         #expect(out.stdout.contains("-X main.version=1.2.3 -X main.commit="), "ldflags templates are expanded")
         #expect(!out.stdout.contains("{{"))
@@ -55,10 +58,16 @@ import Testing
         let after = TestSupport.shipdeck(["plan"], in: module)
         #expect(after.status == 0, "\(after.combined)")
         #expect(after.stdout.contains("config:  \(module.path)/shipdeck.yml"))
+        // The same cells and archive names (shipdeck.yml keeps binaries in dist/ itself and has no hooks).
         func cells(_ text: String) -> [String] {
-            text.split(separator: "\n").filter { $0.contains("  →  ") }.map(String.init)
+            text.split(separator: "\n").filter { $0.contains("  →  ") }.map { line in
+                let id = line.split(separator: " ", omittingEmptySubsequences: true)[0]
+                let archive = line.components(separatedBy: " + ").dropFirst().first?.split(separator: " ").first ?? ""
+                return "\(id) \(archive)"
+            }
         }
         #expect(cells(after.stdout) == cells(before.stdout), "\(after.stdout)")
+        #expect(cells(before.stdout).contains("linux/arm/7 hello_Linux_armv7.tar.gz"), "\(before.stdout)")
     }
 
     @Test func templateMistakesAreClearErrors() throws {
@@ -69,7 +78,7 @@ import Testing
             .write(to: config, atomically: true, encoding: .utf8)
         let unclosed = TestSupport.shipdeck(["plan"], in: module)
         #expect(unclosed.status != 0)
-        #expect(unclosed.stderr.contains("archive name_template: unclosed '{{' at character"), "\(unclosed.stderr)")
+        #expect(unclosed.stderr.contains("archives[0].name_template: unclosed '{{' at character"), "\(unclosed.stderr)")
 
         try original.replacingOccurrences(of: "{{ .ProjectName }}_\n", with: "{{ .Project }}_\n")
             .write(to: config, atomically: true, encoding: .utf8)

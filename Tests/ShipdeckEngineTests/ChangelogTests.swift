@@ -126,7 +126,9 @@ import Testing
         let warnings = config.warnings.joined(separator: "\n")
         #expect(warnings.contains("changelog.use: github"), "\(warnings)")
         #expect(warnings.contains("changelog.format"), "\(warnings)")
-        #expect(warnings.contains("universal_binaries[0].hooks"), "\(warnings)")
+        // A release from a GoReleaser config makes no universal binary yet (docs/goreleaser.md): the
+        // whole section is listed; the translation to shipdeck.yml keeps it (below).
+        #expect(warnings.contains("universal_binaries is not supported"), "\(warnings)")
         let text = ShipdeckConfigWriter.yaml(config)
         let reread = try ConfigReader(file: "shipdeck.yml").parse(text)
         #expect(reread.changelog == config.changelog)

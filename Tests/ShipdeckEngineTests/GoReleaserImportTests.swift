@@ -3,7 +3,8 @@ import Testing
 
 @testable import ShipdeckEngine
 
-/// Reading `.goreleaser.yaml`: the fixture's config gives the artifact names GoReleaser documents.
+/// Reading `.goreleaser.yaml`: the fixture's config gives the artifact names GoReleaser documents;
+/// the shipdeck.yml translation (`init --from-goreleaser`) plans the same single-build release.
 @Suite struct GoReleaserImportTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/goreleaser-hello")
@@ -16,8 +17,16 @@ import Testing
         ],
         hostTarget: BuildTarget(goos: "linux", goarch: "amd64"))
 
+    /// The config as `shipdeck release` reads it (planned by GoReleaserPlanner).
+    func releaseConfig() throws -> ShipdeckConfig {
+        try GoReleaserImport.parse(
+            try String(contentsOf: Self.fixture.appendingPathComponent(".goreleaser.yaml"), encoding: .utf8),
+            file: Self.fixture.appendingPathComponent(".goreleaser.yaml").path, defaultProject: "x")
+    }
+
+    /// The shipdeck.yml translation of the config.
     func importFixture() throws -> ShipdeckConfig {
-        var config = try GoReleaserImport.load(
+        var config = try GoReleaserImport.translation(
             Self.fixture.appendingPathComponent(".goreleaser.yaml"), defaultProject: "x",
             environment: [:])
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
@@ -35,20 +44,22 @@ import Testing
     }
 
     @Test func fixtureGivesGoReleasersArchiveNames() throws {
-        let plan = try plan(try importFixture())
+        let plan = try plan(try releaseConfig())
         #expect(plan.info.project == "hello")
         #expect(
-            plan.cells.compactMap(\.archiveName).sorted() == [
+            plan.cells.flatMap { $0.goreleaser?.archives.map(\.name) ?? [] }.sorted() == [
                 "hello_Darwin_arm64.tar.gz", "hello_Darwin_x86_64.tar.gz", "hello_Linux_arm64.tar.gz",
                 "hello_Linux_armv7.tar.gz", "hello_Linux_x86_64.tar.gz", "hello_Windows_arm64.zip",
                 "hello_Windows_x86_64.zip",
             ])
         #expect(plan.config.checksumName == "hello_1.2.3_checksums.txt")
-        #expect(plan.config.archive.files == ["README.md", "LICENSE*"])
+        #expect(importFixtureFiles() == ["README.md", "LICENSE*"])
         let arm = try #require(plan.cell("linux/arm/7"))
         #expect(arm.cellEnvironment["GOARM"] == "7")
         #expect(arm.cellEnvironment["CGO_ENABLED"] == "0")
     }
+
+    func importFixtureFiles() -> [String] { (try? importFixture().archive.files) ?? [] }
 
     @Test func ignoreRulesAndUnknownPortsAreListedWithTheirRule() throws {
         let config = try importFixture()
@@ -62,9 +73,10 @@ import Testing
     }
 
     @Test func templatesInLdflagsAreExpandedPerCell() throws {
-        let plan = try plan(try importFixture())
+        let plan = try plan(try releaseConfig())
         let cell = try #require(plan.cell("linux/arm64"))
         let ldflags = try #require(cell.buildArguments.last)
+        #expect(ldflags.hasPrefix("-ldflags=-s -w"), "\(ldflags)")
         #expect(ldflags.components(separatedBy: "-X main.version=1.2.3").count - 1 == 1, "\(ldflags)")
         #expect(ldflags.contains("-X main.commit=0123456789abcdef0123456789abcdef01234567"))
         #expect(ldflags.contains("-X main.date=2023-11-14T22:13:20Z"))
@@ -72,41 +84,58 @@ import Testing
     }
 
     @Test func unsupportedKeysAreWarningsWithTheirPath() throws {
-        let warnings = try importFixture().warnings.joined(separator: "\n")
-        #expect(warnings.contains(": before is not supported"))
-        #expect(!warnings.contains("changelog"), "changelog: is imported (GoReleaserImport+Changelog.swift)")
-        #expect(warnings.contains(": builds[0].hooks is not supported"))
+        // A release runs before hooks and build hooks, and imports the changelog (GoReleaserImport+Changelog.swift).
+        let warnings = try releaseConfig().warnings.joined(separator: "\n")
+        #expect(!warnings.contains("changelog"), "\(warnings)")
+        #expect(!warnings.contains("before"))
+        #expect(!warnings.contains("hooks"))
         #expect(!warnings.contains("mod_timestamp"))
+        // shipdeck.yml has neither: the translation says so.
+        let translated = try importFixture().warnings.joined(separator: "\n")
+        #expect(translated.contains(": before is not supported"))
+        #expect(translated.contains(": builds[0].hooks is not supported"))
     }
 
     @Test func defaultsFollowGoReleaser() throws {
-        var config = try GoReleaserImport.parse("project_name: tool\n", file: ".goreleaser.yaml", defaultProject: "x")
-        GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
-        // goos darwin/linux/windows × goarch 386/amd64/arm64, minus what this Go cannot build.
-        #expect(
-            config.targets.map(\.target.description) == [
-                "darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64", "windows/arm64",
-            ])
+        let config = try GoReleaserImport.parse("project_name: tool\n", file: ".goreleaser.yaml", defaultProject: "x")
         let plan = try plan(config)
-        #expect(plan.cell("linux/amd64")?.archiveName == "tool_1.2.3_linux_amd64.tar.gz")
-        #expect(plan.cell("windows/arm64")?.archiveName == "tool_1.2.3_windows_arm64.tar.gz")
+        // goos linux/darwin/windows × goarch amd64/arm64/386, minus what this Go cannot build.
+        #expect(
+            plan.cells.map(\.id) == [
+                "linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64",
+            ])
+        #expect(plan.cell("linux/amd64")?.goreleaser?.archives.map(\.name) == ["tool_1.2.3_linux_amd64.tar.gz"])
+        #expect(plan.cell("windows/arm64")?.goreleaser?.archives.map(\.name) == ["tool_1.2.3_windows_arm64.tar.gz"])
         #expect(plan.config.checksumName == "tool_1.2.3_checksums.txt")
+        // GoReleaser's default ldflags.
+        #expect(
+            plan.cell("linux/amd64")?.buildArguments.last
+                == "-ldflags=-s -w -X main.version=1.2.3 -X main.commit=0123456789abcdef0123456789abcdef01234567 -X main.date=2023-11-14T22:13:20Z -X main.builtBy=goreleaser -buildid=")
     }
 
     @Test func badTemplatesFailThePlanWithTheirOrigin() throws {
-        var config = try GoReleaserImport.parse(
-            """
-            builds: [{goos: [linux], goarch: [amd64]}]
-            archives: [{name_template: "{{ .ProjectName }}_{{ .Os"}]
-            """, file: ".goreleaser.yaml", defaultProject: "x")
-        #expect { try plan(config) } throws: {
-            "\($0)".contains("unclosed '{{'") && "\($0)".contains("archive name_template")
+        func config(_ name: String, goarch: String = "[amd64]") throws -> ShipdeckConfig {
+            try GoReleaserImport.parse(
+                """
+                builds: [{goos: [linux], goarch: \(goarch)}]
+                archives: [{name_template: "\(name)"}]
+                """, file: ".goreleaser.yaml", defaultProject: "x")
         }
-        config.archive.nameTemplate = "{{ .ProjectName }}_{{ .Platform }}"
-        #expect { try plan(config) } throws: { "\($0)".contains("unknown template field '.Platform'") }
-        config.archive.nameTemplate = "{{ .ProjectName }}"
-        config.targets.append(TargetConfig(target: BuildTarget(goos: "linux", goarch: "arm64")))
-        #expect { try plan(config) } throws: { "\($0)".contains("would both write hello.tar.gz") }
+        #expect { try plan(try config("{{ .ProjectName }}_{{ .Os")) } throws: {
+            "\($0)".contains("unclosed '{{'") && "\($0)".contains("archives[0].name_template")
+        }
+        #expect { try plan(try config("{{ .ProjectName }}_{{ .Platform }}")) } throws: {
+            "\($0)".contains("unknown template field '.Platform'")
+        }
+        #expect { try plan(try config("{{ .ProjectName }}_{{ .ReleaseNotes }}")) } throws: {
+            "\($0)".contains("GoReleaser's field '.ReleaseNotes' is not supported by Shipdeck")
+        }
+        #expect { try plan(try config("{{ readFile \\\"x\\\" }}")) } throws: {
+            "\($0)".contains("GoReleaser's 'readFile' function is not supported")
+        }
+        #expect { try plan(try config("{{ .ProjectName }}", goarch: "[amd64, arm64]")) } throws: {
+            "\($0)".contains("would both write hello.tar.gz")
+        }
     }
 
     @Test func translatedShipdeckYmlPlansTheSameRelease() throws {
@@ -138,5 +167,12 @@ import Testing
         #expect(throws: ShipdeckError.self) {
             try GoReleaserImport.parse("checksum: {algorithm: sha512}\n", file: ".goreleaser.yaml", defaultProject: "x")
         }
+    }
+
+    @Test func typosInSectionsShipdeckReadsAreErrorsWithASuggestion() {
+        #expect { try GoReleaserImport.parse("builds: [{goarhc: [amd64]}]\n", file: ".goreleaser.yaml", defaultProject: "x") }
+            throws: { "\($0)".contains("unknown key 'goarhc'") && "\($0)".contains("did you mean 'goarch'?") }
+        #expect { try GoReleaserImport.parse("version: 3\n", file: ".goreleaser.yaml", defaultProject: "x") }
+            throws: { "\($0)".contains("version '3' is not known") }
     }
 }

@@ -89,6 +89,8 @@ public struct ShipdeckConfig: Sendable {
     public var ignored: [(target: BuildTarget, rule: String)] = []
     /// Warnings found while reading (unsupported GoReleaser keys, …).
     public var warnings: [String] = []
+    /// The GoReleaser config this was read from, if any: then `GoReleaserPlanner` plans the release.
+    public var goreleaser: GoReleaserProject?
 
     /// `sbom:`: SPDX/CycloneDX SBOMs per binary (SBOM/SBOMConfig.swift); nil = none.
     public var sbom: SBOMConfig?

@@ -3,10 +3,12 @@ import Foundation
 /// The subset of Go's text/template that GoReleaser configs use in names and flags.
 ///
 /// Supported: text and `{{ }}` actions with `{{-` / `-}}` trim markers, `{{/* comments */}}`,
-/// fields (`.ProjectName`, `.Env.NAME`, …), string/number/bool literals, `if` / `else if` / `else` /
-/// `end`, `with`, the functions `eq ne and or not len` plus GoReleaser's `title tolower toupper replace
-/// trimprefix trimsuffix`, parentheses and `|` pipes. Anything else is an error that names the
-/// template and the offending text, never a silent empty string.
+/// fields (`.ProjectName`, `.Env.NAME`, `.Runtime.Goos`, …), methods of `.Now` (`.Now.Format
+/// "2006-01-02"`, `.Now.Unix`), string/number/bool literals, `if` / `else if` / `else` / `end`, `with`,
+/// parentheses and `|` pipes; Go's built-in functions `eq ne lt le gt ge and or not len index slice
+/// print printf println` and GoReleaser's (`GoTemplate.functions`). GoReleaser functions Shipdeck does
+/// not evaluate (`readFile`, the file hashes, …) and anything else are errors that name the template
+/// and the offending text, never a silent empty string.
 ///
 /// ```swift
 /// let t = try GoTemplate(#"{{ .ProjectName }}_{{ if eq .Arch "amd64" }}x86_64{{ else }}{{ .Arch }}{{ end }}"#)
@@ -18,6 +20,12 @@ public struct GoTemplate: Sendable {
     public struct Context: Sendable {
         public var fields: [String: String]
         public var env: [String: String]
+        /// Fields that are not text: booleans (`.IsSnapshot`), numbers (`.Major`), `.Now`, maps
+        /// (`.Runtime`). Looked up before `fields`.
+        public var values: [String: Value] = [:]
+        /// What `time "layout"` formats: GoReleaser uses the wall clock; Shipdeck uses the release's
+        /// SOURCE_DATE_EPOCH so that a rebuild gives the same bytes.
+        public var now: Int64 = 0
 
         public init(fields: [String: String], env: [String: String] = [:]) {
             self.fields = fields
@@ -59,6 +67,8 @@ public struct GoTemplate: Sendable {
         case number(String)
         case bool(Bool)
         case call(String, [Expr])
+        /// `.Now.Format "2006"`: a method of a field's value, with arguments.
+        case method([String], String, [Expr])
     }
 
     indirect enum Node: Sendable {
@@ -68,11 +78,6 @@ public struct GoTemplate: Sendable {
         case conditional(branches: [(Expr, [Node])], otherwise: [Node])
         case with(Expr, [Node], otherwise: [Node])
     }
-
-    static let functions: Set<String> = [
-        "eq", "ne", "and", "or", "not", "len", "title", "tolower", "toupper",
-        "replace", "trimprefix", "trimsuffix", "lower", "upper",
-    ]
 }
 
 // MARK: Parsing
@@ -345,6 +350,11 @@ extension GoTemplate {
             if case .call(let name, let args) = first, args.isEmpty, operands.count > 1 || Self.isFunctionName(name) {
                 return .call(name, Array(operands.dropFirst()))
             }
+            if case .field(let path) = first, path.count >= 2, let method = path.last,
+                GoTemplate.timeMethods.contains(method)
+            {
+                return .method(Array(path.dropLast()), method, Array(operands.dropFirst()))
+            }
             guard operands.count == 1 else {
                 throw fail(
                     "'\(UntrustedText.escape(action.body))' at character \(action.offset) is not a function call",
@@ -384,6 +394,11 @@ extension GoTemplate {
                 if word.hasPrefix("$") {
                     throw fail(
                         "variables ('\(UntrustedText.escape(word))') are not supported (character \(action.offset))")
+                }
+                if let reason = GoTemplate.unsupportedFunctions[word] {
+                    throw fail(
+                        "GoReleaser's '\(word)' function is not supported by Shipdeck (it \(reason)) (character \(action.offset))",
+                        hint: "compute the value before the release and pass it with .Env.NAME")
                 }
                 guard Self.isFunctionName(word) else {
                     let near = Suggestions.closest(to: word, in: GoTemplate.functions.sorted(), limit: 1)

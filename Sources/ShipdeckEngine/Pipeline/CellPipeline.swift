@@ -50,7 +50,9 @@ struct CellPipeline {
                 [(binary, cell.binaryName, .binary, nil)]
             // SPDX/CycloneDX documents of the binary (SBOM/CellPipeline+SBOM.swift); none unless `sbom:` is set.
             artifacts += try sbomStage(binary: binary, into: work).map { ($0.url, $0.name, .sbom, ($0.sha256, $0.size)) }
-            if cell.archiveFormat != .binary {
+            if let g = cell.goreleaser {  // GoReleaser/CellPipeline+GoReleaser.swift
+                artifacts += try stage(.archive) { try writeGoReleaserArchives(g, binary: binary, work: work) }
+            } else if cell.archiveFormat != .binary {
                 // The archive is hashed while it is written; the hash stage reuses that digest.
                 let archive = try stage(.archive) { try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work) }
                 artifacts.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
@@ -61,7 +63,7 @@ struct CellPipeline {
                     let digest = try artifact.digest ?? FileDigest.sha256(path: artifact.url.path)
                     let published = try dist.publish(artifact.url, as: artifact.name)
                     let record = ArtifactRecord(
-                        name: artifact.name, path: published.lastPathComponent, kind: artifact.kind, cell: cell.id,
+                        name: artifact.name, path: artifact.name.contains("/") ? artifact.name : published.lastPathComponent, kind: artifact.kind, cell: cell.id,
                         target: cell.target, sha256: digest.hex, size: digest.size)
                     ledger?.add([record], cell: cell.id, attempt: attempt)
                     hub.emit(.artifact(record))
@@ -136,9 +138,14 @@ struct CellPipeline {
 
     private func build(into work: URL) throws -> URL {
         let output = work.appendingPathComponent(cell.executableName)
+        // A GoReleaser build has its own main package and directory, and hooks around the build.
+        let g = cell.goreleaser
+        if let g { try runGoReleaserHooks(g.preHooks, binary: output) }
+        let directory = g.map { $0.directory.isEmpty ? plan.moduleDirectory : plan.moduleDirectory.appendingPathComponent($0.directory) }
+            ?? plan.moduleDirectory
         let spec = ProcessSpec(executable: plan.toolchain.path,
-                               arguments: cell.goArguments(output: output.path, mainPackage: plan.mainPackage),
-                               environment: cell.environment, workingDirectory: plan.moduleDirectory.path)
+                               arguments: cell.goArguments(output: output.path, mainPackage: g?.mainPackage ?? plan.mainPackage),
+                               environment: cell.environment, workingDirectory: directory.path)
         let result = try runLogged(spec)
         if let failure = stopped() { throw failure }
         guard result.succeeded else {
@@ -152,6 +159,7 @@ struct CellPipeline {
         } catch let error as ShipdeckError {
             throw StageFailure(message: error.description)
         }
+        if let g { try runGoReleaserHooks(g.postHooks, binary: output) }
         return output
     }
 

@@ -94,6 +94,9 @@ public struct DistFolder: Sendable {
     /// a half-written file under a final name.
     public func publish(_ source: URL, as name: String) throws -> URL {
         let destination = url.appendingPathComponent(name)
+        if name.contains("/") {  // GoReleaser configs keep binaries in dist/<build>_<target>/
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
         try Self.sync(source)
         guard rename(source.path, destination.path) == 0 else {
             throw ShipdeckError(.io, "cannot move \(source.lastPathComponent) to \(destination.path): \(String(cString: strerror(errno)))")

@@ -17,7 +17,7 @@ struct ReleaseSteps {
         let changelogOK = writeChangelog()
         // The macOS universal binary (Universal/ReleaseSteps+Universal.swift); a no-op unless `universal_binaries:`.
         let universal = runUniversal(cellArtifacts: cellArtifacts)
-        let cellArtifacts = cellArtifacts.filter { !universal.replacedCells.contains($0.cell ?? "") } + universal.artifacts
+        var cellArtifacts = cellArtifacts.filter { !universal.replacedCells.contains($0.cell ?? "") } + universal.artifacts
         // No cell succeeded: an empty checksums.txt and manifest would look like a finished release.
         guard !cellArtifacts.isEmpty else {
             for step in [ReleaseStep.checksums, .manifest] {
@@ -25,12 +25,18 @@ struct ReleaseSteps {
             }
             return changelogOK
         }
+        // Archives of several GoReleaser builds (GoReleaser/ReleaseSteps+GoReleaser.swift); a no-op otherwise.
+        let shared = writeSharedArchives(cellArtifacts: cellArtifacts)
+        cellArtifacts += shared.artifacts
         // OCI images over the Linux binaries (Images/OCIImageBuilder.swift); a no-op unless `images:` is configured.
         let images = runImages(cellArtifacts: cellArtifacts)
-        var ok = changelogOK && universal.ok && images.ok
+        var ok = changelogOK && universal.ok && images.ok && shared.ok
         var checksumArtifact: ArtifactRecord?
         ok = ok && step(.checksums) {
-            let file = ChecksumsFile(entries: cellArtifacts.filter { $0.kind != .signature }.map { ($0.name, $0.sha256) })
+            // A GoReleaser config lists what GoReleaser's checksums.txt would (GoReleaser/GoReleaserManifest.swift).
+            let listed = plan.goreleaser.map { g in cellArtifacts.filter { g.checksummed.contains($0.name) } }
+                ?? cellArtifacts.filter { $0.kind != .signature }
+            let file = ChecksumsFile(entries: listed.map { ($0.name, $0.sha256) })
             let data = Data(file.text.utf8)
             try dist.write(data, as: plan.config.checksumName)
             let record = ArtifactRecord(name: plan.config.checksumName, path: plan.config.checksumName, kind: .checksum,
@@ -46,6 +52,11 @@ struct ReleaseSteps {
                                    into: &trustArtifacts)
         ok = ok && step(.manifest) {
             let all = cellArtifacts + images.artifacts + (checksumArtifact.map { [$0] } ?? []) + trustArtifacts
+            if let g = plan.goreleaser {  // GoReleaser's schema, Shipdeck's fields beside; and metadata.json
+                try dist.write(try GoReleaserManifest.artifacts(all, plan: plan, release: g), as: ArtifactsManifest.fileName)
+                try dist.write(try GoReleaserManifest.metadata(plan: plan, release: g), as: GoReleaserManifest.metadataName)
+                return "\(all.count) artifacts, \(GoReleaserManifest.metadataName)"
+            }
             try dist.write(try ArtifactsManifest.encode(all), as: ArtifactsManifest.fileName)
             return "\(all.count) artifacts"
         }

@@ -19,6 +19,9 @@ public struct CellPlan: Sendable {
     public var archiveName: String? = nil
     /// The directory the archive wraps its files in (`wrap_in_directory`), if any.
     public var archiveDirectory: String? = nil
+    /// Set for a cell planned from a GoReleaser config (GoReleaser/GoReleaserPlanner.swift): its
+    /// build's main package, hooks, dist/ path and archives.
+    public var goreleaser: GoReleaserCell? = nil
 
     public var id: String { info.id }
     public var target: BuildTarget { info.target }
@@ -46,6 +49,8 @@ public struct BuildPlan: Sendable {
     public var shard: ShardContext? = nil
     /// `universal_binaries:`: the macOS universal binary made after the darwin cells (Universal/).
     public var universal: UniversalBinaryPlan? = nil
+    /// Set when the config is a GoReleaser file: before hooks, shared archives, what checksums list.
+    public var goreleaser: GoReleaserReleasePlan? = nil
 
     public func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }
@@ -60,6 +65,10 @@ public struct PlanOptions: Sendable {
     public var environment: [String: String]
     /// Restrict the release to these cell ids (`--target`).
     public var only: [String] = []
+    /// `--snapshot` / `--auto-snapshot` (snapshot when the git tree is dirty): GoReleaser configs'
+    /// `snapshot.version_template` names the version.
+    public var snapshot = false
+    public var autoSnapshot = false
 
     public init(moduleDirectory: URL, distDirectory: URL? = nil, configPath: URL? = nil, goFlag: String? = nil,
                 versionOverride: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -100,6 +109,12 @@ public enum PlanBuilder {
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         var built = try plan(config: config, source: source, toolchain: toolchain, options: options)
         try PlanChecks.mainPackage(built, environment: baseEnvironment(options.environment))
+        // A GoReleaser config's other builds have main packages of their own.
+        for main in Set(built.cells.compactMap { $0.goreleaser?.mainPackage }) where main != built.mainPackage {
+            var other = built
+            other.mainPackage = main
+            try PlanChecks.mainPackage(other, environment: baseEnvironment(options.environment))
+        }
         if preparingSigners {
             built.trust = try TrustPlan.prepare(config: built.config, environment: options.environment)
             built.info.signers = built.trust.summaries
@@ -110,10 +125,15 @@ public enum PlanBuilder {
         return built
     }
 
-    /// The config of a module: `--config`, else shipdeck.yml, else a GoReleaser file (its
-    /// unsupported keys become warnings), else zero config.
+    /// The config of a module: `--config` (a GoReleaser file when its content says so), else
+    /// shipdeck.yml, else a GoReleaser file in GoReleaser's search order (its unsupported keys
+    /// become warnings), else zero config.
     static func loadConfig(moduleDirectory: URL, configPath: URL?, source: SourceInfo,
                            environment: [String: String]) throws -> ShipdeckConfig {
+        if let configPath, GoReleaserImport.isGoReleaserFile(configPath) {
+            return try GoReleaserImport.load(configPath, defaultProject: source.defaultProjectName,
+                                             environment: environment)
+        }
         if let path = configPath ?? ConfigReader.locate(in: moduleDirectory) {
             return try ConfigReader.load(path)
         }
@@ -127,6 +147,10 @@ public enum PlanBuilder {
     /// The pure part: no process runs here.
     public static func plan(config: ShipdeckConfig, source: SourceInfo, toolchain: GoToolchain,
                             options: PlanOptions) throws -> BuildPlan {
+        if let project = config.goreleaser {
+            return try GoReleaserPlanner.buildPlan(project, config: config, source: source, toolchain: toolchain,
+                                                   options: options)
+        }
         var config = config
         let moduleDir = options.moduleDirectory.standardizedFileURL
         let configName = config.path ?? "targets"

@@ -86,6 +86,7 @@ public final class ReleaseEngine: @unchecked Sendable {
         lock.withLock { startTime = Date() }
         hub.emit(.releaseStarted(plan.info))
         for warning in plan.warnings { hub.emit(.warning(warning)) }
+        try GoReleaserHookRunner.runBefore(plan, dist: dist, hub: hub, runner: runner)  // a GoReleaser config's before.hooks
         var firstAttempts: [String: Int] = [:]
         lock.withLock {
             for cell in plan.cells {

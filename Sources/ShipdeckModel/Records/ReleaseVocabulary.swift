@@ -16,6 +16,10 @@ public enum ReleaseStep: String, Codable, Sendable, CaseIterable {
     case universal
     /// dist/CHANGELOG.md from git (ShipdeckEngine/Changelog).
     case changelog
+    /// A GoReleaser config's `before.hooks`, run once before any cell builds.
+    case hooks = "before-hooks"
+    /// A GoReleaser config's archives of several builds (one platform), after every cell is final.
+    case archives
 }
 
 public enum CellStatus: String, Codable, Sendable, CaseIterable {

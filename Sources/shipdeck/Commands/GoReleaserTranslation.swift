@@ -7,11 +7,11 @@ enum GoReleaserTranslation {
     static func text(moduleDirectory: URL, source: SourceInfo) throws -> String {
         guard let url = GoReleaserImport.locate(in: moduleDirectory) else {
             throw ShipdeckError(
-                .config, "no .goreleaser.yaml or .goreleaser.yml in \(moduleDirectory.path)",
+                .config, "no GoReleaser config (\(GoReleaserImport.fileNames.joined(separator: ", "))) in \(moduleDirectory.path)",
                 hint: "run init in the directory that holds the GoReleaser config, or drop --from-goreleaser")
         }
         let environment = ProcessInfo.processInfo.environment
-        var config = try GoReleaserImport.load(url, defaultProject: source.defaultProjectName, environment: environment)
+        var config = try GoReleaserImport.translation(url, defaultProject: source.defaultProjectName, environment: environment)
         // Drop what this Go cannot build, as `shipdeck release` would; without a Go, keep everything.
         if let go = try? GoToolchain.locate(flag: nil, environment: environment, config: nil),
             let toolchain = try? GoToolchain.inspect(

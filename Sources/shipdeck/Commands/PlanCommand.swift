@@ -31,14 +31,21 @@ enum PlanText {
         out += "\n"
         out += "  go:      \(e(plan.toolchain.version)) at \(e(plan.toolchain.path))\n"
         out += "  module:  \(e(plan.moduleDirectory.path)) (\(e(plan.source.modulePath)))\n"
-        out += "  config:  \(e(plan.config.path ?? "none (zero config)"))\n"
+        out += "  config:  \(e(plan.config.path ?? "none (zero config)"))"
+        if let project = plan.config.goreleaser { out += " (GoReleaser config, version \(project.schemaVersion))" }
+        out += "\n"
         out += "  dist:    \(e(plan.distDirectory.path))\n"
         out += "  SOURCE_DATE_EPOCH=\(info.sourceDateEpoch)\n"
         out += "\nCells (\(plan.cells.count)):\n"
         let distRel = relative(plan.distDirectory, to: plan.moduleDirectory)
         for cell in plan.cells {
             out += "\n  \(cell.id)  →  \(e(cell.binaryName))"
-            if cell.archiveFormat != .binary {
+            if let g = cell.goreleaser {
+                for archive in g.archives { out += " + \(e(archive.name))" + (archive.wrap.isEmpty ? "" : " (in \(e(archive.wrap))/)") }
+                if !g.preHooks.isEmpty || !g.postHooks.isEmpty {
+                    out += "  [hooks: \(g.preHooks.count) pre, \(g.postHooks.count) post]"
+                }
+            } else if cell.archiveFormat != .binary {
                 out += " + \(e(cell.archiveName ?? ".\(cell.archiveFormat.rawValue)"))"
                 if let directory = cell.archiveDirectory { out += " (in \(e(directory))/)" }
             }
@@ -46,7 +53,7 @@ enum PlanText {
             if cell.smoke { out += "  [smoke]" }
             out += "\n"
             out += "    env: \(cell.cellEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\(ShellQuoting.quote($0.value))" }.joined(separator: " ").escaped)\n"
-            let args = cell.goArguments(output: "\(distRel)/\(cell.binaryName)", mainPackage: plan.mainPackage)
+            let args = cell.goArguments(output: "\(distRel)/\(cell.binaryName)", mainPackage: cell.goreleaser?.mainPackage ?? plan.mainPackage)
             out += "    cmd: \(([plan.toolchain.path] + args).map(ShellQuoting.quote).joined(separator: " ").escaped)\n"
         }
         let base = PlanBuilder.baseEnvironment([:]).keys.sorted()
@@ -60,6 +67,15 @@ enum PlanText {
         if !plan.config.ignored.isEmpty {
             out += "\nDropped by ignore rules:\n"
             for (target, rule) in plan.config.ignored { out += "  \(target)  (rule: \(e(rule)))\n" }
+        }
+        if let g = plan.goreleaser {
+            if !g.beforeHooks.isEmpty {
+                out += "\nBefore hooks (run once, before any cell):\n"
+                for hook in g.beforeHooks { out += "  \(hook.arguments.map(ShellQuoting.quote).joined(separator: " ").escaped)\n" }
+            }
+            for archive in g.sharedArchives {
+                out += "\nArchive of several builds: \(e(archive.name)) (\(archive.binaries.map { e($0.cell) }.joined(separator: ", ")))\n"
+            }
         }
         if !plan.warnings.isEmpty {
             out += "\nWarnings:\n"

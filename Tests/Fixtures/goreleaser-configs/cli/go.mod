@@ -1,0 +1,3 @@
+module github.com/cli/cli
+
+go 1.21

@@ -1,0 +1,3 @@
+module github.com/sigstore/cosign
+
+go 1.21

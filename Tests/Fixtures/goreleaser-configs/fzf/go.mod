@@ -1,0 +1,3 @@
+module github.com/junegunn/fzf
+
+go 1.21

@@ -1,0 +1,3 @@
+module github.com/charmbracelet/glow
+
+go 1.21
