@@ -8,7 +8,7 @@ struct ShipdeckCommand: ParsableCommand {
         commandName: "shipdeck",
         abstract: "Build, sign and verify releases of Go modules for many platforms.",
         version: Shipdeck.version,
-        subcommands: [ReleaseCommand.self, PlanCommand.self, InitCommand.self, MergeCommand.self, CICommand.self, HashCommand.self, WatchCommand.self, VerifyCommand.self, KeygenCommand.self, CheckCommand.self],
+        subcommands: [ReleaseCommand.self, PlanCommand.self, InitCommand.self, MergeCommand.self, CICommand.self, HashCommand.self, WatchCommand.self, VerifyCommand.self, KeygenCommand.self, CheckCommand.self, PublishCommand.self],
         defaultSubcommand: nil
     )
 }

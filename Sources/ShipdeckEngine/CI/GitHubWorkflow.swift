@@ -6,12 +6,17 @@ import Foundation
 /// `shipdeck merge`, and uploads the merged release.
 ///
 /// How Shipdeck gets onto the runner is explicit, because there is no published binary to
-/// download: by default each job clones `shipdeckGit` at `shipdeckRef` and builds it with the Swift
-/// toolchain that GitHub's Ubuntu runners carry (plus the ncurses and zlib headers from apt).
-/// `installCommand` replaces that step for projects that host their own Shipdeck binary.
+/// download and no repository Shipdeck could assume: either each job clones `shipdeckGit` at
+/// `shipdeckRef` and builds it with the Swift toolchain that GitHub's Ubuntu runners carry (plus the
+/// ncurses and zlib headers from apt), or `installCommand` puts it on PATH.
+///
+/// With `publishTokenEnv` set (the config has `publish.github`), the merge job gets
+/// `permissions: contents: write`, the token from `secrets.GITHUB_TOKEN` (or the secret of that name)
+/// and runs `shipdeck publish`. `secretVariables` (the signers' `password_env`, `key_env`,
+/// `pass_env`) come from `secrets.*` of the same names in every job that plans the release;
+/// `needsZig` installs zig (PyPI `ziglang`) in the shard jobs when a cell uses cgo.
 public struct GitHubWorkflow: Sendable {
     public static let defaultPath = ".github/workflows/release.yml"
-    public static let defaultShipdeckGit = "https://github.com/shipdeck/shipdeck.git"
 
     /// `--shard` values, one matrix entry (one runner) each.
     public var shards: [ShardSelection]
@@ -23,10 +28,16 @@ public struct GitHubWorkflow: Sendable {
     public var shipdeckRef: String
     public var installCommand: String?
     public var runner: String
+    /// The variable `publish.github.token_env` names; nil when the config does not publish.
+    package var publishTokenEnv: String?
+    /// Environment variables the signers read, each passed from the secret of the same name.
+    package var secretVariables: [String] = []
+    /// A cell builds with cgo: the shard jobs install zig.
+    package var needsZig = false
 
     public init(
         shards: [ShardSelection], shardCells: [[String]], moduleSubdirectory: String = "",
-        shipdeckGit: String = GitHubWorkflow.defaultShipdeckGit, shipdeckRef: String = "v\(Shipdeck.version)",
+        shipdeckGit: String = "", shipdeckRef: String = "v\(Shipdeck.version)",
         installCommand: String? = nil, runner: String = "ubuntu-latest"
     ) {
         self.shards = shards
@@ -48,9 +59,17 @@ public struct GitHubWorkflow: Sendable {
                 hint: "use between 1 and \(ids.count) shards")
         }
         let shards = (1...shardCount).map { ShardSelection.slice(index: $0, count: shardCount) }
-        return GitHubWorkflow(
+        var workflow = GitHubWorkflow(
             shards: shards, shardCells: try shards.map { try $0.select(from: ids) },
             moduleSubdirectory: moduleSubdirectory)
+        workflow.publishTokenEnv = plan.config.publish?.github?.tokenEnv
+        var secrets: [String] = []
+        for signer in plan.config.signers {
+            secrets += [signer.passwordEnv, signer.keyEnv].compactMap { $0 } + signer.passEnvironment
+        }
+        workflow.secretVariables = Array(Set(secrets)).sorted()
+        workflow.needsZig = plan.cells.contains { $0.info.cgo }
+        return workflow
     }
 
     /// The workflow file's text.
@@ -66,9 +85,12 @@ public struct GitHubWorkflow: Sendable {
               workflow_dispatch:
             permissions:
               contents: read
-            env:
-              SHIPDECK_GIT: \(Self.quote(shipdeckGit))
-              SHIPDECK_REF: \(Self.quote(shipdeckRef))
+
+            """
+        if installCommand == nil {
+            out += "env:\n  SHIPDECK_GIT: \(Self.quote(shipdeckGit))\n  SHIPDECK_REF: \(Self.quote(shipdeckRef))\n"
+        }
+        out += """
             jobs:
               shard:
                 name: shard ${{ matrix.shard }} (${{ matrix.cells }})
@@ -86,8 +108,12 @@ public struct GitHubWorkflow: Sendable {
             out += "            cells: \(Self.quote(cells.joined(separator: " ")))\n"
         }
         out += defaults(prefix)
+        out += environment(secretVariables)
         out += "    steps:\n"
         out += checkout + setupGo(prefix) + install
+        if needsZig {
+            out += "      - name: Install zig (cgo cells)\n        run: python3 -m pip install --user ziglang\n"
+        }
         out += """
                   - name: Build shard ${{ matrix.shard }}
                     run: shipdeck release --no-tui --shard "${{ matrix.shard }}" --dist dist
@@ -103,7 +129,9 @@ public struct GitHubWorkflow: Sendable {
                 runs-on: \(Self.quote(runner))
 
             """
+        if publishTokenEnv != nil { out += "    permissions:\n      contents: write\n" }
         out += defaults(prefix)
+        out += environment(secretVariables)
         out += "    steps:\n"
         out += checkout + install
         out += """
@@ -122,7 +150,22 @@ public struct GitHubWorkflow: Sendable {
                       if-no-files-found: error
 
             """
+        if let token = publishTokenEnv {
+            out += """
+                      - name: Publish the release
+                        run: shipdeck publish dist --no-tui
+                        env:
+                          \(token): ${{ secrets.\(token) }}
+
+                """
+        }
         return out
+    }
+
+    /// `env:` of a job: each variable from the secret of the same name.
+    private func environment(_ names: [String]) -> String {
+        guard !names.isEmpty else { return "" }
+        return "    env:\n" + names.map { "      \($0): ${{ secrets.\($0) }}\n" }.joined()
     }
 
     private func defaults(_ prefix: String) -> String {

@@ -8,7 +8,7 @@ public struct ConfigReader {
     static let topLevelKeys: Set<String> = [
         "project", "main", "binary", "version_variable", "go", "targets", "env", "flags", "ldflags", "tags",
         "archive", "checksum", "ignore", "signers", "signs", "reproducible", "provenance",
-        "images",
+        "images", "publish",
         "sbom", "universal_binaries", "changelog",
         "zig", "smoke", "smoke_args", "timeout", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
@@ -73,6 +73,7 @@ public struct ConfigReader {
             case "sbom": config.sbom = try sbom(value)
             case "universal_binaries": config.universalBinaries = try universalBinaries(value)
             case "changelog": config.changelog = try changelog(value)
+            case "publish": config.publish = try publish(value)
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }

@@ -25,4 +25,9 @@ public enum EngineEvent: Sendable, Hashable {
     /// A signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE) is stopping the release; `releaseFinished`
     /// with outcome `interrupted` follows once every process tree has ended.
     case interrupted(signal: String)
+    /// The publish phase planned these units (in the order they run).
+    case publishStarted(units: [PublishUnitInfo], dryRun: Bool)
+    /// One unit started, sent bytes, is retrying or finished.
+    case publishUnit(unit: String, attempt: Int, phase: PublishUnitPhase)
+    case publishFinished(outcome: ReleaseOutcome, seconds: Double)
 }

@@ -99,6 +99,8 @@ public struct ReleaseState: Sendable {
     public private(set) var releaseArtifacts: [ArtifactRecord] = []
     public private(set) var signatures: [SignatureRecord] = []
     public private(set) var warnings: [String] = []
+    /// The publish phase (`shipdeck publish`, `release --publish`); empty until it starts.
+    public private(set) var publish = PublishState()
     public private(set) var outcome: ReleaseOutcome?
     /// The signal that is stopping (or stopped) the release, from the `interrupted` event.
     public private(set) var interruptedBy: String?
@@ -231,6 +233,9 @@ public struct ReleaseState: Sendable {
                 cell.fingerprint = fingerprint
                 cell.reused = reused
             }
+
+        case .publishStarted, .publishUnit, .publishFinished:
+            publish.apply(record.event, now: now)
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// the CLI prints it as it is, without internal words.
 public struct ShipdeckError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Code: String, Sendable {
-        case config, toolchain, target, dist, git, process, io, signing, journal, verify, usage, template
+        case config, toolchain, target, dist, git, process, io, signing, journal, verify, usage, template, publish
     }
 
     public var code: Code

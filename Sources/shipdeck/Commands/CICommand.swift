@@ -30,8 +30,10 @@ struct CIGitHubCommand: ParsableCommand {
         help: "The workflow file (default: .github/workflows/release.yml at the repository root).")
     var output: String?
 
-    @Option(name: .customLong("shipdeck-git"), help: "Git URL the workflow builds Shipdeck from.")
-    var shipdeckGit = GitHubWorkflow.defaultShipdeckGit
+    @Option(
+        name: .customLong("shipdeck-git"),
+        help: "Git URL the workflow builds Shipdeck from (this or --install-command is required).")
+    var shipdeckGit: String?
 
     @Option(name: .customLong("shipdeck-ref"), help: "Tag or branch of --shipdeck-git (default: this version's tag).")
     var shipdeckRef = "v\(Shipdeck.version)"
@@ -46,13 +48,18 @@ struct CIGitHubCommand: ParsableCommand {
 
     func run() throws {
         do {
+            guard shipdeckGit != nil || installCommand != nil else {
+                throw ShipdeckError(
+                    .usage, "say how the workflow installs Shipdeck on the runner: there is no default repository",
+                    hint: "pass --shipdeck-git URL (built with the runner's Swift) or --install-command '...'")
+            }
             let plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
             let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
             let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
             var workflow = try GitHubWorkflow.forPlan(
                 plan, shardCount: shards ?? plan.cells.count,
                 moduleSubdirectory: subdirectory == plan.moduleDirectory.path ? "" : subdirectory)
-            workflow.shipdeckGit = shipdeckGit
+            workflow.shipdeckGit = shipdeckGit ?? ""
             workflow.shipdeckRef = shipdeckRef
             workflow.installCommand = installCommand
             let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)

@@ -55,7 +55,12 @@ struct ReleaseCommand: ParsableCommand {
             help: "Build only part of the release: N/M (cell i goes to shard i % M + 1) or a list of cell ids; writes dist/part-*.json for `shipdeck merge`.")
     var shard: String?
 
+    @Flag(name: .customLong("publish"),
+          help: "After a successful release, publish it as `shipdeck publish` would (the config's publish: section).")
+    var publish = false
+
     func validate() throws {
+        if publish, shard != nil { throw ValidationError("--publish and --shard exclude each other: publish after `shipdeck merge`") }
         if let parallelism, parallelism < 1 {
             throw ValidationError(
                 "--parallelism \(parallelism): at least 1 cell must build at a time; give a number such as 4, "
@@ -86,6 +91,10 @@ struct ReleaseCommand: ParsableCommand {
             failWithEvent(error)
         }
         defer { distLock.release() }
+        // --publish: what can be checked before building is checked now (section, token variable).
+        if publish {
+            do { try PublishPhase.checkBeforeRelease(config: plan.config) } catch { failWithEvent(error) }
+        }
         var options = EngineOptions()
         if let parallelism { options.parallelism = parallelism }
         options.timeout = timeout.flatMap(DurationValue.seconds)
@@ -134,6 +143,12 @@ struct ReleaseCommand: ParsableCommand {
         journal.close()
         if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
+        if publish, outcome == .succeeded, (dashboardCode ?? 0) == 0 {
+            // dist/ stays locked while it is published.
+            let code = Self.publishAfterRelease(plan: plan, json: json)
+            distLock.release()
+            throw ExitCode(code)
+        }
         distLock.release()
         // Ended by a signal: 128 + its number (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE).
         if outcome == .interrupted, let signal = signals.received { throw ExitCode(128 + signal) }
@@ -145,6 +160,24 @@ struct ReleaseCommand: ParsableCommand {
     func failWithEvent(_ error: Error) -> Never {
         if json { JSONEventPrinter().printError(error) }
         fail(error)
+    }
+
+    /// `release --publish`: the publish phase over the dist/ just written, with lines (or JSON).
+    static func publishAfterRelease(plan: BuildPlan, json: Bool) -> Int32 {
+        let hub = EventHub()
+        hub.add(json ? JSONEventPrinter() : PublishLinesReporter())
+        var options = PublishOptions(dist: plan.distDirectory)
+        options.version = plan.info.version
+        let phase = PublishPhase(config: plan.config, options: options, hub: hub, dryRunOutput: { emitLine($0) })
+        let publishPlan: PublishPlan
+        do {
+            publishPlan = try phase.prepare()
+        } catch {
+            let text = (error as? ShipdeckError)?.description ?? "\(error)"
+            FileHandle.standardError.write(Data("shipdeck: error: \(UntrustedText.escapeMultiline(text))\n".utf8))
+            return 2
+        }
+        return phase.run(publishPlan) == .succeeded ? 0 : 1
     }
 
     /// Runs the dashboard until the user quits (the release has ended by then) and prints the

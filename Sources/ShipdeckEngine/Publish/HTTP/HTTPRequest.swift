@@ -40,7 +40,7 @@ package enum HTTPBody: Sendable {
 
     /// A file's whole content, streamed. Throws when the file cannot be read (naming it), so a missing
     /// asset is an error before any request is made.
-    package static func file(at path: String) throws -> HTTPBody {
+    package static func contents(ofFile path: String) throws -> HTTPBody {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)

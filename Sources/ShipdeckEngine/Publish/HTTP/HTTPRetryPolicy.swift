@@ -79,7 +79,8 @@ package struct HTTPRetryPolicy: Sendable {
     package func backoff(attempt: Int, random: Double) -> Duration {
         let exponential = baseDelay * (1 << min(max(attempt - 1, 0), 20))
         let capped = min(exponential, maxDelay)
-        return capped * (1 - jitter * min(max(random, 0), 1))
+        let factor = 1 - jitter * min(max(random, 0), 1)
+        return factor >= 1 ? capped : capped * factor
     }
 
     /// `Retry-After: 7` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.

@@ -12,7 +12,7 @@ import NIOPosix
 ///
 /// ```swift
 /// let response = try HTTPTransport.using { http in
-///     var request = HTTPRequest(method: "PUT", url: location, body: try .file(at: blobPath))
+///     var request = HTTPRequest(method: "PUT", url: location, body: try .contents(ofFile: blobPath))
 ///     request.setHeader("Content-Type", "application/octet-stream")
 ///     return try http.send(request) { sent in progress(sent) }   // bytes of the body handed over so far
 /// }
@@ -48,11 +48,10 @@ package final class HTTPTransport: Sendable {
 
     package init(options: Options = Options()) {
         self.options = options
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(options.connectTimeout), read: TimeAmount(options.idleTimeout)),
-            decompression: .disabled)
-        configuration.httpVersion = .automatic
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: TimeAmount(options.connectTimeout), read: TimeAmount(options.idleTimeout))
+        configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -23,8 +23,7 @@ extension HTTPTransportError {
                 return .init(kind: .cancelled, message: "\(what): cancelled")
             case .alreadyShutdown:
                 return .init(kind: .shutDown, message: "\(what): the HTTP client is already shut down")
-            case .invalidURL, .emptyHost, .emptyScheme, .unsupportedScheme(_), .invalidHeaderFieldNames(_),
-                .invalidHeaderFieldValues(_):
+            case .invalidURL, .emptyHost, .emptyScheme:
                 return .init(kind: .invalidRequest, message: "\(what): \(error)")
             case .bodyLengthMismatch:
                 return .init(kind: .body, message: "\(what): the body was not as long as announced")

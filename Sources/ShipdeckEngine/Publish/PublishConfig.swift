@@ -1,0 +1,10 @@
+import Foundation
+
+/// The `publish:` section of shipdeck.yml. Each target is optional; `shipdeck publish` needs at least one.
+package struct PublishConfig: Sendable {
+    package var github: GitHubPublishConfig?
+
+    package init() {}
+
+    package var isEmpty: Bool { github == nil }
+}

@@ -1,0 +1,279 @@
+import Foundation
+
+/// The publish phase: verify → GitHub draft release → every asset → publish the release, each a
+/// unit with events (started, bytes sent, retrying, finished with the server's words), journaled in
+/// `dist/shipdeck.publish.jsonl`.
+///
+/// Units run one at a time (GitHub asks integrators to send requests serially, which also keeps
+/// secondary rate limits away). An asset that fails does not stop the others; the release is then
+/// left a draft, so nobody sees it half-uploaded, and `--resume` (or a plain re-run) finishes it:
+/// the server is asked what it holds before anything is sent again.
+package final class PublishPhase: Sendable {
+    package let config: ShipdeckConfig
+    package let options: PublishOptions
+    package let hub: EventHub
+    /// Called with each request a dry run would send (token redacted).
+    package let dryRunOutput: @Sendable (String) -> Void
+
+    package init(
+        config: ShipdeckConfig, options: PublishOptions, hub: EventHub,
+        dryRunOutput: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.config = config
+        self.options = options
+        self.hub = hub
+        self.dryRunOutput = dryRunOutput
+    }
+
+    func client(_ plan: PublishPlan, token: SecretValue, transport: HTTPTransport? = nil) -> GitHubReleasesClient {
+        GitHubReleasesClient(
+            config: plan.github, token: token, transport: transport ?? sharedTransport, retry: options.retry)
+    }
+
+    private let sharedTransport = HTTPTransport()
+
+    /// Runs every unit of `plan`; returns how the publish ended. Shuts the transport down at the end.
+    package func run(_ plan: PublishPlan) -> ReleaseOutcome {
+        defer { sharedTransport.shutdown() }
+        let journal = PublishJournal(dist: options.dist)
+        if !options.dryRun { hub.add(journal) }
+        defer { journal.close() }
+        let started = Date()
+        hub.emit(.publishStarted(units: plan.units, dryRun: options.dryRun))
+        finish(PublishPlan.verifyUnit, .done, seconds: plan.verifySeconds, detail: "\(plan.verifiedFiles) files verified")
+
+        let outcome: ReleaseOutcome
+        if options.dryRun {
+            outcome = dryRun(plan)
+        } else if let token = plan.token {
+            outcome = publish(plan, client: client(plan, token: token))
+        } else {
+            outcome = .failed
+        }
+        hub.emit(.publishFinished(outcome: outcome, seconds: Date().timeIntervalSince(started)))
+        hub.flush()
+        return outcome
+    }
+
+    // MARK: Units
+
+    private func publish(_ plan: PublishPlan, client: GitHubReleasesClient) -> ReleaseOutcome {
+        // The draft release.
+        let made = unit(PublishPlan.releaseUnit) { attempt in
+            try self.findOrCreateRelease(plan, client: client, unit: PublishPlan.releaseUnit, attempt: attempt)
+        }
+        guard let made else {
+            for unit in plan.units.dropFirst(2) { finish(unit.id, .cancelled, detail: "the release could not be made") }
+            return .failed
+        }
+        let (release, serverAssets) = made
+        let journalDone = options.resume ? PublishJournal.completedUnits(in: options.dist) : [:]
+
+        // Every asset.
+        var failures = 0
+        for asset in plan.assets {
+            let ok = unit(asset.unitID) { attempt in
+                try self.send(
+                    asset, to: release, existing: serverAssets.first { $0.name == asset.name }, client: client,
+                    plan: plan, journalSHA: journalDone[asset.unitID], attempt: attempt)
+            } != nil
+            if !ok { failures += 1 }
+        }
+
+        // Publish last, so nobody sees a half-uploaded release.
+        if failures > 0 {
+            finish(
+                PublishPlan.publishUnit, .skipped,
+                detail: "left a draft: \(failures) asset\(failures == 1 ? "" : "s") failed; run `shipdeck publish --resume` to finish")
+            return .failed
+        }
+        if !release.draft {
+            finish(PublishPlan.publishUnit, .skipped, detail: "already published")
+            return .succeeded
+        }
+        if plan.github.draft {
+            finish(PublishPlan.publishUnit, .skipped, detail: "left a draft (publish.github.draft: true)")
+            return .succeeded
+        }
+        let published = unit(PublishPlan.publishUnit) { attempt -> (Void, String, PublishUnitResult) in
+            let done = try client.publish(release, onRetry: self.retryReporter(PublishPlan.publishUnit, attempt))
+            return ((), "published \(done.tagName)" + (done.htmlURL.map { ": \($0)" } ?? ""), .done)
+        }
+        return published == nil ? .failed : .succeeded
+    }
+
+    private func findOrCreateRelease(
+        _ plan: PublishPlan, client: GitHubReleasesClient, unit: String, attempt: Int
+    ) throws -> ((GitHubRelease, [GitHubAsset]), String, PublishUnitResult) {
+        let onRetry = retryReporter(unit, attempt)
+        if let found = try client.findRelease(tag: plan.tag, onRetry: onRetry) {
+            let assets = try client.assets(of: found, onRetry: onRetry)
+            let what = found.draft ? "found draft" : "found published release"
+            return ((found, assets), "\(what) \(found.tagName) (\(assets.count) assets on it)", .skipped)
+        }
+        let created = try client.createDraft(
+            tag: plan.tag, name: "\(plan.project) \(plan.version)", body: plan.notes, prerelease: plan.prerelease,
+            onRetry: onRetry)
+        let notes = plan.notesSource.map { ", notes from \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? ""
+        return ((created, []), "created draft \(created.tagName)\(notes)", .done)
+    }
+
+    /// One asset: skipped when the server has exactly it, uploaded otherwise (after deleting an
+    /// incomplete upload, or a different asset when `replace_existing`).
+    private func send(
+        _ asset: PublishAsset, to release: GitHubRelease, existing: GitHubAsset?, client: GitHubReleasesClient,
+        plan: PublishPlan, journalSHA: String?, attempt: Int
+    ) throws -> (Void, String, PublishUnitResult) {
+        let onRetry = retryReporter(asset.unitID, attempt)
+        if let existing {
+            switch Self.compare(existing, with: asset, journalSHA: journalSHA) {
+            case .same(let how):
+                return ((), "already on the release (\(how))", .skipped)
+            case .incomplete:
+                try client.deleteAsset(existing, onRetry: onRetry)
+            case .different(let what):
+                guard plan.github.replaceExisting else {
+                    throw ShipdeckError(
+                        .publish, "\(asset.name) is already on release \(plan.tag) with \(what)",
+                        hint: "delete it on GitHub, or set publish.github.replace_existing: true to replace it")
+                }
+                try client.deleteAsset(existing, onRetry: onRetry)
+            }
+        }
+        let started = Date()
+        let progress = ProgressThrottle(hub: hub, unit: asset.unitID, attempt: attempt, total: asset.size)
+        var uploaded = try client.upload(
+            file: asset.path, size: asset.size, name: asset.name, label: asset.label, contentType: asset.contentType,
+            to: release, progress: { progress.report($0) }, onRetry: onRetry)
+        var note = ""
+        if uploaded == nil {
+            // 422 already_exists: an earlier try went through but its answer was lost. Ask what is there.
+            uploaded = try client.assets(of: release, onRetry: onRetry).first { $0.name == asset.name }
+            note = " (confirmed on the server after a lost answer)"
+        }
+        guard let confirmed = uploaded else {
+            throw ShipdeckError(.publish, "GitHub said \(asset.name) exists but does not list it")
+        }
+        if case .different(let what) = Self.compare(confirmed, with: asset, journalSHA: nil) {
+            throw ShipdeckError(.publish, "after the upload the server holds \(asset.name) with \(what)")
+        }
+        let seconds = Date().timeIntervalSince(started)
+        return ((), "uploaded \(Self.bytes(asset.size)) in \(DurationText.format(seconds))"
+            + (seconds > 0 ? " (\(Self.bytes(Int64(Double(asset.size) / seconds)))/s)" : "") + note, .done)
+    }
+
+    enum Comparison: Equatable {
+        case same(String)
+        case incomplete
+        case different(String)
+    }
+
+    /// Same when the size and sha256 agree — the server's digest, or, on a server without digests,
+    /// the journal of the interrupted publish (`--resume`) that uploaded exactly these bytes.
+    static func compare(_ server: GitHubAsset, with local: PublishAsset, journalSHA: String?) -> Comparison {
+        guard server.state == "uploaded" else { return .incomplete }
+        guard server.size == local.size else {
+            return .different("\(server.size) bytes (this release's file has \(local.size))")
+        }
+        if let sha = server.sha256 {
+            return sha == local.sha256
+                ? .same("same size and sha256")
+                : .different("sha256 \(sha.prefix(12))… (this release's file has \(local.sha256.prefix(12))…)")
+        }
+        if journalSHA == local.sha256 { return .same("same size; the interrupted publish uploaded this sha256") }
+        return .different("the same size but no sha256 to compare (the server does not report digests)")
+    }
+
+    // MARK: Dry run
+
+    private func dryRun(_ plan: PublishPlan) -> ReleaseOutcome {
+        let token = plan.token ?? SecretValue("", variable: plan.github.tokenEnv)
+        let client = self.client(plan, token: token)
+        if plan.token == nil {
+            dryRunOutput("note: $\(plan.github.tokenEnv) is not set; a real publish needs it")
+        }
+        func show(_ method: String, _ url: URL, _ extra: String = "") {
+            dryRunOutput(client.describe(method, url) + extra)
+        }
+        show("GET", client.api("releases", query: [("per_page", "1")]))
+        show("GET", client.api("releases/tags/\(plan.tag)"))
+        show("GET", client.api("releases", query: [("per_page", "100"), ("page", "1")]), "\n  (drafts are found in the list)")
+        show("POST", client.api("releases"),
+             "\n  {\"tag_name\": \"\(plan.tag)\", \"draft\": true, \"prerelease\": \(plan.prerelease)"
+                + (plan.notesSource.map { ", \"body\": <\($0)>" } ?? "") + "}")
+        finish(PublishPlan.releaseUnit, .skipped, detail: "dry run")
+        for asset in plan.assets {
+            let query = "name=\(asset.name)" + (asset.label.map { "&label=\($0)" } ?? "")
+            dryRunOutput(
+                "POST \(plan.github.uploadURL.absoluteString)/repos/\(plan.github.repository)/releases/{id}/assets?\(query)"
+                    + "\n  Content-Type: \(asset.contentType)\n  Content-Length: \(asset.size)\n  (body: \(asset.path), sha256 \(asset.sha256))")
+            finish(asset.unitID, .skipped, detail: "dry run")
+        }
+        show("PATCH", client.api("releases/{id}"), "\n  {\"draft\": false}")
+        finish(PublishPlan.publishUnit, .skipped, detail: plan.github.draft ? "dry run (would stay a draft)" : "dry run")
+        return .succeeded
+    }
+
+    // MARK: Events
+
+    /// Runs one unit: started, then finished with its detail, or failed with the error's words.
+    /// Returns the unit's value, nil when it failed.
+    private func unit<T>(_ id: String, _ body: (Int) throws -> (T, String, PublishUnitResult)) -> T? {
+        let attempt = 1
+        hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .started))
+        let started = Date()
+        do {
+            let (value, detail, result) = try body(attempt)
+            finish(id, result, seconds: Date().timeIntervalSince(started), detail: detail)
+            return value
+        } catch {
+            let text = (error as? ShipdeckError)?.description ?? "\(error)"
+            finish(id, .failed, seconds: Date().timeIntervalSince(started), detail: text)
+            return nil
+        }
+    }
+
+    private func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
+        hub.emit(.publishUnit(unit: id, attempt: 1, phase: .finished(result: result, seconds: seconds, detail: detail)))
+    }
+
+    private func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
+        { [hub] retry in
+            let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
+            hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: retry.reason)))
+        }
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        if count < 1024 { return "\(count) B" }
+        if count < 1024 * 1024 { return String(format: "%.1f KiB", Double(count) / 1024) }
+        return String(format: "%.1f MiB", Double(count) / 1024 / 1024)
+    }
+}
+
+/// At most ten progress events a second per upload, and always the last. `lock` guards `last`.
+private final class ProgressThrottle: @unchecked Sendable {
+    let hub: EventHub
+    let unit: String
+    let attempt: Int
+    let total: Int64
+    private let lock = NSLock()
+    private var last = Date.distantPast
+
+    init(hub: EventHub, unit: String, attempt: Int, total: Int64) {
+        self.hub = hub
+        self.unit = unit
+        self.attempt = attempt
+        self.total = total
+    }
+
+    func report(_ sent: Int64) {
+        let due: Bool = lock.withLock {
+            let now = Date()
+            guard sent >= total || now.timeIntervalSince(last) >= 0.1 else { return false }
+            last = now
+            return true
+        }
+        if due { hub.emit(.publishUnit(unit: unit, attempt: attempt, phase: .progress(sent: sent, total: total))) }
+    }
+}

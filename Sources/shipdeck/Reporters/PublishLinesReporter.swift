@@ -1,0 +1,36 @@
+import Foundation
+import ShipdeckEngine
+
+/// The headless lines of a publish: one per unit when it ends (one per upload), one per retry, and a
+/// summary. Server words and file names are escaped.
+final class PublishLinesReporter: ReleaseObserver, @unchecked Sendable {
+    func release(didEmit record: EventRecord, state: ReleaseState) {
+        let e = UntrustedText.escape
+        switch record.event {
+        case .publishUnit(let id, _, .retrying(let seconds, let reason)):
+            let title = state.publish.unit(id)?.info.title ?? id
+            emitLine("[publish] \(e(title)): retrying in \(DurationText.format(seconds)): \(e(reason))")
+        case .publishUnit(let id, _, .finished(let result, _, let detail)):
+            guard let unit = state.publish.unit(id) else { return }
+            let word: String
+            switch result {
+            case .done: word = "ok"
+            case .skipped: word = "skipped"
+            case .failed: word = "FAILED"
+            case .cancelled: word = "cancelled"
+            }
+            var line = "[\(e(unit.info.target))] \(e(unit.info.title)) \(word)"
+            if let detail { line += ": " + detail.split(separator: "\n").map { e(String($0)) }.joined(separator: " — ") }
+            emitLine(line)
+        case .publishFinished(let outcome, let seconds):
+            let units = state.publish.units
+            let count = { (r: PublishUnitResult) in units.filter { $0.result == r }.count }
+            emitLine(
+                "publish \(outcome == .succeeded ? "succeeded" : "FAILED") in \(DurationText.format(seconds)): "
+                    + "\(count(.done)) done, \(count(.skipped)) skipped, \(count(.failed)) failed"
+                    + (count(.cancelled) > 0 ? ", \(count(.cancelled)) not run" : ""))
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import ShipdeckEngine
+
+/// Tests/Fixtures/github-api/server.py, started on loopback for one test: GitHub's release endpoints
+/// as the published description defines them, validating every request Shipdeck sends.
+final class GitHubStandIn: @unchecked Sendable {
+    static let token = "ghp_canary_7f3c1d9e2b4a6058_do_not_print"
+    let process = Process()
+    let stdin = Pipe()
+    let apiPort: Int
+    let uploadsPort: Int
+    let transport = HTTPTransport()
+
+    var apiURL: String { "http://127.0.0.1:\(apiPort)" }
+    var uploadsURL: String { "http://127.0.0.1:\(uploadsPort)" }
+
+    /// - Parameter repositories: the `owner/name`s that exist.
+    init(repositories: [String] = ["octo/hello"], noDigest: Bool = false) throws {
+        let fixture = TestSupport.fixtures.appendingPathComponent("github-api")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", fixture.appendingPathComponent("server.py").path,
+                             "--spec", fixture.appendingPathComponent("releases-api.json").path,
+                             "--token", Self.token] + repositories.flatMap { ["--repo", $0] }
+            + (noDigest ? ["--no-digest"] : [])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.standardError
+        process.standardInput = stdin
+        try process.run()
+        // The first line says the ports; importing the validator can take long on a loaded machine.
+        var line = Data()
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0a]) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let ports = text.split(separator: " ").compactMap { $0.split(separator: "=").last.flatMap { Int($0) } }
+        guard ports.count == 2 else {
+            process.terminate()
+            throw ShipdeckError(.process, "the GitHub stand-in did not start: \(text)")
+        }
+        apiPort = ports[0]
+        uploadsPort = ports[1]
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning {
+            try? stdin.fileHandleForWriting.close()
+            process.terminate()
+            process.waitUntilExit()
+        }
+        transport.shutdown()
+    }
+
+    /// The config section for this server.
+    func publishYAML(repository: String = "octo/hello", extra: String = "") -> String {
+        """
+        publish:
+          github:
+            repository: \(repository)
+            token_env: SHIPDECK_TEST_GITHUB_TOKEN
+            api_url: \(apiURL)
+            upload_url: \(uploadsURL)
+        \(extra.isEmpty ? "" : "    " + extra + "\n")
+        """
+    }
+
+    struct State: Decodable {
+        struct Asset: Decodable {
+            var name: String
+            var state: String
+            var size: Int64
+            var sha256: String
+        }
+
+        struct Release: Decodable {
+            var id: Int
+            var tag_name: String
+            var draft: Bool
+            var body: String?
+        }
+
+        struct Entry: Decodable {
+            var method: String?
+            var path: String?
+            var status: Int?
+            var uploaded: String?
+            var deleted: String?
+        }
+
+        var releases: [Release]
+        var assets: [Asset]
+        var log: [Entry]
+        var violations: [String]
+        var upload_bytes: Int64
+
+        func uploads(of name: String) -> Int { log.filter { $0.uploaded == name }.count }
+    }
+
+    func state() throws -> State {
+        let response = try transport.send(
+            HTTPRequest(method: "GET", url: URL(string: "\(apiURL)/__control/state")!, maxResponseBytes: 16 << 20))
+        return try JSONDecoder().decode(State.self, from: response.body)
+    }
+
+    /// Faults, as server.py's doc comment describes them.
+    func inject(_ faults: [[String: Any]]) throws {
+        var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/faults")!)
+        request.body = .data(try JSONSerialization.data(withJSONObject: faults))
+        request.setHeader("Content-Type", "application/json")
+        _ = try transport.send(request)
+    }
+
+    /// Polls until `condition` holds or `timeout` passes.
+    func wait(timeout: TimeInterval = 120, _ condition: (State) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(try state()) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A finished release to publish, built once: three archives and checksums.txt.
+final class PublishableRelease: @unchecked Sendable {
+    static let shared = PublishableRelease()
+    let module: URL
+    let output: TestSupport.Output
+    let version = "1.2.0"
+
+    private init() {
+        module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v1.2.0")
+        try! "targets: [linux/amd64, windows/amd64, darwin/arm64]\n"
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        output = TestSupport.shipdeck(["release", "--no-tui"], in: module)
+    }
+
+    /// A copy of the module with its dist/, and `publish` appended to its shipdeck.yml.
+    func copy(publish: String) -> URL {
+        let copy = TestSupport.temporaryDirectory("publish").appendingPathComponent("hello")
+        try! FileManager.default.copyItem(at: module, to: copy)
+        let config = copy.appendingPathComponent("shipdeck.yml")
+        let text = try! String(contentsOf: config, encoding: .utf8) + publish
+        try! text.write(to: config, atomically: true, encoding: .utf8)
+        return copy
+    }
+
+    /// name → sha256, as checksums.txt lists them.
+    func checksums(in module: URL) -> [String: String] {
+        let text = try! String(contentsOf: module.appendingPathComponent("dist/checksums.txt"), encoding: .utf8)
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            if parts.count == 2 { out[String(parts[1])] = String(parts[0]) }
+        }
+        return out
+    }
+
+    /// What must end up on the release: the archives, checksums.txt (binaries are inside the archives).
+    func expectedAssets(in module: URL) -> [String: String] {
+        var expected = checksums(in: module).filter { $0.key.hasSuffix(".tar.gz") || $0.key.hasSuffix(".zip") }
+        expected["checksums.txt"] = try! FileDigestForTests.sha256(module.appendingPathComponent("dist/checksums.txt"))
+        return expected
+    }
+}
+
+enum FileDigestForTests {
+    static func sha256(_ url: URL) throws -> String {
+        let out = TestSupport.run("/usr/bin/sha256sum", [url.path], in: url.deletingLastPathComponent())
+        return String(out.stdout.prefix(64))
+    }
+}
+
+@Suite(.serialized) struct PublishEndToEndTests {
+    let release = PublishableRelease.shared
+    let tokenVariable = "SHIPDECK_TEST_GITHUB_TOKEN"
+
+    func publish(_ module: URL, _ extra: [String] = [], token: String? = GitHubStandIn.token) -> TestSupport.Output {
+        TestSupport.shipdeck(["publish", "--no-tui"] + extra, in: module, environment: [tokenVariable: token ?? ""])
+    }
+
+    /// Every file under `folder` (the dist, the module), read as bytes, for the canary.
+    func filesContaining(_ needle: String, under folder: URL) -> [String] {
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+        var hits: [String] = []
+        while let url = enumerator?.nextObject() as? URL {
+            if let data = try? Data(contentsOf: url), data.range(of: Data(needle.utf8)) != nil { hits.append(url.path) }
+        }
+        return hits
+    }
+
+    func expectOnServer(_ server: GitHubStandIn, _ module: URL, published: Bool = true) throws {
+        let state = try server.state()
+        #expect(state.violations.isEmpty, "requests that do not match the description: \(state.violations)")
+        let expected = release.expectedAssets(in: module)
+        #expect(state.releases.count == 1)
+        #expect(state.releases.first?.tag_name == "v\(release.version)")
+        #expect(state.releases.first?.draft == !published)
+        let onServer = Dictionary(state.assets.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(Set(onServer.keys) == Set(expected.keys), "\(onServer.keys.sorted()) vs \(expected.keys.sorted())")
+        for (name, sha) in expected {
+            #expect(onServer[name]?.sha256 == sha, "\(name)")
+            #expect(onServer[name]?.state == "uploaded", "\(name)")
+        }
+    }
+
+    @Test func theReleaseBuilt() {
+        #expect(release.output.status == 0, "\(release.output.combined)")
+    }
+
+    @Test func publishesEveryAssetOnceAsADraftThenPublishesIt() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module)
+        #expect(out.status == 0, "\(out.combined)")
+        try expectOnServer(server, module)
+        let state = try server.state()
+        for name in release.expectedAssets(in: module).keys {
+            #expect(state.uploads(of: name) == 1, "\(name) uploaded \(state.uploads(of: name)) times")
+            #expect(out.stdout.contains("[github] \(name) ok: uploaded"), "\(out.stdout)")
+        }
+        // Draft first, every asset, then published.
+        let requests = state.log.compactMap { entry in entry.method.map { "\($0) \(entry.path ?? "")" } }
+        let create = requests.firstIndex { $0 == "POST /repos/octo/hello/releases" }
+        let firstUpload = requests.firstIndex { $0.hasSuffix("/assets") && $0.hasPrefix("POST") }
+        let publishIndex = requests.lastIndex { $0.hasPrefix("PATCH /repos/octo/hello/releases/") }
+        #expect(create != nil && firstUpload != nil && publishIndex != nil, "\(requests)")
+        if let create, let firstUpload, let publishIndex { #expect(create < firstUpload && firstUpload < publishIndex) }
+        // The token: in no output and no file.
+        #expect(!out.combined.contains(GitHubStandIn.token))
+        #expect(filesContaining(GitHubStandIn.token, under: module).isEmpty)
+
+        // Again: everything is there, nothing is sent.
+        let again = publish(module)
+        #expect(again.status == 0, "\(again.combined)")
+        #expect(again.stdout.contains("skipped: already on the release (same size and sha256)"), "\(again.stdout)")
+        let after = try server.state()
+        for name in release.expectedAssets(in: module).keys { #expect(after.uploads(of: name) == 1, "\(name)") }
+        #expect(after.violations.isEmpty, "\(after.violations)")
+    }
+
+    @Test func faultsAreRetriedOrReportedWithTheServersWords() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        try server.inject([
+            ["method": "POST", "path": "/releases", "times": 1, "status": 500,
+             "body": ["message": "Server Error"]],
+            ["method": "GET", "path": "/releases", "times": 1, "status": 429, "headers": ["Retry-After": "1"],
+             "body": ["message": "API rate limit exceeded"]],
+            ["method": "POST", "path": "/assets", "times": 1, "status": 502, "body": ["message": "Bad Gateway"]],
+            ["method": "POST", "path": "/assets", "name": "windows", "times": 1, "reset_after": 4096],
+        ])
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module)
+        #expect(out.status == 0, "\(out.combined)")
+        #expect(out.stdout.contains("retrying in"), "\(out.stdout)")
+        #expect(out.stdout.contains("HTTP 429 (rate limited)"), "\(out.stdout)")
+        #expect(out.stdout.contains("HTTP 502"), "\(out.stdout)")
+        try expectOnServer(server, module)
+        let state = try server.state()
+        for name in release.expectedAssets(in: module).keys { #expect(state.uploads(of: name) == 1, "\(name)") }
+
+        // A fault that does not go away: reported with the server's message, the release stays a draft.
+        let server2 = try GitHubStandIn()
+        defer { server2.stop() }
+        try server2.inject([
+            ["method": "POST", "path": "/assets", "name": "checksums", "times": 50, "status": 503,
+             "body": ["message": "the disk is on fire"]],
+        ])
+        let module2 = release.copy(publish: server2.publishYAML())
+        let failed = publish(module2)
+        #expect(failed.status == 1, "\(failed.combined)")
+        #expect(failed.stdout.contains("checksums.txt FAILED: GitHub: 503 the disk is on fire"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("left a draft"), "\(failed.stdout)")
+        #expect(try server2.state().releases.first?.draft == true)
+    }
+
+    @Test func killedHalfWayThenResumedEveryAssetExactlyOnce() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        try server.inject([["throttle": 300_000]])
+        let module = release.copy(publish: server.publishYAML())
+        let process = Process()
+        process.executableURL = TestSupport.shipdeckBinary
+        process.arguments = ["publish", "--no-tui"]
+        process.currentDirectoryURL = module
+        var env = ProcessInfo.processInfo.environment
+        env[tokenVariable] = GitHubStandIn.token
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Half-way: two assets complete and a third under way.
+        let halfWay = try server.wait { state in
+            state.log.filter { $0.uploaded != nil }.count >= 2 && state.assets.contains { $0.state == "open" }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(halfWay, "the publish never got half-way")
+        let before = try server.state()
+        let complete = Set(before.assets.filter { $0.state == "uploaded" }.map(\.name))
+        #expect(complete.count >= 2)
+
+        try server.inject([["throttle": 0]])
+        let out = publish(module, ["--resume"])
+        #expect(out.status == 0, "\(out.combined)")
+        try expectOnServer(server, module)
+        let after = try server.state()
+        for name in release.expectedAssets(in: module).keys {
+            #expect(after.uploads(of: name) == 1, "\(name) uploaded \(after.uploads(of: name)) times")
+        }
+        for name in complete {
+            #expect(out.stdout.contains("[github] \(name) skipped: already on the release"), "\(out.stdout)")
+        }
+    }
+
+    @Test func aWrongTokenFailsOnTheFirstRequest() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module, token: "ghp_wrong_token_canary_31415")
+        #expect(out.status == 2, "\(out.combined)")
+        #expect(out.stderr.contains("GitHub: 401 Bad credentials"), "\(out.stderr)")
+        #expect(out.stderr.contains("SHIPDECK_TEST_GITHUB_TOKEN"), "\(out.stderr)")
+        #expect(!out.combined.contains("ghp_wrong_token_canary_31415"))
+        let state = try server.state()
+        #expect(state.log.filter { $0.method != nil }.count == 1, "\(state.log)")
+        #expect(state.releases.isEmpty)
+    }
+
+    @Test func badInputIsAClearErrorBeforeAnythingIsUploaded() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+
+        let missingToken = publish(release.copy(publish: server.publishYAML()), token: nil)
+        #expect(missingToken.status == 2, "\(missingToken.combined)")
+        #expect(missingToken.stderr.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set"), "\(missingToken.stderr)")
+
+        let noRepository = publish(release.copy(publish: server.publishYAML(repository: "octo/nope")))
+        #expect(noRepository.status == 2, "\(noRepository.combined)")
+        #expect(noRepository.stderr.contains("GitHub: 404 Not Found"), "\(noRepository.stderr)")
+        #expect(noRepository.stderr.contains("octo/nope"), "\(noRepository.stderr)")
+
+        let tampered = release.copy(publish: server.publishYAML())
+        let archive = try FileManager.default.contentsOfDirectory(atPath: tampered.appendingPathComponent("dist").path)
+            .first { $0.hasSuffix(".tar.gz") }!
+        let url = tampered.appendingPathComponent("dist/\(archive)")
+        var data = try Data(contentsOf: url)
+        data[data.count / 2] ^= 0x01
+        try data.write(to: url)
+        let unverified = publish(tampered)
+        #expect(unverified.status == 2, "\(unverified.combined)")
+        #expect(unverified.stderr.contains("does not verify, so nothing was published"), "\(unverified.stderr)")
+        #expect(unverified.stderr.contains("MISMATCH \(archive)"), "\(unverified.stderr)")
+
+        var state = try server.state()
+        #expect(state.log.allSatisfy { $0.method == "GET" }, "\(state.log)")
+        #expect(state.releases.isEmpty && state.assets.isEmpty)
+
+        // An address nothing listens on (port 9 is discard; nothing serves it here).
+        let unreachable = release.copy(publish: """
+            publish:
+              github:
+                repository: octo/hello
+                token_env: SHIPDECK_TEST_GITHUB_TOKEN
+                api_url: http://127.0.0.1:9
+                upload_url: http://127.0.0.1:9
+
+            """)
+        let noHost = publish(unreachable)
+        #expect(noHost.status == 2, "\(noHost.combined)")
+        #expect(noHost.stderr.contains("cannot connect to 127.0.0.1:9"), "\(noHost.stderr)")
+        state = try server.state()
+        #expect(state.violations.isEmpty, "\(state.violations)")
+    }
+
+    @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module, ["--dry-run"])
+        #expect(out.status == 0, "\(out.combined)")
+        #expect(out.stdout.contains("POST \(server.apiURL)/repos/octo/hello/releases"), "\(out.stdout)")
+        #expect(out.stdout.contains("Authorization: <redacted>"), "\(out.stdout)")
+        #expect(out.stdout.contains("name=checksums.txt"), "\(out.stdout)")
+        #expect(!out.combined.contains(GitHubStandIn.token))
+        #expect(try server.state().log.isEmpty)
+    }
+}
