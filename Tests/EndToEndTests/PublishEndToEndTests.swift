@@ -259,6 +259,18 @@ enum FileDigestForTests {
         #expect(state.violations.isEmpty, "\(state.violations)")
     }
 
+    @Test func releaseWithPublishChecksTheTokenVariableBeforeBuilding() throws {
+        let module = release.copy(publish: "publish:\n  github: { repository: octo/hello, token_env: SHIPDECK_TEST_GITHUB_TOKEN }\n")
+        let before = try FileManager.default.contentsOfDirectory(atPath: module.appendingPathComponent("dist").path)
+        let out = TestSupport.shipdeck(
+            ["release", "--no-tui", "--publish", "--resume"], in: module, environment: [tokenVariable: ""])
+        #expect(out.status == 2, "\(out.combined)")
+        #expect(out.stderr.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set"), "\(out.stderr)")
+        #expect(!out.stdout.contains("build started"), "\(out.stdout)")
+        let after = try FileManager.default.contentsOfDirectory(atPath: module.appendingPathComponent("dist").path)
+        #expect(Set(before) == Set(after))
+    }
+
     @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }

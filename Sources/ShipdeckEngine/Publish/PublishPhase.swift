@@ -142,17 +142,35 @@ package final class PublishPhase: Sendable {
         }
         let started = Date()
         let progress = ProgressThrottle(hub: hub, unit: asset.unitID, attempt: attempt, total: asset.size)
-        var uploaded = try client.upload(
-            file: asset.path, size: asset.size, name: asset.name, label: asset.label, contentType: asset.contentType,
-            to: release, progress: { progress.report($0) }, onRetry: onRetry)
         var note = ""
-        if uploaded == nil {
-            // 422 already_exists: an earlier try went through but its answer was lost. Ask what is there.
-            uploaded = try client.assets(of: release, onRetry: onRetry).first { $0.name == asset.name }
-            note = " (confirmed on the server after a lost answer)"
+        var found: GitHubAsset?
+        for _ in 1...2 where found == nil {
+            if let uploaded = try client.upload(
+                file: asset.path, size: asset.size, name: asset.name, label: asset.label, contentType: asset.contentType,
+                to: release, progress: { progress.report($0) }, onRetry: onRetry)
+            {
+                found = uploaded
+                break
+            }
+            // 422 already_exists: an earlier try reached the server. Ask what it holds: the complete asset
+            // (its answer was lost), or the remains of an upload cut off mid-way (deleted, then sent again).
+            guard let there = try client.assets(of: release, onRetry: onRetry).first(where: { $0.name == asset.name })
+            else {
+                throw ShipdeckError(.publish, "GitHub said \(asset.name) exists but does not list it")
+            }
+            switch Self.compare(there, with: asset, journalSHA: nil) {
+            case .same:
+                found = there
+                note = " (confirmed on the server after a lost answer)"
+            case .incomplete:
+                try client.deleteAsset(there, onRetry: onRetry)
+                note = " (after deleting an upload that was cut off)"
+            case .different(let what):
+                throw ShipdeckError(.publish, "\(asset.name) appeared on the release with \(what) while uploading")
+            }
         }
-        guard let confirmed = uploaded else {
-            throw ShipdeckError(.publish, "GitHub said \(asset.name) exists but does not list it")
+        guard let confirmed = found else {
+            throw ShipdeckError(.publish, "\(asset.name): GitHub kept answering already_exists")
         }
         if case .different(let what) = Self.compare(confirmed, with: asset, journalSHA: nil) {
             throw ShipdeckError(.publish, "after the upload the server holds \(asset.name) with \(what)")

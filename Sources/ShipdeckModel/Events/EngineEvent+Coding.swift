@@ -14,12 +14,14 @@ extension EngineEvent: Codable {
         case releaseStarted, cellQueued, stageStarted, stageFinished, log, artifact, cellFinished
         case stepStarted, stepFinished, signature, warning, releaseFinished, cellFingerprint, error
         case interrupted
+        case publishStarted, publishUnit, publishFinished
     }
 
     enum Field: String, CodingKey {
         case type, release, cell, attempt, stage, result, seconds, detail, lines, artifact, status, error
         case step, signature, message, outcome, fingerprint, reused, hint
         case signal
+        case units, dryRun, unit, phase, sent, total, reason
     }
 
     /// The `type` of this event.
@@ -40,6 +42,9 @@ extension EngineEvent: Codable {
         case .cellFingerprint: .cellFingerprint
         case .error: .error
         case .interrupted: .interrupted
+        case .publishStarted: .publishStarted
+        case .publishUnit: .publishUnit
+        case .publishFinished: .publishFinished
         }
     }
 
@@ -99,6 +104,32 @@ extension EngineEvent: Codable {
             try c.encode(hint, forKey: .hint)
         case .interrupted(let signal):
             try c.encode(signal, forKey: .signal)
+        case .publishStarted(let units, let dryRun):
+            try c.encode(units, forKey: .units)
+            try c.encode(dryRun, forKey: .dryRun)
+        case .publishUnit(let unit, let attempt, let phase):
+            try c.encode(unit, forKey: .unit)
+            try c.encode(attempt, forKey: .attempt)
+            switch phase {
+            case .started:
+                try c.encode("started", forKey: .phase)
+            case .progress(let sent, let total):
+                try c.encode("progress", forKey: .phase)
+                try c.encode(sent, forKey: .sent)
+                try c.encode(total, forKey: .total)
+            case .retrying(let seconds, let reason):
+                try c.encode("retrying", forKey: .phase)
+                try c.encode(seconds, forKey: .seconds)
+                try c.encode(reason, forKey: .reason)
+            case .finished(let result, let seconds, let detail):
+                try c.encode("finished", forKey: .phase)
+                try c.encode(result, forKey: .result)
+                try c.encode(seconds, forKey: .seconds)
+                try c.encode(detail, forKey: .detail)
+            }
+        case .publishFinished(let outcome, let seconds):
+            try c.encode(outcome, forKey: .outcome)
+            try c.encode(seconds, forKey: .seconds)
         }
     }
 
@@ -155,6 +186,35 @@ extension EngineEvent: Codable {
             self = .error(message: try c.decode(String.self, forKey: .message), hint: try c.decodeIfPresent(String.self, forKey: .hint))
         case .interrupted:
             self = .interrupted(signal: try c.decode(String.self, forKey: .signal))
+        case .publishStarted:
+            self = .publishStarted(
+                units: try c.decode([PublishUnitInfo].self, forKey: .units), dryRun: try c.decode(Bool.self, forKey: .dryRun))
+        case .publishUnit:
+            let phase: PublishUnitPhase
+            switch try c.decode(String.self, forKey: .phase) {
+            case "started":
+                phase = .started
+            case "progress":
+                phase = .progress(
+                    sent: try c.decode(Int64.self, forKey: .sent), total: try c.decodeIfPresent(Int64.self, forKey: .total))
+            case "retrying":
+                phase = .retrying(
+                    seconds: try c.decode(Double.self, forKey: .seconds), reason: try c.decode(String.self, forKey: .reason))
+            case "finished":
+                phase = .finished(
+                    result: try c.decode(PublishUnitResult.self, forKey: .result),
+                    seconds: try c.decode(Double.self, forKey: .seconds),
+                    detail: try c.decodeIfPresent(String.self, forKey: .detail))
+            case let other:
+                throw DecodingError.dataCorruptedError(
+                    forKey: .phase, in: c, debugDescription: "unknown publish unit phase \(other)")
+            }
+            self = .publishUnit(
+                unit: try c.decode(String.self, forKey: .unit), attempt: try c.decode(Int.self, forKey: .attempt),
+                phase: phase)
+        case .publishFinished:
+            self = .publishFinished(
+                outcome: try c.decode(ReleaseOutcome.self, forKey: .outcome), seconds: try c.decode(Double.self, forKey: .seconds))
         }
     }
 }

@@ -33,8 +33,8 @@ public enum PublishUnitResult: String, Codable, Sendable {
     case cancelled
 }
 
-/// What happened to a unit; carried by `EngineEvent.publishUnit`.
-public enum PublishUnitPhase: Codable, Sendable, Hashable {
+/// What happened to a unit; carried by `EngineEvent.publishUnit` (coded flat, see docs/events.md).
+public enum PublishUnitPhase: Sendable, Hashable {
     case started
     /// Bytes of the body sent so far in this attempt.
     case progress(sent: Int64, total: Int64?)

@@ -115,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, str(v))
         self.end_headers()
         self.wfile.write(data)
+        if self.path.startswith("/__control/"):
+            return
         with LOCK:
             STATE["log"].append({"method": self.command, "path": self.path.split("?")[0], "query": self.query_text,
                                  "status": status, "port": self.server.role})
