@@ -3,7 +3,7 @@ import Foundation
 /// `dist/shipdeck.publish.jsonl`: every publish event but byte progress, one JSON line each, synced
 /// after each line, so a publish killed at any moment leaves what it finished on disk for `--resume`.
 package final class PublishJournal: ReleaseObserver, @unchecked Sendable {
-    package static let fileName = "shipdeck.publish.jsonl"
+    package static let fileName = DistPaths.publishJournal
     package let url: URL
     /// `lock` guards `handle` and `failure`.
     private let lock = NSLock()

@@ -35,6 +35,8 @@ package final class PublishPhase: Sendable {
     /// Runs every unit of `plan`; returns how the publish ended. Shuts the transport down at the end.
     package func run(_ plan: PublishPlan) -> ReleaseOutcome {
         defer { sharedTransport.shutdown() }
+        // What an interrupted publish finished, read before this run appends to the same journal.
+        let journalDone = options.resume ? PublishJournal.completedUnits(in: options.dist) : [:]
         let journal = PublishJournal(dist: options.dist)
         if !options.dryRun { hub.add(journal) }
         defer { journal.close() }
@@ -46,7 +48,7 @@ package final class PublishPhase: Sendable {
         if options.dryRun {
             outcome = dryRun(plan)
         } else if let token = plan.token {
-            outcome = publish(plan, client: client(plan, token: token))
+            outcome = publish(plan, client: client(plan, token: token), journalDone: journalDone)
         } else {
             outcome = .failed
         }
@@ -57,7 +59,9 @@ package final class PublishPhase: Sendable {
 
     // MARK: Units
 
-    private func publish(_ plan: PublishPlan, client: GitHubReleasesClient) -> ReleaseOutcome {
+    private func publish(
+        _ plan: PublishPlan, client: GitHubReleasesClient, journalDone: [String: String]
+    ) -> ReleaseOutcome {
         // The draft release.
         let made = unit(PublishPlan.releaseUnit) { attempt in
             try self.findOrCreateRelease(plan, client: client, unit: PublishPlan.releaseUnit, attempt: attempt)
@@ -67,7 +71,6 @@ package final class PublishPhase: Sendable {
             return .failed
         }
         let (release, serverAssets) = made
-        let journalDone = options.resume ? PublishJournal.completedUnits(in: options.dist) : [:]
 
         // Every asset.
         var failures = 0

@@ -20,16 +20,19 @@ public enum DistPaths {
     /// The lock a run holds on dist/ while it writes there (`DistLock`).
     public static let lockFile = ".shipdeck.lock"
 
+    /// The journal of `shipdeck publish` (`PublishJournal`), which `--resume` reads.
+    public static let publishJournal = "shipdeck.publish.jsonl"
+
     /// True for Shipdeck's own bookkeeping in dist/ (a path relative to dist/), which is neither an
     /// artifact nor listed in checksums.txt: the journal and the previous one, `logs/`, the work
-    /// folder `.shipdeck/`, the lock, shard part manifests and the dashboard's `timeline.svg`.
+    /// folder `.shipdeck/`, the lock, shard part manifests, the publish journal and the dashboard's `timeline.svg`.
     /// `verify` reports every other unlisted file as EXTRA; publishing skips these.
     public static func isBookkeeping(_ relativePath: String) -> Bool {
         let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
         guard let first = parts.first.map(String.init) else { return false }
         if first == logsFolder || first == ".shipdeck" { return true }
         guard parts.count == 1 else { return false }
-        if ["shipdeck.journal.jsonl", "shipdeck.journal.previous.jsonl", lockFile, "timeline.svg"].contains(first) {
+        if ["shipdeck.journal.jsonl", "shipdeck.journal.previous.jsonl", lockFile, "timeline.svg", publishJournal].contains(first) {
             return true
         }
         return first.hasPrefix("part-") && first.hasSuffix(".json")

@@ -88,6 +88,19 @@ struct PublishCommand: ParsableCommand {
         } else {
             hub.add(PublishLinesReporter())
         }
+        // dist/ is this publish's while it runs: a release, merge or second publish there is refused.
+        var distLock: DistLock?
+        var isDirectory: ObjCBool = false
+        if !dryRun, FileManager.default.fileExists(atPath: distURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            do {
+                distLock = try DistLock.acquire(dist: distURL) {
+                    FileHandle.standardError.write(Data("shipdeck: warning: \(UntrustedText.escape($0))\n".utf8))
+                }
+            } catch {
+                fail(error)
+            }
+        }
+        defer { distLock?.release() }
         let phase = PublishPhase(config: loaded, options: options, hub: hub, dryRunOutput: { emitLine($0) })
         let plan: PublishPlan
         do {
