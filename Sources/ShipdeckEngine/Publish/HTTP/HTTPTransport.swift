@@ -128,7 +128,7 @@ package final class HTTPTransport: Sendable {
                 ProgressChunks(chunks: AsyncThrowingStream { $0.yield(data); $0.finish() }, progress: progress),
                 length: .known(Int64(data.count)))
         case .file(let path, let offset, let length):
-            let chunks = try FileChunks(path: path, offset: offset, length: length, progress: progress)
+            let chunks = try FileRangeChunks(path: path, offset: offset, length: length, progress: progress)
             outgoing.body = .stream(chunks, length: .known(length))
         case .stream(let length, let makeChunks):
             outgoing.body = .stream(

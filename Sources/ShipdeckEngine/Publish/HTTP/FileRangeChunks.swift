@@ -3,7 +3,7 @@ import NIOCore
 
 /// A byte range of a file as a sequence of buffers, read while the request sends them: an upload of a
 /// large archive holds one chunk in memory, not the file.
-struct FileChunks: AsyncSequence, Sendable {
+struct FileRangeChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     static let chunkSize = 256 * 1024
 
@@ -26,11 +26,11 @@ struct FileChunks: AsyncSequence, Sendable {
     func makeAsyncIterator() -> Iterator { Iterator(sequence: self) }
 
     struct Iterator: AsyncIteratorProtocol {
-        let sequence: FileChunks
+        let sequence: FileRangeChunks
         var handle: FileHandle?
         var sent: Int64 = 0
 
-        init(sequence: FileChunks) { self.sequence = sequence }
+        init(sequence: FileRangeChunks) { self.sequence = sequence }
 
         mutating func next() async throws -> ByteBuffer? {
             if sent >= sequence.length {
@@ -45,7 +45,7 @@ struct FileChunks: AsyncSequence, Sendable {
                 try opened.seek(toOffset: UInt64(sequence.offset))
                 handle = opened
             }
-            let want = Int(min(Int64(FileChunks.chunkSize), sequence.length - sent))
+            let want = Int(Swift.min(Int64(FileRangeChunks.chunkSize), sequence.length - sent))
             let data = try handle!.read(upToCount: want) ?? Data()
             if data.isEmpty {
                 try? handle?.close()
