@@ -32,7 +32,10 @@ struct ReleaseSteps {
         let images = runImages(cellArtifacts: cellArtifacts)
         var ok = changelogOK && universal.ok && images.ok && shared.ok
         var checksumArtifact: ArtifactRecord?
-        ok = ok && step(.checksums) {
+        // `checksum.disable: true` in a GoReleaser config: no checksums file.
+        if plan.goreleaser?.checksumDisabled == true {
+            hub.emit(.stepFinished(step: .checksums, result: .skipped, seconds: 0, detail: "checksum.disable is true"))
+        } else { ok = ok && step(.checksums) {
             // A GoReleaser config lists what GoReleaser's checksums.txt would (GoReleaser/GoReleaserManifest.swift).
             let listed = plan.goreleaser.map { g in cellArtifacts.filter { g.checksummed.contains($0.name) } }
                 ?? cellArtifacts.filter { $0.kind != .signature }
@@ -44,6 +47,7 @@ struct ReleaseSteps {
             checksumArtifact = record
             hub.emit(.artifact(record))
             return "\(file.entries.count) files"
+        }
         }
         // Signatures of checksums.txt and provenance (Signing/ReleaseSteps+Trust.swift); no-ops unless configured.
         var trustArtifacts: [ArtifactRecord] = []
