@@ -9,22 +9,22 @@ import Foundation
 /// download: by default each job clones `shipdeckGit` at `shipdeckRef` and builds it with the Swift
 /// toolchain that GitHub's Ubuntu runners carry (plus the ncurses and zlib headers from apt).
 /// `installCommand` replaces that step for projects that host their own Shipdeck binary.
-public struct GitHubWorkflow: Sendable {
-    public static let defaultPath = ".github/workflows/release.yml"
-    public static let defaultShipdeckGit = "https://github.com/shipdeck/shipdeck.git"
+package struct GitHubWorkflow: Sendable {
+    package static let defaultPath = ".github/workflows/release.yml"
+    package static let defaultShipdeckGit = "https://github.com/shipdeck/shipdeck.git"
 
     /// `--shard` values, one matrix entry (one runner) each.
-    public var shards: [ShardSelection]
+    package var shards: [ShardSelection]
     /// Cells of each shard, written as a comment-free matrix field so job names say what they build.
-    public var shardCells: [[String]]
+    package var shardCells: [[String]]
     /// The module folder relative to the repository root; empty when the module is the root.
-    public var moduleSubdirectory: String
-    public var shipdeckGit: String
-    public var shipdeckRef: String
-    public var installCommand: String?
-    public var runner: String
+    package var moduleSubdirectory: String
+    package var shipdeckGit: String
+    package var shipdeckRef: String
+    package var installCommand: String?
+    package var runner: String
 
-    public init(
+    package init(
         shards: [ShardSelection], shardCells: [[String]], moduleSubdirectory: String = "",
         shipdeckGit: String = GitHubWorkflow.defaultShipdeckGit, shipdeckRef: String = "v\(Shipdeck.version)",
         installCommand: String? = nil, runner: String = "ubuntu-latest"
@@ -39,7 +39,7 @@ public struct GitHubWorkflow: Sendable {
     }
 
     /// Splits `plan` into `count` shards (`N/M`, round-robin as `ShardSelection` does).
-    public static func forPlan(_ plan: BuildPlan, shardCount: Int, moduleSubdirectory: String) throws -> GitHubWorkflow
+    package static func forPlan(_ plan: BuildPlan, shardCount: Int, moduleSubdirectory: String) throws -> GitHubWorkflow
     {
         let ids = plan.cells.map(\.id)
         guard shardCount >= 1, shardCount <= ids.count else {
@@ -54,7 +54,7 @@ public struct GitHubWorkflow: Sendable {
     }
 
     /// The workflow file's text.
-    public var yaml: String {
+    package var yaml: String {
         let prefix = moduleSubdirectory.isEmpty ? "" : moduleSubdirectory + "/"
         var out = """
             # Written by `shipdeck ci github` (Shipdeck \(Shipdeck.version)). Regenerate it when targets change:
