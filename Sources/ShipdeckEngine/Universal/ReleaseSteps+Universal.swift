@@ -64,7 +64,14 @@ extension ReleaseSteps {
             let replaced = universal.replace ? "; replaces \(UniversalBinaryPlan.sourceCells.joined(separator: " and "))" : ""
             return "\(universal.binaryName): x86_64 + arm64\(replaced)"
         }
-        if outcome.ok && universal.replace { outcome.replacedCells = Set(UniversalBinaryPlan.sourceCells) }
+        if outcome.ok && universal.replace {
+            outcome.replacedCells = Set(UniversalBinaryPlan.sourceCells)
+            // Replaced files leave dist/ too: a folder holds only what its lists vouch for (`verify`
+            // reports anything else as EXTRA), and nothing unlisted can be published by mistake.
+            for artifact in cellArtifacts where outcome.replacedCells.contains(artifact.cell ?? "") {
+                try? FileManager.default.removeItem(at: dist.url.appendingPathComponent(artifact.path))
+            }
+        }
         return outcome
     }
 }

@@ -22,14 +22,16 @@ public enum DistPaths {
 
     /// True for Shipdeck's own bookkeeping in dist/ (a path relative to dist/), which is neither an
     /// artifact nor listed in checksums.txt: the journal and the previous one, `logs/`, the work
-    /// folder `.shipdeck/`, the lock, shard part manifests and the dashboard's `timeline.svg`.
+    /// folder `.shipdeck/`, the lock, shard part manifests, the dashboard's `timeline.svg` and the
+    /// release notes `CHANGELOG.md`.
     /// `verify` reports every other unlisted file as EXTRA; publishing skips these.
     public static func isBookkeeping(_ relativePath: String) -> Bool {
         let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
         guard let first = parts.first.map(String.init) else { return false }
         if first == logsFolder || first == ".shipdeck" { return true }
         guard parts.count == 1 else { return false }
-        if ["shipdeck.journal.jsonl", "shipdeck.journal.previous.jsonl", lockFile, "timeline.svg"].contains(first) {
+        // CHANGELOG.md: release notes Shipdeck writes by name; no checksum covers them (GoReleaser's neither).
+        if ["shipdeck.journal.jsonl", "shipdeck.journal.previous.jsonl", lockFile, "timeline.svg", changelog].contains(first) {
             return true
         }
         return first.hasPrefix("part-") && first.hasSuffix(".json")
