@@ -372,6 +372,17 @@ import Testing
         return rpm[end...]
     }
 
+    @Test func planListsEachLinuxCellsPackagesAndBuildsNothing() throws {
+        let work = TestSupport.temporaryDirectory("pkg-plan")
+        let module = Self.copy(into: work, signer: false)
+        let out = TestSupport.shipdeck(["plan"], in: module)
+        try #require(out.status == 0, "\(out.combined)")
+        #expect(out.stdout.contains("    packages: \(Self.deb), \(Self.rpm)\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("    packages: \(Self.debArm), \(Self.rpmArm)\n"), "\(out.stdout)")
+        #expect(out.stdout.components(separatedBy: "packages:").count == 3, "a non-Linux cell lists packages")
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist").path))
+    }
+
     // MARK: Bad input
 
     /// Each fails before anything is built, exit 2, naming the key and the fix.

@@ -261,3 +261,11 @@ struct PackagePlan: Sendable {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : module.appendingPathComponent(path)
     }
 }
+
+extension BuildPlan {
+    /// The .deb and .rpm file names a cell writes (`packages:`), for `shipdeck plan`; empty when
+    /// the cell is not packaged.
+    public func packageFiles(of cell: String) -> [String] {
+        packages?.outputs[cell]?.map(\.fileName) ?? []
+    }
+}
