@@ -12,10 +12,10 @@ extension CellPipeline {
         guard let packages = plan.packages, let outputs = packages.outputs[cell.id], !outputs.isEmpty else { return [] }
         let gpg = plan.trust.signers.lazy.compactMap { $0 as? GPGSigner }.first
         var written: [PendingArtifact] = []
-        try runStage(.package) {
+        try stage(.package, report: { StageReport(detail: $0) }) { () throws -> String in
             var notes: [String] = []
             for output in outputs {
-                if token.isCancelled { throw StageFailure(message: "cancelled", cancelled: true) }
+                if let stop = stopped() { throw stop }
                 switch output.format {
                 case .deb:
                     let deb = try DebWriter(
