@@ -137,12 +137,19 @@ struct DebWriter {
         let entry =
             "\(plan.name) (\(plan.version.deb)) unstable; urgency=medium\n\n  * Release \(plan.version.upstream).\n\n"
             + " -- \(plan.maintainer ?? "Unknown <unknown@localhost>")  \(Self.rfc2822(plan.epoch))\n"
-        let sink = try HashingFileWriter(path: changelog.path)
-        let gzip = try GzipWriter(sink: sink)
-        try gzip.write(Array(entry.utf8))
-        try gzip.finish()
-        _ = try sink.finish()
+        try Data(try Self.gzipBest(Array(entry.utf8))).write(to: changelog)
         out.append(("\(doc)/changelog.Debian.gz", changelog, .doc))
+        return out
+    }
+
+    /// One gzip member by zlib at level 9 with XFL=2, as Debian policy 12.7 asks of changelogs
+    /// (lintian: changelog-not-compressed-with-max-compression); mtime 0, no name.
+    static func gzipBest(_ bytes: [UInt8]) throws -> [UInt8] {
+        let deflater = try RawDeflater()  // zlib, pinned at level 9 (ArchiveCompression.zipLevel)
+        var out: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0x03]
+        try bytes.withUnsafeBytes { raw in try deflater.compress(raw, finish: true) { out.append(contentsOf: $0) } }
+        out.appendLittleEndian(bytes.withUnsafeBytes { CRC32.update(0, $0) })
+        out.appendLittleEndian(UInt32(bytes.count))
         return out
     }
 

@@ -211,7 +211,7 @@ struct RPMWriter {
 
         h[RPMTag.payloadFormat] = .string("cpio")
         h[RPMTag.payloadCompressor] = .string("gzip")
-        h[RPMTag.payloadFlags] = .string(String(RawDeflater.level))
+        h[RPMTag.payloadFlags] = .string(String(ArchiveCompression.gzipLevel))
         h[RPMTag.payloadDigest] = .stringArray([payloadDigest])
         h[RPMTag.payloadDigestAlgo] = .int32([8])
         return h
