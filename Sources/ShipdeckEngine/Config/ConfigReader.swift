@@ -10,6 +10,7 @@ package struct ConfigReader {
         "archive", "checksum", "ignore", "signers", "signs", "reproducible", "provenance",
         "images",
         "sbom", "universal_binaries", "changelog",
+        "packages",
         "zig", "smoke", "smoke_args", "timeout", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
 
@@ -73,6 +74,7 @@ package struct ConfigReader {
             case "sbom": config.sbom = try sbom(value)
             case "universal_binaries": config.universalBinaries = try universalBinaries(value)
             case "changelog": config.changelog = try changelog(value)
+            case "packages": config.packages = try packages(value)
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }

@@ -74,6 +74,8 @@ package struct ShipdeckConfig: Sendable {
     package var provenance = false
     /// `images:`: an OCI image layout in dist/ with one image per Linux target (Images/ImageConfig.swift).
     package var images: ImageConfig?
+    /// `packages:`: a .deb and an .rpm per Linux cell (Packages/PackagesConfig.swift).
+    package var packages: PackagesConfig?
     /// `zig:`: the zig used as C compiler for cgo targets (default: $ZIG, PATH, the ziglang PyPI package).
     package var zig: String?
     /// `smoke: true` runs the smoke test on every target (a target's own `smoke:` wins).

@@ -81,6 +81,9 @@ extension GoReleaserImport {
                 }
             case "changelog", "universal_binaries":  // GoReleaserImport+Changelog.swift
                 try importRelease(key, value, into: &config, reader: reader, unsupported: unsupported)
+            case "nfpms":  // GoReleaserImport+NFPM.swift
+                let notes = try readNFPMs(value, into: &config, reader: reader, unsupported: unsupported)
+                warnings += notes
             default:
                 unsupported(key)
             }

@@ -51,6 +51,8 @@ public struct BuildPlan: Sendable {
     package var universal: UniversalBinaryPlan? = nil
     /// Set when the config is a GoReleaser file: before hooks, shared archives, what checksums list.
     package var goreleaser: GoReleaserReleasePlan? = nil
+    /// `packages:` checked against the module and the cells (Packages/PackagePlan.swift).
+    var packages: PackagePlan? = nil
 
     package func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }
@@ -282,6 +284,8 @@ public enum PlanBuilder {
         var built = BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
                               moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
         built.universal = universal
+        built.packages = try PackagePlan.prepare(config: config, project: project, version: version, cells: cells,
+                                                 moduleDirectory: moduleDir, epoch: epoch)
         return built
     }
 
