@@ -9,8 +9,8 @@ import ShipdeckModel
 /// Copies text to the clipboard with OSC 52 — the dashboard's own sequence, written by the
 /// dashboard; a child's OSC 52 never reaches the terminal (`UntrustedText` escapes it).
 ///
-/// Only where the terminal says it takes OSC 52: terminfo's `Ms` capability (tmux-256color,
-/// foot, kitty … have it; plain xterm entries do not, since xterm refuses it by default), or
+/// Only where the terminal says it takes OSC 52: terminfo's `Ms` capability (xterm, xterm-256color
+/// and tmux-256color have it; screen, rxvt and the Linux console do not), or
 /// `SHIPDECK_CLIPBOARD=osc52` for a terminal that takes it without saying so; `SHIPDECK_CLIPBOARD=off`
 /// never sends it.
 enum Clipboard {
