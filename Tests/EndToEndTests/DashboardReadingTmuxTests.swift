@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -23,8 +27,31 @@ struct DashboardReadingTmuxTests {
         let result = TestSupport.shipdeck(["release", "--no-tui", "--version", "1.0.0", "--target", "linux/amd64",
                                            "--target", "windows/amd64", "--go", wrapper.path], in: module)
         precondition(result.status == 1, "the fixture release should fail on windows: \(result.combined)")
+        try! result.stdout.write(to: module.appendingPathComponent("release-output.txt"), atomically: true, encoding: .utf8)
         return module
     }()
+
+    @Test("the release wrote dist/timeline.svg (not in checksums.txt, known to verify) and a text chart in its output")
+    func timelineFiles() throws {
+        let dist = Self.built.appendingPathComponent("dist")
+        let svg = try String(contentsOf: dist.appendingPathComponent("timeline.svg"), encoding: .utf8)
+        // Well-formed XML with a bar (and tooltip) per stage of each cell and a row for the steps.
+        let parsed = XMLParser(data: Data(svg.utf8))
+        #expect(parsed.parse(), "timeline.svg is not well-formed: \(parsed.parserError.map { "\($0)" } ?? "")")
+        #expect(svg.contains("<title>linux/amd64 build: ") && svg.contains("<title>linux/amd64 archive: "))
+        #expect(svg.contains("<title>windows/amd64 build: ") && svg.contains(", failed</title>"))
+        #expect(svg.contains(">checksums</text>"))
+        let checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
+        #expect(!checksums.contains("timeline"))
+        let artifacts = try String(contentsOf: dist.appendingPathComponent("artifacts.json"), encoding: .utf8)
+        #expect(!artifacts.contains("timeline"))
+        let verify = TestSupport.shipdeck(["verify", dist.path], in: Self.built)
+        #expect(!verify.combined.contains("timeline.svg"), "verify named the timeline: \(verify.combined)")
+        let output = try String(contentsOf: Self.built.appendingPathComponent("release-output.txt"), encoding: .utf8)
+        #expect(output.contains("\nTimeline\n"), "\(output)")
+        #expect(output.contains("linux/amd64   |b"), "the chart row starts with the build: \(output)")
+        #expect(output.contains("(ended last)"))
+    }
 
     static var shipdeck: String { TestSupport.shipdeckBinary.path }
 

@@ -6,21 +6,23 @@ struct OverlayView {
     static func keyLines(readOnly: Bool, glyphs: Glyphs) -> [(String, String)] {
         let inert = readOnly ? " (not in watch mode)" : ""
         return [
-            ("\(glyphs.arrows) h j k l", "move the selection, or scroll the focused pane"),
-            ("Tab  Shift-Tab", "focus the next / previous pane"),
+            ("\(glyphs.arrows) h j k l", "move the selection; in the log, scroll (h l sideways)"),
+            ("Tab  Shift-Tab", "focus the next / previous pane (or click it)"),
             ("Enter", "open the selected cell's log"),
-            ("r", "retry the selected failed cell\(inert)"),
-            ("R", "retry every failed cell\(inert)"),
+            ("r  R", "retry the selected failed cell / every failed one\(inert)"),
             ("c", "cancel the selected running cell\(inert)"),
             ("a", "cycle through the cell's earlier attempts"),
-            ("/", "search the log (Enter confirms, Esc cancels)"),
-            ("n  N", "next / previous match"),
+            ("/  n  N", "search the whole log; next / previous match"),
             ("f", "follow the end of the log (on / off)"),
-            ("g  G", "top / bottom"),
-            ("PgUp  PgDn", "scroll the log a page"),
-            ("q", readOnly ? "quit" : "quit (asks while cells run)"),
+            ("g G PgUp PgDn", "top / bottom / a page"),
+            ("w", "wrap long log lines (on / off)"),
+            ("z", "zoom the focused pane to the whole screen (z, Esc back)"),
+            ("o", "open the attempt's whole log in $PAGER (escaped)"),
+            ("y", "copy the selected hash or log line (OSC 52)"),
+            ("t", "timeline: where the time of the release went"),
             ("L", "the release notes (dist/CHANGELOG.md)"),
-            ("?", "this help; any key closes it"),
+            ("mouse", "click selects and focuses, wheel scrolls (--no-mouse)"),
+            ("q  ?", readOnly ? "quit / this help (any key closes it)" : "quit (asks while cells run) / this help"),
         ]
     }
 
@@ -29,9 +31,8 @@ struct OverlayView {
         case .help?:
             let g = context.glyphs
             var lines = Self.keyLines(readOnly: context.readOnly, glyphs: g).map { key, text in
-                TextWidth.pad(key, to: 16) + text
+                TextWidth.pad(key, to: 15) + text
             }
-            lines.append("")
             lines.append("\(g.succeeded) ok  \(g.failed) failed  \(g.running) running  \(g.queued) queued  \(g.cancelled) cancelled")
             box(title: "Keys", lines: lines, on: screen)
         case .confirmQuit?:
