@@ -76,11 +76,14 @@ public struct ReleaseTimeline: Sendable, Equatable {
         case "archive": return "a"
         case "hash": return "h"
         case "sign": return "s"
+        case "sbom": return "o"
         case "checksums": return "c"
         case "sign-checksums": return "S"
         case "manifest": return "m"
         case "provenance": return "p"
         case "images": return "i"
+        case "universal": return "u"
+        case "changelog": return "l"
         case "publish": return "P"
         default: return name.first.map { Character($0.lowercased()) } ?? "?"
         }
@@ -136,8 +139,9 @@ public struct ReleaseTimeline: Sendable, Equatable {
             if row.label == slowestCell { suffix += "  (ended last)" }
             lines.append(padded + " |" + chartLine(row, width: width) + "|" + suffix)
         }
-        lines.append("b build  a archive  h hash  s sign  t smoke  r reproducibility  A authenticode  "
-            + "c checksums  S sign-checksums  m manifest  p provenance  i images  x failed  . earlier attempt")
+        lines.append("b build  a archive  h hash  s sign  o sbom  t smoke  r reproducibility  A authenticode  "
+            + "c checksums  S sign-checksums  m manifest  p provenance  i images  u universal  l changelog  "
+            + "x failed  . earlier attempt")
         return lines
     }
 }

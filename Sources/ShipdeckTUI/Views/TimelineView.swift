@@ -53,8 +53,8 @@ struct TimelineView {
             screen.put(TextWidth.padLeft(DurationText.format(busy), to: timeWidth - 1),
                        row: y, column: area.column + labelWidth + 2 + barWidth, style: Style(.dim))
         }
-        let legend = "b build  a archive  h hash  s sign  t smoke  r repro  c checksums  S sign-checksums  "
-            + "m manifest  p provenance  i images  x failed  . earlier attempt   t/Esc close"
+        let legend = "t/Esc close  b build  a archive  h hash  s sign  o sbom  t smoke  r repro  c checksums  "
+            + "S sign-checksums  m manifest  p provenance  i images  u universal  l changelog  x failed  . earlier"
         screen.put(" " + legend, row: area.row + area.height - 1, column: area.column, width: area.width,
                    style: Style(.dim), ellipsis: g.ellipsis)
     }
