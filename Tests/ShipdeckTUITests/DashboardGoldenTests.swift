@@ -55,7 +55,7 @@ struct DashboardGoldenTests {
         let screen = Self.frame(state, width: 80, height: 24) { $0.handle(.character("?"), state: state, now: RecordedReleases.now) }
         for key in ["Tab", "Enter", "retry the selected", "every failed one", "cancel the selected", "search the whole log",
                     "n  N", "follow", "g G", "PgUp", "quit", "earlier attempts", "wrap long", "zoom", "$PAGER", "OSC 52",
-                    "timeline", "wheel scrolls", "--no-mouse"] {
+                    "timeline", "wheel scrolls", "--no-mouse", "release notes"] {
             #expect(screen.text.contains(key), "help lacks \(key)")
         }
         GoldenFile.check("help-80x24", Self.golden(screen))
@@ -67,6 +67,9 @@ struct DashboardGoldenTests {
         let screen = Self.frame(state, width: 60, height: 20) { $0.handle(.character("?"), state: state, now: RecordedReleases.now) }
         #expect(screen.text.contains("q  ?"), "\(screen.text)")
         #expect(screen.text.contains("mouse"))
+        for (_, text) in OverlayView.keyLines(readOnly: false, glyphs: .unicode) {
+            #expect(screen.text.contains(text), "cut at 60 columns: \(text)")
+        }
     }
 
     @Test("after a retry the steps that ran show as waiting to run again, and the clock resumes", arguments: [(80, 24)])

@@ -4,25 +4,23 @@ struct OverlayView {
 
     /// Every key, as the help overlay lists it.
     static func keyLines(readOnly: Bool, glyphs: Glyphs) -> [(String, String)] {
-        let inert = readOnly ? " (not in watch mode)" : ""
+        // Short enough for the box at 60 columns: nothing in the list is cut.
         return [
-            ("\(glyphs.arrows) h j k l", "move the selection; in the log, scroll (h l sideways)"),
-            ("Tab  Shift-Tab", "focus the next / previous pane (or click it)"),
+            ("\(glyphs.arrows) h j k l", "move; in the log scroll, h l sideways"),
+            ("Tab  Shift-Tab", "next / previous pane (or click one)"),
             ("Enter", "open the selected cell's log"),
-            ("r  R", "retry the selected failed cell / every failed one\(inert)"),
-            ("c", "cancel the selected running cell\(inert)"),
-            ("a", "cycle through the cell's earlier attempts"),
-            ("/  n  N", "search the whole log; next / previous match"),
-            ("f", "follow the end of the log (on / off)"),
+            ("r  R", readOnly ? "retry: not in watch mode" : "retry the selected / every failed one"),
+            ("c", readOnly ? "cancel: not in watch mode" : "cancel the selected running cell"),
+            ("a  f", "earlier attempts / follow the log's end"),
+            ("/  n  N", "search the whole log; next / previous"),
             ("g G PgUp PgDn", "top / bottom / a page"),
-            ("w", "wrap long log lines (on / off)"),
-            ("z", "zoom the focused pane to the whole screen (z, Esc back)"),
-            ("o", "open the attempt's whole log in $PAGER (escaped)"),
-            ("y", "copy the selected hash or log line (OSC 52)"),
-            ("t", "timeline: where the time of the release went"),
-            ("L", "the release notes (dist/CHANGELOG.md)"),
-            ("mouse", "click selects and focuses, wheel scrolls (--no-mouse)"),
-            ("q  ?", readOnly ? "quit / this help (any key closes it)" : "quit (asks while cells run) / this help"),
+            ("w  z", "wrap long lines / zoom the pane (Esc)"),
+            ("o", "the whole log in $PAGER (escaped)"),
+            ("y", "copy the hash or log line (OSC 52)"),
+            ("t", "timeline: where the time went"),
+            ("L", "release notes (dist/CHANGELOG.md)"),
+            ("mouse", "click selects, wheel scrolls; --no-mouse"),
+            ("q  ?", readOnly ? "quit / this help" : "quit (asks while cells run) / help"),
         ]
     }
 
