@@ -84,7 +84,11 @@ public final class ReleaseEngine: @unchecked Sendable {
     package func start(resuming kept: [String: ResumeIndex.KeptCell] = [:], previousAttempts: [String: Int] = [:]) throws {
         try dist.prepare(existing: options.existingDist, moduleDirectory: plan.moduleDirectory)
         lock.withLock { startTime = Date() }
-        hub.emit(.releaseStarted(plan.info))
+        // The dashboard's estimate of the time left: earlier durations and the build slots.
+        var info = plan.info
+        info.expectedSeconds = lock.withLock { history.seconds }.filter { id, _ in plan.cell(id) != nil }
+        info.parallelism = options.parallelism
+        hub.emit(.releaseStarted(info))
         for warning in plan.warnings { hub.emit(.warning(warning)) }
         try GoReleaserHookRunner.runBefore(plan, dist: dist, hub: hub, runner: runner)  // a GoReleaser config's before.hooks
         var firstAttempts: [String: Int] = [:]

@@ -5,6 +5,8 @@ import Foundation
 public enum DistPaths {
     /// The folder of per-attempt logs, relative to dist/.
     public static let logsFolder = "logs"
+    /// The release's timeline picture (the dashboard's `t` view as SVG), Shipdeck's bookkeeping.
+    public static let timelineFile = "timeline.svg"
 
     /// The release notes (`changelog:`), relative to dist/: what the dashboard shows and publishing uses as the body.
     public static let changelog = "CHANGELOG.md"
