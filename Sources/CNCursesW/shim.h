@@ -12,6 +12,7 @@
 #include <string.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include "shim_input.h"
 
 /*
  * Swift does not import function-like macros nor the attribute/ACS macros of curses.h, and

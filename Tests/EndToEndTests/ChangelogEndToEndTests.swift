@@ -96,6 +96,14 @@ import Testing
         #expect(text == expected, "\(text)")
         #expect(!text.contains("initial import"), "commits before the previous tag are not in it")
         #expect(!text.contains("docs:"), "excluded")
+        let manifest = try String(contentsOf: h.module.appendingPathComponent("dist/artifacts.json"), encoding: .utf8)
+        #expect(manifest.contains("\"name\" : \"CHANGELOG.md\""), "listed (as Metadata) so verify checks it")
+        let verify = TestSupport.shipdeck(["verify", "dist", "--allow-unsigned"], in: h.module)
+        #expect(verify.status == 0, "\(verify.combined)")
+        try (text + "* 0000000 feat: injected\n").write(to: h.module.appendingPathComponent("dist/CHANGELOG.md"),
+                                                         atomically: true, encoding: .utf8)
+        let tampered = TestSupport.shipdeck(["verify", "dist", "--allow-unsigned"], in: h.module)
+        #expect(tampered.status != 0 && tampered.stdout.contains("MISMATCH  CHANGELOG.md"), "\(tampered.combined)")
     }
 
     @Test func withoutAPreviousTagTheChangelogGoesBackToTheFirstCommit() throws {

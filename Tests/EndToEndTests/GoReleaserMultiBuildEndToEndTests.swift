@@ -66,6 +66,7 @@ import Testing
         #expect(extra["ID"] as? String == "bundle")
         #expect(extra["Format"] as? String == "tar.gz")
         #expect(extra["Binaries"] as? [String] == ["multi-linux-amd64", "multid"])
+        #expect(extra["Files"] as? [String] == ["LICENSE", "doc/guide.md"])
         let binary = try #require(artifacts.first { $0["path"] as? String == "cli_linux_amd64_v1/multi-linux-amd64" })
         #expect(binary["name"] as? String == "multi-linux-amd64")
         #expect(binary["internal_type"] as? Int == 4)

@@ -289,6 +289,11 @@ import Testing
         #expect(!out.stderr.contains("Missing value"), "\(out.stderr)")
     }
 
+    /// An error after dist/ was locked (an unknown theme) leaves no dist/ folder behind.
+    @Test func anErrorAfterTheLockLeavesNoEmptyDist() {
+        refused(hello(), ["no-such-theme"], extra: ["--theme", "no-such-theme"])
+    }
+
     @Test func releaseJSONWithAConfigErrorPrintsAnErrorEvent() throws {
         let module = hello()
         try write("project: hello\nbinray: x\n", to: module)

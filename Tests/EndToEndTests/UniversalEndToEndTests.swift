@@ -17,6 +17,7 @@ import Testing
         let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v1.5.0")
         let yaml = """
             targets: [darwin/amd64, darwin/arm64]
+            sbom: true
             universal_binaries:
               - replace: \(replace)
                 name_template: "{{ .ProjectName }}-universal"
@@ -81,6 +82,22 @@ import Testing
                 == Data(contentsOf: Self.kept.file(Self.fat)))
     }
 
+    @Test func theUniversalBinaryHasSBOMsNamingBothSlicesAcceptedByTheirTools() throws {
+        let cdx = Self.kept.file(Self.fat + ".cdx.json")
+        let validated = SBOMFixture.validateCycloneDX(cdx)
+        #expect(validated.status == 0, "\(validated.combined)")
+        let tool = try #require(SBOMFixture.tool("pyspdxtools"))
+        let spdx = TestSupport.run(tool, ["-i", Self.kept.file(Self.fat + ".spdx.json").path], in: Self.kept.dist)
+        #expect(spdx.status == 0, "\(spdx.combined)")
+        let text = try String(contentsOf: cdx, encoding: .utf8)
+        #expect(text.contains("\"shipdeck:go:build:GOARCH\",\n          \"value\" : \"amd64\""), "\(text)")
+        #expect(text.contains("\"shipdeck:go:build:GOARCH\",\n          \"value\" : \"arm64\""), "\(text)")
+        let sha = TestSupport.run("/usr/bin/sha256sum", [Self.fat], in: Self.kept.dist).stdout.prefix(64)
+        #expect(text.contains("\"content\" : \"\(sha)\""), "the SBOM names the fat file's SHA-256")
+        let manifest = try String(contentsOf: Self.kept.file("artifacts.json"), encoding: .utf8)
+        #expect(manifest.contains("\"name\" : \"\(Self.fat).cdx.json\""))
+    }
+
     @Test func replaceTakesTheThinDarwinFilesOutOfTheReleaseAndAnotherPathGivesTheSameBytes() throws {
         let replaced = Self.release(replace: true)
         #expect(replaced.output.status == 0, "\(replaced.output.combined)")
@@ -89,7 +106,7 @@ import Testing
         #expect(!checksums.contains("darwin_amd64") && !checksums.contains("darwin_arm64"), "\(checksums)")
         let manifest = try String(contentsOf: replaced.file("artifacts.json"), encoding: .utf8)
         #expect(!manifest.contains("darwin_amd64") && !manifest.contains("darwin_arm64"))
-        for name in [Self.fat, Self.fat + ".tar.gz"] {
+        for name in [Self.fat, Self.fat + ".tar.gz", Self.fat + ".spdx.json", Self.fat + ".cdx.json"] {
             #expect(try Data(contentsOf: replaced.file(name)) == Data(contentsOf: Self.kept.file(name)),
                     "\(name) is the same in both releases")
         }

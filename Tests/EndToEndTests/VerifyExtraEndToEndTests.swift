@@ -64,6 +64,17 @@ import Testing
         #expect(extra.stdout.contains("EXTRA     imagehello/blobs/sha256/\(strayName)"), "\(extra.stdout)")
         try FileManager.default.removeItem(at: blobs.appendingPathComponent(strayName))
 
+        // index.json pointed at that stray blob instead of the listed index: a mismatch.
+        let indexURL = dist.appendingPathComponent("imagehello/index.json")
+        let index = try String(contentsOf: indexURL, encoding: .utf8)
+        let listed = try #require(index.range(of: #"sha256:[0-9a-f]{64}"#, options: .regularExpression))
+        try index.replacingCharacters(in: listed, with: "sha256:\(strayName)").write(to: indexURL, atomically: true, encoding: .utf8)
+        let redirected = TestSupport.shipdeck(["verify", dist.path, "--allow-unsigned"], in: module)
+        #expect(redirected.status == 1, "\(redirected.combined)")
+        #expect(redirected.stdout.contains("MISMATCH  imagehello/index.json  (points at sha256:\(strayName.prefix(16))…, which artifacts.json does not list)"),
+                "\(redirected.stdout)")
+        try index.write(to: indexURL, atomically: true, encoding: .utf8)
+
         // A layer (not listed in artifacts.json itself, referenced by a listed manifest) with other bytes.
         let names = try FileManager.default.contentsOfDirectory(atPath: blobs.path)
         let sizes = try names.map { ($0, try Data(contentsOf: blobs.appendingPathComponent($0)).count) }

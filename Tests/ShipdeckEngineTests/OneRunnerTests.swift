@@ -12,6 +12,10 @@ import Testing
         "ShipdeckEngine/Process/ProcessRunner.swift", "ShipdeckEngine/Process/ProcessSupervisor.swift",
         "CShipdeckPOSIX/spawn.c", "CShipdeckPOSIX/spawn_io.c", "CShipdeckPOSIX/supervisor.c",
         "CShipdeckPOSIX/include/CShipdeckPOSIX.h",
+        // The dashboard's `o`: the pager is the one child that must own the terminal (its own process
+        // group made the terminal's foreground), which the runner's children never get; the TUI
+        // cannot see the engine.
+        "ShipdeckTUI/Terminal/Pager.swift", "CNCursesW/shim_input.h",
     ]
 
     /// Ways to start a process from Swift or C.

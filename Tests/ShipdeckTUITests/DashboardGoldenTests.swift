@@ -53,11 +53,51 @@ struct DashboardGoldenTests {
     func help() {
         let state = RecordedReleases.running
         let screen = Self.frame(state, width: 80, height: 24) { $0.handle(.character("?"), state: state, now: RecordedReleases.now) }
-        for key in ["Tab", "Enter", "retry the selected", "retry every failed", "cancel the selected", "search",
-                    "n  N", "follow", "g  G", "PgUp", "quit", "earlier attempts"] {
+        for key in ["Tab", "Enter", "retry the selected", "every failed one", "cancel the selected", "search the whole log",
+                    "n  N", "follow", "g G", "PgUp", "quit", "earlier attempts", "wrap long", "zoom", "$PAGER", "OSC 52",
+                    "timeline", "wheel scrolls", "--no-mouse", "release notes"] {
             #expect(screen.text.contains(key), "help lacks \(key)")
         }
         GoldenFile.check("help-80x24", Self.golden(screen))
+    }
+
+    @Test("the help fits at 60x20 with every key")
+    func helpSmall() {
+        let state = RecordedReleases.running
+        let screen = Self.frame(state, width: 60, height: 20) { $0.handle(.character("?"), state: state, now: RecordedReleases.now) }
+        #expect(screen.text.contains("q  ?"), "\(screen.text)")
+        #expect(screen.text.contains("mouse"))
+        for (_, text) in OverlayView.keyLines(readOnly: false, glyphs: .unicode) {
+            #expect(screen.text.contains(text), "cut at 60 columns: \(text)")
+        }
+    }
+
+    @Test("after a retry the steps that ran show as waiting to run again, and the clock resumes", arguments: [(80, 24)])
+    func retrying(size: (Int, Int)) {
+        var r = RecordedReleases.started()
+        RecordedReleases.failWindows(&r)
+        for (i, target) in RecordedReleases.targets.enumerated() where target.goos != "windows" {
+            RecordedReleases.succeed(&r, target, from: Double(i), to: Double(10 + i * 3), seed: Character(String(i)))
+        }
+        RecordedReleases.steps(&r, at: 26)
+        r.add(27, .releaseFinished(outcome: .failed, seconds: 27))
+        // Idle from 27 s to 40 s, then a retry: 2 s of it so far at `now` (42 s).
+        r.add(40, .cellQueued(cell: "windows/amd64", attempt: 2))
+        r.add(40, .stageStarted(cell: "windows/amd64", attempt: 2, stage: .build))
+        let screen = Self.frame(r.state(), width: size.0, height: size.1)
+        #expect(screen.lines[0].contains("29.0s"), "27 s of work, then 2 s of the retry: \(screen.lines[0])")
+        #expect(screen.lines[1].contains("· checksums") && screen.lines[1].contains("will run again"), "\(screen.lines[1])")
+        GoldenFile.check("retrying-\(size.0)x\(size.1)", Self.golden(screen))
+    }
+
+    @Test("the timeline shows every cell's stages and the steps on the release's time axis", arguments: [(80, 24), (120, 40)])
+    func timeline(size: (Int, Int)) {
+        let state = RecordedReleases.finished
+        let screen = Self.frame(state, width: size.0, height: size.1) { $0.handle(.character("t"), state: state, now: RecordedReleases.now) }
+        #expect(screen.text.contains("Timeline"))
+        #expect(screen.text.contains("ended last: windows/amd64"))
+        #expect(screen.text.contains("checksums"))
+        GoldenFile.check("timeline-\(size.0)x\(size.1)", Self.golden(screen))
     }
 
     @Test("every size from the minimum up draws without losing the header or footer")

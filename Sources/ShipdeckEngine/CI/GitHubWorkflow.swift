@@ -15,19 +15,19 @@ import Foundation
 /// and runs `shipdeck publish`. `secretVariables` (the signers' `password_env`, `key_env`,
 /// `pass_env`) come from `secrets.*` of the same names in every job that plans the release;
 /// `needsZig` installs zig (PyPI `ziglang`) in the shard jobs when a cell uses cgo.
-public struct GitHubWorkflow: Sendable {
-    public static let defaultPath = ".github/workflows/release.yml"
+package struct GitHubWorkflow: Sendable {
+    package static let defaultPath = ".github/workflows/release.yml"
 
     /// `--shard` values, one matrix entry (one runner) each.
-    public var shards: [ShardSelection]
+    package var shards: [ShardSelection]
     /// Cells of each shard, written as a comment-free matrix field so job names say what they build.
-    public var shardCells: [[String]]
+    package var shardCells: [[String]]
     /// The module folder relative to the repository root; empty when the module is the root.
-    public var moduleSubdirectory: String
-    public var shipdeckGit: String
-    public var shipdeckRef: String
-    public var installCommand: String?
-    public var runner: String
+    package var moduleSubdirectory: String
+    package var shipdeckGit: String
+    package var shipdeckRef: String
+    package var installCommand: String?
+    package var runner: String
     /// The variable `publish.github.token_env` names; nil when the config does not publish.
     package var publishTokenEnv: String?
     /// Environment variables the signers read, each passed from the secret of the same name.
@@ -35,7 +35,7 @@ public struct GitHubWorkflow: Sendable {
     /// A cell builds with cgo: the shard jobs install zig.
     package var needsZig = false
 
-    public init(
+    package init(
         shards: [ShardSelection], shardCells: [[String]], moduleSubdirectory: String = "",
         shipdeckGit: String = "", shipdeckRef: String = "v\(Shipdeck.version)",
         installCommand: String? = nil, runner: String = "ubuntu-latest"
@@ -50,7 +50,7 @@ public struct GitHubWorkflow: Sendable {
     }
 
     /// Splits `plan` into `count` shards (`N/M`, round-robin as `ShardSelection` does).
-    public static func forPlan(_ plan: BuildPlan, shardCount: Int, moduleSubdirectory: String) throws -> GitHubWorkflow
+    package static func forPlan(_ plan: BuildPlan, shardCount: Int, moduleSubdirectory: String) throws -> GitHubWorkflow
     {
         let ids = plan.cells.map(\.id)
         guard shardCount >= 1, shardCount <= ids.count else {
@@ -73,7 +73,7 @@ public struct GitHubWorkflow: Sendable {
     }
 
     /// The workflow file's text.
-    public var yaml: String {
+    package var yaml: String {
         let prefix = moduleSubdirectory.isEmpty ? "" : moduleSubdirectory + "/"
         var out = """
             # Written by `shipdeck ci github` (Shipdeck \(Shipdeck.version)). Regenerate it when targets change:

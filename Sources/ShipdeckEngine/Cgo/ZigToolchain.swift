@@ -7,13 +7,13 @@ import Foundation
 /// `x86_64-linux-gnu.2.28` selects glibc. Windows uses the MinGW (`-windows-gnu`) triples, darwin
 /// the `-macos` ones. Zig's global cache and Go's build cache both lock their entries, so concurrent
 /// cells can share them; the cache directory is set explicitly so `shipdeck plan` shows it.
-public struct ZigToolchain: Sendable {
-    public var path: String
+package struct ZigToolchain: Sendable {
+    package var path: String
     /// Where the zig was found (`zig:`, `$ZIG`, `PATH`, `python3 -m ziglang`), for the plan.
-    public var foundBy: String
+    package var foundBy: String
 
     /// Finds zig by, in order: the config's `zig:`, `$ZIG`, PATH, the PyPI `ziglang` package.
-    public static func locate(config: String?, environment: [String: String], needingItFor target: BuildTarget) throws
+    package static func locate(config: String?, environment: [String: String], needingItFor target: BuildTarget) throws
         -> ZigToolchain
     {
         let candidates: [(String, String)] = [(config, "the config's zig:"), (environment["ZIG"], "$ZIG")]
@@ -77,7 +77,7 @@ public struct ZigToolchain: Sendable {
     }
 
     /// The `-target` triple for a cgo target, or an error naming why zig cannot build it.
-    public static func triple(for target: BuildTarget, override: String?, source: String) throws -> String {
+    package static func triple(for target: BuildTarget, override: String?, source: String) throws -> String {
         if let override, !override.isEmpty { return override }
         let triple: String?
         switch target.goos {
@@ -108,7 +108,7 @@ public struct ZigToolchain: Sendable {
     }
 
     /// CC, CXX, CGO_ENABLED and the shared zig cache for one cgo cell.
-    public func environment(triple: String, base: [String: String]) -> [String: String] {
+    package func environment(triple: String, base: [String: String]) -> [String: String] {
         let zig = path.contains(" ") ? "'\(path)'" : path
         var env = ["CGO_ENABLED": "1", "CC": "\(zig) cc -target \(triple)", "CXX": "\(zig) c++ -target \(triple)"]
         // Explicit (zig's own default spelled out) so the plan shows which cache the cells share.
@@ -121,7 +121,7 @@ public struct ZigToolchain: Sendable {
     }
 
     /// What must be true of a target before zig is even looked for: Go must support cgo there.
-    public static func checkGoSupportsCgo(_ target: BuildTarget, toolchain: GoToolchain, source: String) throws {
+    package static func checkGoSupportsCgo(_ target: BuildTarget, toolchain: GoToolchain, source: String) throws {
         if toolchain.ports[target.pair] == false {
             throw ShipdeckError(
                 .target, "\(source): \(toolchain.version) has no cgo support for \(target.pair)",
@@ -130,7 +130,7 @@ public struct ZigToolchain: Sendable {
     }
 
     /// Everything PlanBuilder needs for a cgo cell: its variables, or a clear error.
-    public static func cellEnvironment(
+    package static func cellEnvironment(
         for target: BuildTarget, entry: TargetConfig, config: ShipdeckConfig,
         toolchain: GoToolchain, environment: [String: String],
         base: [String: String], source: String

@@ -15,42 +15,42 @@ import Foundation
 ///     - { title: Features, regexp: '^.*?feat(\(.+\))??!?:.+$', order: 0 }
 ///     - { title: Others, order: 999 }  # no regexp: everything left
 /// ```
-public struct ChangelogConfig: Sendable, Hashable {
-    public enum Sort: String, Sendable, CaseIterable {
+package struct ChangelogConfig: Sendable, Hashable {
+    package enum Sort: String, Sendable, CaseIterable {
         case none = "", asc, desc
     }
 
-    public struct Group: Sendable, Hashable {
-        public var title: String
+    package struct Group: Sendable, Hashable {
+        package var title: String
         /// Matched against the whole entry (`<hash> <message>`, after `abbrev`), as GoReleaser does.
-        public var regexp: ChangelogPattern?
-        public var order: Int
+        package var regexp: ChangelogPattern?
+        package var order: Int
 
-        public init(title: String, regexp: ChangelogPattern? = nil, order: Int = 0) {
+        package init(title: String, regexp: ChangelogPattern? = nil, order: Int = 0) {
             self.title = title
             self.regexp = regexp
             self.order = order
         }
     }
 
-    public var disable = false
-    public var sort = Sort.none
-    public var abbrev = 0
+    package var disable = false
+    package var sort = Sort.none
+    package var abbrev = 0
     /// Matched against the commit message (the entry without its hash).
-    public var include: [ChangelogPattern] = []
-    public var exclude: [ChangelogPattern] = []
-    public var groups: [Group] = []
+    package var include: [ChangelogPattern] = []
+    package var exclude: [ChangelogPattern] = []
+    package var groups: [Group] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// A regular expression from the config, checked when the config is read. Go's RE2 syntax is taken
 /// as written except `(?P<name>…)`, which ICU spells `(?<name>…)`.
-public struct ChangelogPattern: Sendable, Hashable {
-    public var source: String
+package struct ChangelogPattern: Sendable, Hashable {
+    package var source: String
 
     /// Compiles `source`; the error says which key holds it and what is wrong.
-    public init(_ source: String, key: String) throws {
+    package init(_ source: String, key: String) throws {
         self.source = source
         _ = try Self.compile(source, key: key)
     }

@@ -2,32 +2,33 @@ import Foundation
 import Yams
 
 /// Reads `shipdeck.yml`. Every error names the file, the line and the key.
-public struct ConfigReader {
-    public static let fileNames = ["shipdeck.yml", "shipdeck.yaml"]
+package struct ConfigReader {
+    package static let fileNames = ["shipdeck.yml", "shipdeck.yaml"]
 
     static let topLevelKeys: Set<String> = [
         "project", "main", "binary", "version_variable", "go", "targets", "env", "flags", "ldflags", "tags",
         "archive", "checksum", "ignore", "signers", "signs", "reproducible", "provenance",
         "images", "publish",
         "sbom", "universal_binaries", "changelog",
+        "packages",
         "zig", "smoke", "smoke_args", "timeout", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
 
     let file: String
 
-    public init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
     /// Finds the config in `directory`; nil when there is none (zero config).
-    public static func locate(in directory: URL) -> URL? {
+    package static func locate(in directory: URL) -> URL? {
         fileNames.map { directory.appendingPathComponent($0) }
             .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
-    public static func load(_ url: URL) throws -> ShipdeckConfig {
+    package static func load(_ url: URL) throws -> ShipdeckConfig {
         try ConfigReader(file: url.path).parse(ConfigPreflight.read(url))
     }
 
-    public func parse(_ text: String) throws -> ShipdeckConfig {
+    package func parse(_ text: String) throws -> ShipdeckConfig {
         var config = ShipdeckConfig()
         config.path = file
         guard let root = try ConfigPreflight.compose(text, file: file) else { return config }
@@ -74,6 +75,7 @@ public struct ConfigReader {
             case "universal_binaries": config.universalBinaries = try universalBinaries(value)
             case "changelog": config.changelog = try changelog(value)
             case "publish": config.publish = try publish(value)
+            case "packages": config.packages = try packages(value)
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }

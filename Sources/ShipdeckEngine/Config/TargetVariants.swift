@@ -2,14 +2,14 @@ import Foundation
 
 /// Expands targets listed without a variant by the `goarm:` / `goamd64:` / … lists, the way
 /// GoReleaser builds `linux/arm` once per GOARM value.
-public enum TargetVariants {
+package enum TargetVariants {
     /// The config key for each GOARCH's variant list.
-    public static let keys: [String: [String]] = [
+    package static let keys: [String: [String]] = [
         "goarm": ["arm"], "goamd64": ["amd64"], "goarm64": ["arm64"], "go386": ["386"],
         "gomips": ["mips", "mipsle", "mips64", "mips64le"],
     ]
 
-    public static func expand(_ targets: [TargetConfig], lists: [String: [String]], source: String) throws
+    package static func expand(_ targets: [TargetConfig], lists: [String: [String]], source: String) throws
         -> [TargetConfig]
     {
         var out: [TargetConfig] = []

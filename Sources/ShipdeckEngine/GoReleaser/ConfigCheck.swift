@@ -2,14 +2,14 @@ import Foundation
 
 /// What `shipdeck check` reports about a planned config: which file, of what kind, the release
 /// files it names, and every unsupported key.
-public struct ConfigCheck: Sendable {
-    public var file: String
-    public var kind: String
-    public var unsupported: [GoReleaserProject.Unsupported]
+package struct ConfigCheck: Sendable {
+    package var file: String
+    package var kind: String
+    package var unsupported: [GoReleaserProject.Unsupported]
     /// The files the release would publish: archives, `format: binary` files and the checksums file.
-    public var artifactNames: [String]
+    package var artifactNames: [String]
 
-    public init(plan: BuildPlan) {
+    package init(plan: BuildPlan) {
         file = plan.config.path ?? "none (zero config)"
         if let project = plan.config.goreleaser {
             kind = "GoReleaser config, version \(project.schemaVersion)"
@@ -22,7 +22,7 @@ public struct ConfigCheck: Sendable {
     }
 
     /// Archive, `format: binary` and checksums file names, sorted (as in a GitHub release's assets).
-    public static func artifactNames(_ plan: BuildPlan) -> [String] {
+    package static func artifactNames(_ plan: BuildPlan) -> [String] {
         var names: [String] = []
         if let g = plan.goreleaser {
             names += g.archiveInfo.keys

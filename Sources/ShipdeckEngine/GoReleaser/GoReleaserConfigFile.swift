@@ -2,15 +2,15 @@ import Foundation
 import Yams
 
 /// Finding and recognising GoReleaser configs.
-public enum GoReleaserConfigFile {
+package enum GoReleaserConfigFile {
     /// GoReleaser's own search order (cmd/config.go), relative to the project.
-    public static let searchOrder = [
+    package static let searchOrder = [
         ".config/goreleaser.yml", ".config/goreleaser.yaml", ".goreleaser.yml", ".goreleaser.yaml", "goreleaser.yml",
         "goreleaser.yaml",
     ]
 
     /// The first GoReleaser config in `directory`, in GoReleaser's order.
-    public static func locate(in directory: URL) -> URL? {
+    package static func locate(in directory: URL) -> URL? {
         searchOrder.map { directory.appendingPathComponent($0) }.first {
             var isDir: ObjCBool = false
             return FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDir) && !isDir.boolValue
@@ -29,7 +29,7 @@ public enum GoReleaserConfigFile {
 
     /// True when `text` reads as a GoReleaser config rather than a shipdeck.yml: its file name says
     /// so, or its top level has a key only GoReleaser uses (`version`, `builds`, `project_name` …).
-    public static func isGoReleaser(_ text: String, fileName: String) -> Bool {
+    package static func isGoReleaser(_ text: String, fileName: String) -> Bool {
         if fileName.lowercased().contains("goreleaser") { return true }
         guard let root = try? Yams.compose(yaml: text), case .mapping(let mapping) = root else { return false }
         return mapping.keys.contains { goreleaserOnlyKeys.contains($0.string ?? "") }

@@ -3,20 +3,20 @@ import Foundation
 /// What GoReleaser's templates read from git beyond `SourceInfo`: branch, previous and latest tag,
 /// dirty state, `git describe` summary, remote URL, abbreviated commit. Read once when the config
 /// is loaded (`GoReleaserImport.load`); empty outside a git checkout.
-public struct GoReleaserGitFacts: Sendable, Equatable {
-    public var branch = ""
+package struct GoReleaserGitFacts: Sendable, Equatable {
+    package var branch = ""
     /// The newest tag reachable from HEAD (`git describe --tags --abbrev=0`), even when not at HEAD.
-    public var latestTag: String?
-    public var previousTag = ""
-    public var dirty = false
-    public var summary = ""
-    public var url = ""
+    package var latestTag: String?
+    package var previousTag = ""
+    package var dirty = false
+    package var summary = ""
+    package var url = ""
     /// `git show --format=%h`.
-    public var shortCommit: String?
+    package var shortCommit: String?
 
-    public init() {}
+    package init() {}
 
-    public static func read(directory: String, environment: [String: String]) -> GoReleaserGitFacts {
+    package static func read(directory: String, environment: [String: String]) -> GoReleaserGitFacts {
         var facts = GoReleaserGitFacts()
         guard let git = ProcessRunner.which("git", path: environment["PATH"]) else { return facts }
         func run(_ args: [String]) -> String? {

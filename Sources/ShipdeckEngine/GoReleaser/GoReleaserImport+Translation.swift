@@ -5,13 +5,13 @@ import Yams
 /// one archive, everything else listed as not carried over.
 extension GoReleaserImport {
     /// `shipdeck init --from-goreleaser`: the config translated into shipdeck.yml values.
-    public static func translation(_ url: URL, defaultProject: String, environment: [String: String]) throws
+    package static func translation(_ url: URL, defaultProject: String, environment: [String: String]) throws
         -> ShipdeckConfig
     {
         try translate(try read(url), file: url.path, defaultProject: defaultProject, environment: environment)
     }
 
-    public static func translate(
+    package static func translate(
         _ text: String, file: String, defaultProject: String,
         environment: [String: String] = [:]
     ) throws -> ShipdeckConfig {
@@ -81,6 +81,9 @@ extension GoReleaserImport {
                 }
             case "changelog", "universal_binaries":  // GoReleaserImport+Changelog.swift
                 try importRelease(key, value, into: &config, reader: reader, unsupported: unsupported)
+            case "nfpms":  // GoReleaserImport+NFPM.swift
+                let notes = try readNFPMs(value, into: &config, reader: reader, unsupported: unsupported)
+                warnings += notes
             default:
                 unsupported(key)
             }

@@ -10,9 +10,9 @@ import Yams
 /// go386, gomips, targets, ignore, env, flags, ldflags, tags, mod_timestamp); `archives[0]` (formats /
 /// format, name_template, files, format_overrides, wrap_in_directory); `checksum` (name_template,
 /// algorithm sha256).
-public enum GoReleaserImport {
+package enum GoReleaserImport {
     /// GoReleaser's own search order.
-    public static var fileNames: [String] { GoReleaserConfigFile.searchOrder }
+    package static var fileNames: [String] { GoReleaserConfigFile.searchOrder }
 
     /// GoReleaser's defaults (for the translation).
     static let defaultGoos = ["darwin", "linux", "windows"]
@@ -25,10 +25,10 @@ public enum GoReleaserImport {
     /// The first GoReleaser config in `directory`, in GoReleaser's order
     /// (`.config/goreleaser.yml`, `.config/goreleaser.yaml`, `.goreleaser.yml`, `.goreleaser.yaml`,
     /// `goreleaser.yml`, `goreleaser.yaml`).
-    public static func locate(in directory: URL) -> URL? { GoReleaserConfigFile.locate(in: directory) }
+    package static func locate(in directory: URL) -> URL? { GoReleaserConfigFile.locate(in: directory) }
 
     /// True when the file at `url` is a GoReleaser config (by its name or its content).
-    public static func isGoReleaserFile(_ url: URL) -> Bool {
+    package static func isGoReleaserFile(_ url: URL) -> Bool {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             return url.lastPathComponent.lowercased().contains("goreleaser")
         }
@@ -36,10 +36,10 @@ public enum GoReleaserImport {
     }
 
     /// True when the config came from a GoReleaser file.
-    public static func isImport(_ config: ShipdeckConfig) -> Bool { config.goreleaser != nil }
+    package static func isImport(_ config: ShipdeckConfig) -> Bool { config.goreleaser != nil }
 
     /// Reads a GoReleaser config for a release, with the git facts its templates read.
-    public static func load(_ url: URL, defaultProject: String, environment: [String: String]) throws -> ShipdeckConfig
+    package static func load(_ url: URL, defaultProject: String, environment: [String: String]) throws -> ShipdeckConfig
     {
         let text = try read(url)
         var config = try parse(text, file: url.path, defaultProject: defaultProject, environment: environment)
@@ -61,7 +61,7 @@ public enum GoReleaserImport {
 
     /// A GoReleaser config as the release reads it: the project, and `builds[0]`'s values on the
     /// config for what reads them (signers, images, the translation). Warnings: every unsupported key.
-    public static func parse(
+    package static func parse(
         _ text: String, file: String, defaultProject: String, environment: [String: String] = [:]
     ) throws -> ShipdeckConfig {
         var project = try GoReleaserProject.read(text, file: file)
@@ -100,7 +100,7 @@ public enum GoReleaserImport {
         (path as NSString).lastPathComponent.lowercased().contains("goreleaser")
     }
 
-    public static func dropUnknownPorts(_ config: inout ShipdeckConfig, toolchain: GoToolchain) {
+    package static func dropUnknownPorts(_ config: inout ShipdeckConfig, toolchain: GoToolchain) {
         // A release from a GoReleaser file: the planner leaves out what this Go cannot build itself.
         guard config.goreleaser == nil, config.path.map(isTranslated) ?? false else { return }
         let dropped = config.targets.filter { toolchain.ports[$0.target.pair] == nil }

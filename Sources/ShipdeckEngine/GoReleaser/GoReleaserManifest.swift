@@ -56,7 +56,7 @@ enum GoReleaserManifest {
                     entry["internal_type"] = 1
                     extra = [
                         "ID": info.id, "Format": info.format, "WrappedIn": info.wrap, "Binaries": info.binaries,
-                        "Files": info.files ?? [], "Checksum": checksum,
+                        "Files": files(of: record.name, plan: plan, release: release), "Checksum": checksum,
                     ]
                 }
             } else if record.kind == .checksum {
@@ -75,6 +75,17 @@ enum GoReleaserManifest {
         var data = try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes])
         data.append(UInt8(ascii: "\n"))
         return data
+    }
+
+    /// `extra.Files`: the destinations of the archive's `files:` (before the wrap directory), as GoReleaser lists them.
+    static func files(of name: String, plan: BuildPlan, release: GoReleaserReleasePlan) -> [String] {
+        let planned = (plan.cells.flatMap { $0.goreleaser?.archives ?? [] } + release.sharedArchives).first { $0.name == name }
+        guard var archive = planned else { return [] }
+        archive.binaries = []
+        archive.wrap = ""
+        let entries = try? GoReleaserArchiveEntries.evaluate(
+            archive, moduleDirectory: plan.moduleDirectory, distDirectory: plan.distDirectory, binaries: [:])
+        return entries?.map(\.path) ?? []
     }
 
     /// GoReleaser's metadata.json: project_name, tag, previous_tag, version, commit, date, runtime.

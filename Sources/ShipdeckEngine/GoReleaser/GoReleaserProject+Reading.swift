@@ -6,7 +6,7 @@ extension GoReleaserProject {
     /// merge keys resolved, as GoReleaser's YAML reader does); GoReleaser keys it does not implement
     /// become `unsupported` entries; a key GoReleaser itself does not know, inside a section Shipdeck
     /// reads, is an error naming it (as `goreleaser check` fails on it).
-    public static func read(_ text: String, file: String) throws -> GoReleaserProject {
+    package static func read(_ text: String, file: String) throws -> GoReleaserProject {
         let reader = ConfigReader(file: file)
         let root = try ConfigPreflight.compose(text, file: file)
         var project = GoReleaserProject(file: file)

@@ -2,7 +2,7 @@ import Foundation
 
 extension GoTemplate {
     /// A template value, typed as Go's text/template would see it.
-    public enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case string(String)
         case bool(Bool)
         case int(Int64)

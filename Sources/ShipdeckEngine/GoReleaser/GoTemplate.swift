@@ -14,31 +14,31 @@ import Foundation
 /// let t = try GoTemplate(#"{{ .ProjectName }}_{{ if eq .Arch "amd64" }}x86_64{{ else }}{{ .Arch }}{{ end }}"#)
 /// try t.render(GoTemplate.Context(fields: ["ProjectName": "hello", "Arch": "amd64"]))  // hello_x86_64
 /// ```
-public struct GoTemplate: Sendable {
+package struct GoTemplate: Sendable {
     /// The values a template can read. A field not in `fields` is an error (like GoReleaser's
     /// `missingkey=error`); an empty value is simply empty.
-    public struct Context: Sendable {
-        public var fields: [String: String]
-        public var env: [String: String]
+    package struct Context: Sendable {
+        package var fields: [String: String]
+        package var env: [String: String]
         /// Fields that are not text: booleans (`.IsSnapshot`), numbers (`.Major`), `.Now`, maps
         /// (`.Runtime`). Looked up before `fields`.
-        public var values: [String: Value] = [:]
+        package var values: [String: Value] = [:]
         /// What `time "layout"` formats: GoReleaser uses the wall clock; Shipdeck uses the release's
         /// SOURCE_DATE_EPOCH so that a rebuild gives the same bytes.
-        public var now: Int64 = 0
+        package var now: Int64 = 0
 
-        public init(fields: [String: String], env: [String: String] = [:]) {
+        package init(fields: [String: String], env: [String: String] = [:]) {
             self.fields = fields
             self.env = env
         }
     }
 
-    public let source: String
+    package let source: String
     /// Where the template came from, for errors (`.goreleaser.yaml: archives[0].name_template`).
-    public let origin: String
+    package let origin: String
     let nodes: [Node]
 
-    public init(_ source: String, origin: String = "template") throws {
+    package init(_ source: String, origin: String = "template") throws {
         self.source = source
         self.origin = origin
         var parser = Parser(source: source, origin: origin)
@@ -46,12 +46,12 @@ public struct GoTemplate: Sendable {
     }
 
     /// Parses and renders in one step.
-    public static func render(_ source: String, origin: String = "template", context: Context) throws -> String {
+    package static func render(_ source: String, origin: String = "template", context: Context) throws -> String {
         guard source.contains("{{") else { return source }
         return try GoTemplate(source, origin: origin).render(context)
     }
 
-    public func render(_ context: Context) throws -> String {
+    package func render(_ context: Context) throws -> String {
         var out = ""
         try Evaluator(context: context, origin: origin).run(nodes, dot: nil, into: &out)
         return out

@@ -3,17 +3,17 @@ import Foundation
 /// What templates in names, ldflags and checksum names can read about a release, GoReleaser's way:
 /// `.ProjectName .Version .Tag .Commit .ShortCommit .CommitDate .Date`, per target `.Os .Arch .Arm
 /// .Amd64 …`, and `.Env.NAME`. Dates come from SOURCE_DATE_EPOCH so names stay reproducible.
-public struct ReleaseTemplateValues: Sendable {
-    public var projectName: String
-    public var version: String
-    public var tag: String
-    public var commit: String
-    public var commitTime: Int64?
-    public var sourceDateEpoch: Int64
-    public var binary: String
-    public var env: [String: String]
+package struct ReleaseTemplateValues: Sendable {
+    package var projectName: String
+    package var version: String
+    package var tag: String
+    package var commit: String
+    package var commitTime: Int64?
+    package var sourceDateEpoch: Int64
+    package var binary: String
+    package var env: [String: String]
 
-    public init(
+    package init(
         projectName: String, version: String, tag: String?, commit: String?, commitTime: Int64?,
         sourceDateEpoch: Int64, binary: String, env: [String: String]
     ) {
@@ -28,7 +28,7 @@ public struct ReleaseTemplateValues: Sendable {
     }
 
     /// Release-wide fields only (checksum names, binary names).
-    public var releaseContext: GoTemplate.Context {
+    package var releaseContext: GoTemplate.Context {
         let date = Self.rfc3339(sourceDateEpoch)
         var fields: [String: String] = [
             "ProjectName": projectName, "Version": version, "RawVersion": version, "Tag": tag,
@@ -48,7 +48,7 @@ public struct ReleaseTemplateValues: Sendable {
 
     /// Fields for one target: `.Os .Arch` and the variant fields, empty where they do not apply
     /// (`.Amd64` is `v1` for amd64 without a variant, `.Arm` is empty for a plain arm target).
-    public func context(for target: BuildTarget) -> GoTemplate.Context {
+    package func context(for target: BuildTarget) -> GoTemplate.Context {
         var context = releaseContext
         context.fields["Os"] = target.goos
         context.fields["Arch"] = target.goarch

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes a `ShipdeckConfig` as `shipdeck.yml` text: what `shipdeck init --from-goreleaser` saves.
 /// Reading the text back with `ConfigReader` gives the same plan.
-public enum ShipdeckConfigWriter {
-    public static func yaml(_ config: ShipdeckConfig, header: [String] = []) -> String {
+package enum ShipdeckConfigWriter {
+    package static func yaml(_ config: ShipdeckConfig, header: [String] = []) -> String {
         var out = header.map { "# \($0)\n" }.joined()
         if !config.warnings.isEmpty {
             out += "#\n# Not carried over (Shipdeck does not support these):\n"

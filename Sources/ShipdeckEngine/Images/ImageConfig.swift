@@ -12,14 +12,14 @@ import Yams
 ///   base: ./base-layout:latest     # optional: a local OCI layout (folder[:tag]) whose layers go first
 ///   tags: [latest]                 # tags besides the version
 /// ```
-public struct ImageConfig: Sendable, Hashable {
-    public var name: String?
-    public var path: String?
-    public var entrypoint: [String]?
-    public var base: String?
-    public var tags: [String] = []
+package struct ImageConfig: Sendable, Hashable {
+    package var name: String?
+    package var path: String?
+    package var entrypoint: [String]?
+    package var base: String?
+    package var tags: [String] = []
 
-    public init(
+    package init(
         name: String? = nil, path: String? = nil, entrypoint: [String]? = nil, base: String? = nil,
         tags: [String] = []
     ) {
@@ -81,9 +81,9 @@ extension ConfigReader {
 }
 
 /// Image tags and names as registries accept them.
-public enum ImageTag {
+package enum ImageTag {
     /// A tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
-    public static func isValid(_ tag: String) -> Bool {
+    package static func isValid(_ tag: String) -> Bool {
         guard let first = tag.unicodeScalars.first, tag.unicodeScalars.count <= 128 else { return false }
         func word(_ c: Unicode.Scalar) -> Bool {
             c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_")
@@ -93,7 +93,7 @@ public enum ImageTag {
 
     /// The tag for a version: characters a tag cannot hold (`+` of build metadata) become `_`,
     /// as Helm and others do.
-    public static func forVersion(_ version: String) -> String {
+    package static func forVersion(_ version: String) -> String {
         var scalars = version.unicodeScalars.map { c -> Character in
             let ok =
                 c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "." || c == "-")
@@ -103,7 +103,7 @@ public enum ImageTag {
         return String(String(scalars).prefix(128))
     }
 
-    public static func isValidRepositoryName(_ name: String) -> Bool {
+    package static func isValidRepositoryName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix("/") && !name.hasSuffix("/") && !name.contains("//")
             && name.unicodeScalars.allSatisfy { c in
                 ("a"..."z").contains(c) || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-" || c == "/"

@@ -12,15 +12,15 @@ import Foundation
 /// cell's target, its whole child environment, its go arguments, its archive format and names,
 /// and Shipdeck's own version. `--resume` keeps a cell only when the fingerprint recorded in the
 /// journal equals the one computed now, so anything that could change the output forces a rebuild.
-public struct CellFingerprint: Sendable, Hashable {
+package struct CellFingerprint: Sendable, Hashable {
     /// Bumped when what goes into the fingerprint changes, so old journals never match by accident.
-    public static let scheme = "shipdeck-cell-fingerprint-v1"
+    package static let scheme = "shipdeck-cell-fingerprint-v1"
 
     /// Hex SHA-256.
-    public let value: String
+    package let value: String
 
     /// The fingerprint of `cell` in `plan`, given the hash of the source tree (`sourceTree(of:)`).
-    public init(plan: BuildPlan, cell: CellPlan, sourceTree: String) {
+    package init(plan: BuildPlan, cell: CellPlan, sourceTree: String) {
         var fields: [(String, String)] = [
             ("scheme", Self.scheme),
             ("shipdeck", Shipdeck.version),
@@ -48,12 +48,12 @@ public struct CellFingerprint: Sendable, Hashable {
     }
 
     /// The fingerprint of `cell`, hashing the source tree now.
-    public init(plan: BuildPlan, cell: CellPlan) {
+    package init(plan: BuildPlan, cell: CellPlan) {
         self.init(plan: plan, cell: cell, sourceTree: Self.sourceTree(of: plan))
     }
 
     /// Fingerprints of every cell of `plan` (the source tree hashed once).
-    public static func all(for plan: BuildPlan) -> [String: String] {
+    package static func all(for plan: BuildPlan) -> [String: String] {
         let tree = sourceTree(of: plan)
         return Dictionary(
             uniqueKeysWithValues: plan.cells.map {
@@ -62,14 +62,14 @@ public struct CellFingerprint: Sendable, Hashable {
     }
 
     /// The source tree hash of the plan's module, leaving out `.git` and the dist folder.
-    public static func sourceTree(of plan: BuildPlan) -> String {
+    package static func sourceTree(of plan: BuildPlan) -> String {
         sourceTree(of: plan.moduleDirectory, excluding: [plan.distDirectory])
     }
 
     /// SHA-256 over the sorted list of `path, kind, content hash` of every entry under `directory`.
     /// Symbolic links count by their target; unreadable files count as such, so they never match a
     /// readable file.
-    public static func sourceTree(of directory: URL, excluding excluded: [URL]) -> String {
+    package static func sourceTree(of directory: URL, excluding excluded: [URL]) -> String {
         let root = directory.standardizedFileURL.resolvingSymlinksInPath().path
         let skip = Set(excluded.map { $0.standardizedFileURL.resolvingSymlinksInPath().path } + [root + "/.git"])
         var entries: [String] = []

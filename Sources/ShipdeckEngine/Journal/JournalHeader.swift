@@ -16,28 +16,28 @@ import Foundation
 ///
 /// `host` and `pid` name the writing process, so a watcher on the same machine can tell a
 /// release that is still running from one whose process died without finishing the journal.
-public struct JournalHeader: Codable, Sendable, Hashable {
+package struct JournalHeader: Codable, Sendable, Hashable {
     /// The format this Shipdeck writes and fully reads.
     /// Format 2 writes events in event schema 2 (docs/events.md); format 1 journals are still read.
-    public static let currentFormat = 2
+    package static let currentFormat = 2
     /// The journal's file name inside dist/.
-    public static let fileName = "shipdeck.journal.jsonl"
+    package static let fileName = "shipdeck.journal.jsonl"
     /// Where a resumed release moves the journal of the release it continues.
-    public static let previousFileName = "shipdeck.journal.previous.jsonl"
+    package static let previousFileName = "shipdeck.journal.previous.jsonl"
     static let magic = "shipdeck"
 
     /// Always `"shipdeck"`: tells a journal from any other JSON-lines file.
-    public var journal: String
-    public var format: Int
-    public var shipdeckVersion: String
+    package var journal: String
+    package var format: Int
+    package var shipdeckVersion: String
     /// The release as planned.
-    public var plan: ReleaseInfo
+    package var plan: ReleaseInfo
     /// Seconds since 1970 when the journal was created.
-    public var created: Double
-    public var host: String
-    public var pid: Int32
+    package var created: Double
+    package var host: String
+    package var pid: Int32
 
-    public init(
+    package init(
         plan: ReleaseInfo, created: Double = Date().timeIntervalSince1970,
         host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()
     ) {

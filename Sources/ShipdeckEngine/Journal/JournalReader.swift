@@ -9,9 +9,9 @@ import Foundation
 /// It is tolerant: a line that is not JSON, a record this version does not know and a torn last
 /// line are reported as `Problem`s and skipped, and everything else is returned. A journal of a
 /// newer format is read as far as this version understands it.
-public final class JournalReader {
+package final class JournalReader {
     /// Something in the journal that could not be read.
-    public enum Problem: Sendable, Hashable, CustomStringConvertible {
+    package enum Problem: Sendable, Hashable, CustomStringConvertible {
         /// The first line is not a Shipdeck journal header.
         case missingHeader(excerpt: String)
         /// Written by a newer Shipdeck; what this one understands is still shown.
@@ -23,7 +23,7 @@ public final class JournalReader {
         /// The last line ends without a newline: the writer stopped mid-line (a crash).
         case truncatedLine(line: Int, bytes: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingHeader(let excerpt):
                 return "line 1 is not a Shipdeck journal header (\(excerpt)); reading the events that follow"
@@ -41,14 +41,14 @@ public final class JournalReader {
     }
 
     /// Everything read from a journal at once.
-    public struct Contents: Sendable {
-        public var header: JournalHeader?
-        public var records: [EventRecord]
-        public var problems: [Problem]
+    package struct Contents: Sendable {
+        package var header: JournalHeader?
+        package var records: [EventRecord]
+        package var problems: [Problem]
     }
 
-    public let url: URL
-    public private(set) var header: JournalHeader?
+    package let url: URL
+    package private(set) var header: JournalHeader?
     private let fd: Int32
     private let identity: (device: UInt64, inode: UInt64)
     private var pending: [UInt8] = []
@@ -56,7 +56,7 @@ public final class JournalReader {
     private let decoder = JSONDecoder()
 
     /// Opens `url` read-only (works on a read-only file system and beside any number of readers).
-    public init(url: URL) throws {
+    package init(url: URL) throws {
         self.url = url
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -73,7 +73,7 @@ public final class JournalReader {
     deinit { close(fd) }
 
     /// Reads a whole journal as it is now; a partial last line counts as truncated.
-    public static func read(_ url: URL) throws -> Contents {
+    package static func read(_ url: URL) throws -> Contents {
         let reader = try JournalReader(url: url)
         var (records, problems) = reader.readAvailable()
         problems += reader.finish()
@@ -82,7 +82,7 @@ public final class JournalReader {
 
     /// The complete lines appended since the last call, decoded. A partial last line waits for
     /// the rest (the writer may be mid-write); `finish()` reports it if it never completes.
-    public func readAvailable() -> (records: [EventRecord], problems: [Problem]) {
+    package func readAvailable() -> (records: [EventRecord], problems: [Problem]) {
         var records: [EventRecord] = []
         var problems: [Problem] = []
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
@@ -104,10 +104,10 @@ public final class JournalReader {
     }
 
     /// True when bytes of an unfinished line are waiting.
-    public var hasPartialLine: Bool { !pending.isEmpty }
+    package var hasPartialLine: Bool { !pending.isEmpty }
 
     /// Ends reading: a waiting partial line is reported as truncated.
-    public func finish() -> [Problem] {
+    package func finish() -> [Problem] {
         guard !pending.isEmpty else { return [] }
         defer { pending.removeAll() }
         return [.truncatedLine(line: lineNumber + 1, bytes: pending.count)]
@@ -115,7 +115,7 @@ public final class JournalReader {
 
     /// True when the journal's path now names another file (a resumed release started a new
     /// journal and moved this one aside), or none.
-    public var wasReplaced: Bool {
+    package var wasReplaced: Bool {
         var info = stat()
         guard stat(url.path, &info) == 0 else { return true }
         return UInt64(info.st_dev) != identity.device || UInt64(info.st_ino) != identity.inode
@@ -123,7 +123,7 @@ public final class JournalReader {
 
     /// True when the header names a process on this machine that no longer exists: nothing will
     /// ever finish this journal.
-    public var writerIsGone: Bool {
+    package var writerIsGone: Bool {
         guard let header, header.host == Self.hostName, header.pid > 0 else { return false }
         if kill(header.pid, 0) == 0 || errno == EPERM { return Self.isZombie(header.pid) }
         return true

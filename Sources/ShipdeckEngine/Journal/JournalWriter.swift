@@ -13,8 +13,8 @@ import Foundation
 /// `flushInterval` while log lines flood in, and synchronously when the release finishes, so
 /// the journal on disk is complete when the process exits. A crash can leave a torn last line;
 /// `JournalReader` tolerates it.
-public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
-    public let url: URL
+package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
+    package let url: URL
     private let flushInterval: TimeInterval
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -36,7 +36,7 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     /// - Parameters:
     ///   - dist: the release's dist folder; the journal is created there with the first event.
     ///   - flushInterval: the longest a buffered log line waits before it reaches the file.
-    public init(dist: URL, flushInterval: TimeInterval = 0.2) {
+    package init(dist: URL, flushInterval: TimeInterval = 0.2) {
         self.url = dist.appendingPathComponent(JournalHeader.fileName)
         self.flushInterval = flushInterval
     }
@@ -44,12 +44,12 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
     /// Why the journal could not be written, if it could not (the release goes on without it).
-    public var error: String? { lock.withLock { failure } }
+    package var error: String? { lock.withLock { failure } }
 
     /// How many `write(2)` batches and `fsync(2)` calls the journal has made: what batching saves.
     package var ioCounts: (writes: Int, syncs: Int) { lock.withLock { counts } }
 
-    public func release(didEmit record: EventRecord, state: ReleaseState) {
+    package func release(didEmit record: EventRecord, state: ReleaseState) {
         if case .releaseStarted(let info) = record.event {
             io.sync { open(plan: info) }
         }
@@ -75,7 +75,7 @@ public final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     }
 
     /// Writes whatever is buffered and syncs it; call before exiting.
-    public func close() {
+    package func close() {
         io.sync {
             writeBuffer(sync: true)
             if fd >= 0 {

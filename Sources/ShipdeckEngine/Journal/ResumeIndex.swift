@@ -7,26 +7,26 @@ import Foundation
 /// flags, target), and every file it published is still in dist/ with the recorded SHA-256 (the
 /// files are hashed again; a file whose bytes changed is never trusted). Every other cell is
 /// rebuilt, and `reasons` says why.
-public struct ResumeIndex: Sendable {
+package struct ResumeIndex: Sendable {
     /// A cell whose outputs are reused as they are.
-    public struct KeptCell: Sendable, Hashable {
-        public var fingerprint: String
-        public var artifacts: [ArtifactRecord]
+    package struct KeptCell: Sendable, Hashable {
+        package var fingerprint: String
+        package var artifacts: [ArtifactRecord]
     }
 
     /// Cells kept, by id.
-    public var kept: [String: KeptCell]
+    package var kept: [String: KeptCell]
     /// Cells rebuilt, by id, with the reason in words.
-    public var reasons: [String: String]
+    package var reasons: [String: String]
     /// Problems met while reading the old journal (torn last line, garbage lines).
-    public var problems: [JournalReader.Problem]
+    package var problems: [JournalReader.Problem]
     /// Each cell's last attempt number in the interrupted release: a rebuilt cell gets the next
     /// one, so its staging folder and log file are its own (never the killed attempt's).
-    public var attempts: [String: Int] = [:]
+    package var attempts: [String: Int] = [:]
 
     /// Decides, for every cell of `plan`, whether the journal in `plan.distDirectory` lets it be kept.
     /// Throws when dist/ holds no journal, or the journal of a different release.
-    public static func load(plan: BuildPlan) throws -> ResumeIndex {
+    package static func load(plan: BuildPlan) throws -> ResumeIndex {
         let journal = plan.distDirectory.appendingPathComponent(JournalHeader.fileName)
         guard FileManager.default.fileExists(atPath: journal.path) else {
             throw ShipdeckError(

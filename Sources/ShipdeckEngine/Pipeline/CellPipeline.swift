@@ -57,6 +57,7 @@ struct CellPipeline {
                 let archive = try stage(.archive) { try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work) }
                 artifacts.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
             }
+            artifacts += try packagesStage(binary: binary, into: work)  // only Linux cells with `packages:`
             try stage(.hash) {
                 for artifact in artifacts {
                     try checkCancelled()

@@ -1,17 +1,17 @@
 import Foundation
 
 /// `checksums.txt` in the format `sha256sum -c` reads: `<hex>  <name>\n`, sorted by name.
-public struct ChecksumsFile: Sendable, Equatable {
-    public var entries: [(name: String, sha256: String)]
+package struct ChecksumsFile: Sendable, Equatable {
+    package var entries: [(name: String, sha256: String)]
 
-    public init(entries: [(name: String, sha256: String)]) {
+    package init(entries: [(name: String, sha256: String)]) {
         self.entries = entries.sorted { $0.name < $1.name }
     }
 
-    public var text: String { entries.map { "\($0.sha256)  \($0.name)\n" }.joined() }
+    package var text: String { entries.map { "\($0.sha256)  \($0.name)\n" }.joined() }
 
     /// Parses a checksums file; malformed lines are an error naming the line.
-    public static func parse(_ text: String, file: String = "checksums.txt") throws -> ChecksumsFile {
+    package static func parse(_ text: String, file: String = "checksums.txt") throws -> ChecksumsFile {
         var entries: [(String, String)] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -23,14 +23,14 @@ public struct ChecksumsFile: Sendable, Equatable {
         return ChecksumsFile(entries: entries)
     }
 
-    public static func == (a: ChecksumsFile, b: ChecksumsFile) -> Bool { a.text == b.text }
+    package static func == (a: ChecksumsFile, b: ChecksumsFile) -> Bool { a.text == b.text }
 }
 
 /// `artifacts.json`: one entry per artifact (GoReleaser-like), sorted by name.
-public enum ArtifactsManifest {
-    public static let fileName = "artifacts.json"
+package enum ArtifactsManifest {
+    package static let fileName = "artifacts.json"
 
-    public static func encode(_ artifacts: [ArtifactRecord]) throws -> Data {
+    package static func encode(_ artifacts: [ArtifactRecord]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(artifacts.sorted { $0.name < $1.name })
@@ -38,7 +38,7 @@ public enum ArtifactsManifest {
         return data
     }
 
-    public static func decode(_ data: Data) throws -> [ArtifactRecord] {
+    package static func decode(_ data: Data) throws -> [ArtifactRecord] {
         try JSONDecoder().decode([ArtifactRecord].self, from: data)
     }
 }

@@ -5,19 +5,19 @@ import Foundation
 #endif
 
 /// The dist/ folder: where a release's files appear, each under its final name only when complete.
-public struct DistFolder: Sendable {
-    public let url: URL
+package struct DistFolder: Sendable {
+    package let url: URL
     /// Work files (partial outputs) live here, inside dist/ so renames stay on one file system.
-    public var workURL: URL { url.appendingPathComponent(".shipdeck", isDirectory: true) }
-    public var logsURL: URL { url.appendingPathComponent(DistPaths.logsFolder, isDirectory: true) }
+    package var workURL: URL { url.appendingPathComponent(".shipdeck", isDirectory: true) }
+    package var logsURL: URL { url.appendingPathComponent(DistPaths.logsFolder, isDirectory: true) }
 
-    public init(url: URL) { self.url = url }
+    package init(url: URL) { self.url = url }
 
     /// What `prepare` does with a folder that already holds files.
-    public enum ExistingContents: Sendable { case refuse, clean, keep }
+    package enum ExistingContents: Sendable { case refuse, clean, keep }
 
     /// Creates dist/ (or checks it), proves it writable, and refuses a non-empty one unless told.
-    public func prepare(existing: ExistingContents, moduleDirectory: URL) throws {
+    package func prepare(existing: ExistingContents, moduleDirectory: URL) throws {
         let fm = FileManager.default
         let path = url.path
         var isDir: ObjCBool = false
@@ -79,20 +79,20 @@ public struct DistFolder: Sendable {
     }
 
     /// A fresh work directory for one attempt of one cell.
-    public func workDirectory(for cell: String, attempt: Int) throws -> URL {
+    package func workDirectory(for cell: String, attempt: Int) throws -> URL {
         let dir = workURL.appendingPathComponent("\(Self.fileComponent(cell)).\(attempt)", isDirectory: true)
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
 
-    public func logURL(for cell: String, attempt: Int) -> URL {
+    package func logURL(for cell: String, attempt: Int) -> URL {
         url.appendingPathComponent(DistPaths.logPath(cell: cell, attempt: attempt))
     }
 
     /// Moves a finished file to its final name in dist/ after syncing it, so a crash never leaves
     /// a half-written file under a final name.
-    public func publish(_ source: URL, as name: String) throws -> URL {
+    package func publish(_ source: URL, as name: String) throws -> URL {
         let destination = url.appendingPathComponent(name)
         if name.contains("/") {  // GoReleaser configs keep binaries in dist/<build>_<target>/
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -107,7 +107,7 @@ public struct DistFolder: Sendable {
 
     /// Writes `data` to `name` in dist/ atomically (temp file, fsync, rename).
     @discardableResult
-    public func write(_ data: Data, as name: String) throws -> URL {
+    package func write(_ data: Data, as name: String) throws -> URL {
         let temp = workURL.appendingPathComponent("\(name).\(getpid()).partial")
         do {
             try data.write(to: temp)
@@ -118,7 +118,7 @@ public struct DistFolder: Sendable {
     }
 
     /// Removes the work folder once the release is done with it.
-    public func removeWorkFiles() { try? FileManager.default.removeItem(at: workURL) }
+    package func removeWorkFiles() { try? FileManager.default.removeItem(at: workURL) }
 
     static func sync(_ file: URL) throws {
         let fd = open(file.path, O_RDONLY | O_CLOEXEC)
@@ -136,7 +136,7 @@ public struct DistFolder: Sendable {
     }
 
     /// `linux/arm/7` → `linux_arm_7`.
-    public static func fileComponent(_ cell: String) -> String { DistPaths.fileComponent(cell) }
+    package static func fileComponent(_ cell: String) -> String { DistPaths.fileComponent(cell) }
 
     static func reason(_ error: Error) -> String {
         let ns = error as NSError

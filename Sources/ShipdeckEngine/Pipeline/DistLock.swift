@@ -51,11 +51,14 @@ package final class DistLock: @unchecked Sendable {
     /// Guards `fd`: `release` may be called from a signal path's queue and from `deinit`.
     private let guardLock = NSLock()
     private var fd: Int32
+    /// dist/ did not exist before this run: a run that ends having written nothing leaves no folder.
+    private let createdFolder: Bool
 
-    private init(url: URL, holder: Holder, fd: Int32) {
+    private init(url: URL, holder: Holder, fd: Int32, createdFolder: Bool) {
         self.url = url
         self.holder = holder
         self.fd = fd
+        self.createdFolder = createdFolder
     }
 
     deinit { release() }
@@ -70,6 +73,7 @@ package final class DistLock: @unchecked Sendable {
     ) throws -> DistLock {
         let fm = FileManager.default
         var isDir: ObjCBool = false
+        var created = false
         if fm.fileExists(atPath: dist.path, isDirectory: &isDir) {
             guard isDir.boolValue else {
                 throw ShipdeckError(
@@ -78,6 +82,7 @@ package final class DistLock: @unchecked Sendable {
         } else {
             do {
                 try fm.createDirectory(at: dist, withIntermediateDirectories: true)
+                created = true
             } catch {
                 throw ShipdeckError(
                     .dist, "cannot create \(dist.path): \(DistFolder.reason(error))",
@@ -122,7 +127,7 @@ package final class DistLock: @unchecked Sendable {
                 warn("took over the lock of \(dist.path) from a Shipdeck run that is gone (\(previous.description))")
             }
             let holder = Holder.current(command: command)
-            let lock = DistLock(url: url, holder: holder, fd: fd)
+            let lock = DistLock(url: url, holder: holder, fd: fd, createdFolder: created)
             try lock.record(holder)
             return lock
         }
@@ -150,6 +155,8 @@ package final class DistLock: @unchecked Sendable {
             }
             close(fd)
             fd = -1
+            // Only an empty folder goes (rmdir refuses any other), so nothing a run wrote is lost.
+            if createdFolder { rmdir(url.deletingLastPathComponent().path) }
         }
     }
 

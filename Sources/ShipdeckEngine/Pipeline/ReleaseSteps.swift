@@ -14,7 +14,7 @@ struct ReleaseSteps {
     func run(cellArtifacts: [ArtifactRecord]) -> Bool {
         if let shard = plan.shard { return writePart(shard, cellArtifacts: cellArtifacts) }
         // dist/CHANGELOG.md (Changelog/ReleaseSteps+Changelog.swift); a no-op unless `changelog:` is configured.
-        let changelogOK = writeChangelog()
+        let changelog = writeChangelog()
         // The macOS universal binary (Universal/ReleaseSteps+Universal.swift); a no-op unless `universal_binaries:`.
         let universal = runUniversal(cellArtifacts: cellArtifacts)
         var cellArtifacts = cellArtifacts.filter { !universal.replacedCells.contains($0.cell ?? "") } + universal.artifacts
@@ -23,16 +23,19 @@ struct ReleaseSteps {
             for step in [ReleaseStep.checksums, .manifest] {
                 hub.emit(.stepFinished(step: step, result: .skipped, seconds: 0, detail: "no cell succeeded"))
             }
-            return changelogOK
+            return changelog.ok
         }
         // Archives of several GoReleaser builds (GoReleaser/ReleaseSteps+GoReleaser.swift); a no-op otherwise.
         let shared = writeSharedArchives(cellArtifacts: cellArtifacts)
         cellArtifacts += shared.artifacts
         // OCI images over the Linux binaries (Images/OCIImageBuilder.swift); a no-op unless `images:` is configured.
         let images = runImages(cellArtifacts: cellArtifacts)
-        var ok = changelogOK && universal.ok && images.ok && shared.ok
+        var ok = changelog.ok && universal.ok && images.ok && shared.ok
         var checksumArtifact: ArtifactRecord?
-        ok = ok && step(.checksums) {
+        // `checksum.disable: true` in a GoReleaser config: no checksums file.
+        if plan.goreleaser?.checksumDisabled == true {
+            hub.emit(.stepFinished(step: .checksums, result: .skipped, seconds: 0, detail: "checksum.disable is true"))
+        } else { ok = ok && step(.checksums) {
             // A GoReleaser config lists what GoReleaser's checksums.txt would (GoReleaser/GoReleaserManifest.swift).
             let listed = plan.goreleaser.map { g in cellArtifacts.filter { g.checksummed.contains($0.name) } }
                 ?? cellArtifacts.filter { $0.kind != .signature }
@@ -45,6 +48,7 @@ struct ReleaseSteps {
             hub.emit(.artifact(record))
             return "\(file.entries.count) files"
         }
+        }
         // Signatures of checksums.txt and provenance (Signing/ReleaseSteps+Trust.swift); no-ops unless configured.
         var trustArtifacts: [ArtifactRecord] = []
         ok = ok && signChecksums(checksumArtifact, into: &trustArtifacts)
@@ -52,6 +56,7 @@ struct ReleaseSteps {
                                    into: &trustArtifacts)
         ok = ok && step(.manifest) {
             let all = cellArtifacts + images.artifacts + (checksumArtifact.map { [$0] } ?? []) + trustArtifacts
+                + changelog.artifacts
             if let g = plan.goreleaser {  // GoReleaser's schema, Shipdeck's fields beside; and metadata.json
                 try dist.write(try GoReleaserManifest.artifacts(all, plan: plan, release: g), as: ArtifactsManifest.fileName)
                 try dist.write(try GoReleaserManifest.metadata(plan: plan, release: g), as: GoReleaserManifest.metadataName)

@@ -1,32 +1,32 @@
 import Foundation
 
 /// One planned cell: everything needed to run its pipeline, decided before anything runs.
-public struct CellPlan: Sendable {
+package struct CellPlan: Sendable {
     public var info: CellInfo
     /// File name of the binary in dist/: `<project>_<version>_<goos>_<arch>[.exe]`.
-    public var binaryName: String
+    package var binaryName: String
     /// The binary's name inside an archive (`hello` / `hello.exe`).
-    public var executableName: String
-    public var archiveFormat: ArchiveConfig.Format
+    package var executableName: String
+    package var archiveFormat: ArchiveConfig.Format
     /// `go` arguments, without `-o OUTPUT` and the package, which `goArguments(output:)` adds.
-    public var buildArguments: [String]
+    package var buildArguments: [String]
     /// Variables this cell sets on top of the base environment (shown by `shipdeck plan`).
-    public var cellEnvironment: [String: String]
+    package var cellEnvironment: [String: String]
     /// The child's whole environment.
-    public var environment: [String: String]
-    public var smoke: Bool
+    package var environment: [String: String]
+    package var smoke: Bool
     /// The archive's file name in dist/ (from the name template), nil for the `binary` format.
-    public var archiveName: String? = nil
+    package var archiveName: String? = nil
     /// The directory the archive wraps its files in (`wrap_in_directory`), if any.
-    public var archiveDirectory: String? = nil
+    package var archiveDirectory: String? = nil
     /// Set for a cell planned from a GoReleaser config (GoReleaser/GoReleaserPlanner.swift): its
     /// build's main package, hooks, dist/ path and archives.
-    public var goreleaser: GoReleaserCell? = nil
+    package var goreleaser: GoReleaserCell? = nil
 
-    public var id: String { info.id }
-    public var target: BuildTarget { info.target }
+    package var id: String { info.id }
+    package var target: BuildTarget { info.target }
 
-    public func goArguments(output: String, mainPackage: String) -> [String] {
+    package func goArguments(output: String, mainPackage: String) -> [String] {
         buildArguments + ["-o", output, mainPackage]
     }
 }
@@ -34,25 +34,27 @@ public struct CellPlan: Sendable {
 /// A release, planned: a pure value. Computing it runs only `go env`/`go tool dist list` and git.
 public struct BuildPlan: Sendable {
     public var info: ReleaseInfo
-    public var config: ShipdeckConfig
-    public var toolchain: GoToolchain
-    public var source: SourceInfo
-    public var cells: [CellPlan]
-    public var moduleDirectory: URL
-    public var distDirectory: URL
-    public var mainPackage: String
+    package var config: ShipdeckConfig
+    package var toolchain: GoToolchain
+    package var source: SourceInfo
+    package var cells: [CellPlan]
+    package var moduleDirectory: URL
+    package var distDirectory: URL
+    package var mainPackage: String
     public var warnings: [String]
     /// Signers (ready and proven), reproducibility check and provenance: `TrustPlan.prepare`.
-    public var trust = TrustPlan()
+    package var trust = TrustPlan()
     /// Set when this plan is one shard of a release (`--shard`): the release-wide steps then only
     /// write a part manifest, and `shipdeck merge` does the rest.
-    public var shard: ShardContext? = nil
+    package var shard: ShardContext? = nil
     /// `universal_binaries:`: the macOS universal binary made after the darwin cells (Universal/).
-    public var universal: UniversalBinaryPlan? = nil
+    package var universal: UniversalBinaryPlan? = nil
     /// Set when the config is a GoReleaser file: before hooks, shared archives, what checksums list.
-    public var goreleaser: GoReleaserReleasePlan? = nil
+    package var goreleaser: GoReleaserReleasePlan? = nil
+    /// `packages:` checked against the module and the cells (Packages/PackagePlan.swift).
+    var packages: PackagePlan? = nil
 
-    public func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
+    package func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }
 
 /// Options that come from the command line rather than the config.
@@ -84,7 +86,7 @@ public struct PlanOptions: Sendable {
 /// Turns config + source + toolchain into a `BuildPlan`.
 public enum PlanBuilder {
     /// Variables passed through from Shipdeck's own environment to build children; nothing else is.
-    public static let inheritedVariables = [
+    package static let inheritedVariables = [
         "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "LANG", "LC_ALL", "XDG_CACHE_HOME", "GOPATH", "GOCACHE",
         "GOMODCACHE", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOTOOLCHAIN",
         "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE",
@@ -145,7 +147,7 @@ public enum PlanBuilder {
     }
 
     /// The pure part: no process runs here.
-    public static func plan(config: ShipdeckConfig, source: SourceInfo, toolchain: GoToolchain,
+    package static func plan(config: ShipdeckConfig, source: SourceInfo, toolchain: GoToolchain,
                             options: PlanOptions) throws -> BuildPlan {
         if let project = config.goreleaser {
             return try GoReleaserPlanner.buildPlan(project, config: config, source: source, toolchain: toolchain,
@@ -282,6 +284,8 @@ public enum PlanBuilder {
         var built = BuildPlan(info: info, config: config, toolchain: toolchain, source: source, cells: cells,
                               moduleDirectory: moduleDir, distDirectory: distDir, mainPackage: mainPackage, warnings: warnings)
         built.universal = universal
+        built.packages = try PackagePlan.prepare(config: config, project: project, version: version, cells: cells,
+                                                 moduleDirectory: moduleDir, epoch: epoch)
         return built
     }
 
@@ -298,7 +302,7 @@ public enum PlanBuilder {
     }
 
     /// The allowlisted part of Shipdeck's environment, plus what makes builds hermetic.
-    public static func baseEnvironment(_ environment: [String: String]) -> [String: String] {
+    package static func baseEnvironment(_ environment: [String: String]) -> [String: String] {
         var env: [String: String] = [:]
         for key in inheritedVariables { if let value = environment[key] { env[key] = value } }
         if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
@@ -311,6 +315,6 @@ public enum PlanBuilder {
 }
 
 /// Shipdeck's own identity.
-public enum Shipdeck {
-    public static let version = "0.1.0"
+package enum Shipdeck {
+    package static let version = "0.1.0"
 }

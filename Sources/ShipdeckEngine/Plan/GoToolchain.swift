@@ -1,16 +1,16 @@
 import Foundation
 
 /// The Go toolchain a release uses: where it is, what version it is, which ports it knows.
-public struct GoToolchain: Sendable, Codable {
-    public var path: String
+package struct GoToolchain: Sendable, Codable {
+    package var path: String
     /// `go1.27.3`
-    public var version: String
+    package var version: String
     /// Every `goos/goarch` that `go tool dist list` knows, with whether cgo is supported there.
-    public var ports: [String: Bool]
-    public var hostTarget: BuildTarget
+    package var ports: [String: Bool]
+    package var hostTarget: BuildTarget
 
     /// Finds go by, in order: the `--go` flag, `$GO`, the config's `go:`, PATH.
-    public static func locate(flag: String?, environment: [String: String], config: String?) throws -> String {
+    package static func locate(flag: String?, environment: [String: String], config: String?) throws -> String {
         let candidates: [(String, String)] = [
             (flag, "--go"), (environment["GO"], "$GO"), (config, "the config's go:"),
         ].compactMap { value, source in value.flatMap { $0.isEmpty ? nil : ($0, source) } }
@@ -47,7 +47,7 @@ public struct GoToolchain: Sendable, Codable {
     /// Asks `go` for its version and ports (`go env`, `go tool dist list -json`), or reads the answer
     /// cached for this exact binary (path, size and mtime) under `$XDG_CACHE_HOME/shipdeck/toolchains`:
     /// the two commands cost more than the rest of planning together.
-    public static func inspect(path: String, environment: [String: String], directory: String) throws -> GoToolchain {
+    package static func inspect(path: String, environment: [String: String], directory: String) throws -> GoToolchain {
         let cache = ToolchainCache(goPath: path, environment: environment)
         if let cached = cache?.load() { return cached }
         let toolchain = try inspectUncached(path: path, environment: environment, directory: directory)
@@ -111,7 +111,7 @@ public struct GoToolchain: Sendable, Codable {
     }
 
     /// Checks a target against the ports this Go knows; the error names the nearest valid ones.
-    public func validate(_ target: BuildTarget, source: String) throws {
+    package func validate(_ target: BuildTarget, source: String) throws {
         guard ports[target.pair] != nil else {
             let near = Suggestions.closest(to: target.pair, in: ports.keys.sorted(), limit: 3)
             let sameOS = ports.keys.filter { $0.hasPrefix(target.goos + "/") }.sorted()

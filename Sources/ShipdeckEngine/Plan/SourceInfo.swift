@@ -1,17 +1,17 @@
 import Foundation
 
 /// What the release knows about the source tree: module, version, commit, timestamp.
-public struct SourceInfo: Sendable {
-    public var moduleDirectory: String
-    public var modulePath: String
+package struct SourceInfo: Sendable {
+    package var moduleDirectory: String
+    package var modulePath: String
     /// The `toolchain` line of go.mod, if any (`go1.22.3`).
-    public var pinnedToolchain: String?
-    public var commit: String?
-    public var exactTag: String?
-    public var commitTime: Int64?
+    package var pinnedToolchain: String?
+    package var commit: String?
+    package var exactTag: String?
+    package var commitTime: Int64?
 
     /// Reads go.mod and asks git (when the tree is a git checkout) for commit, tag and time.
-    public static func read(moduleDirectory: String, environment: [String: String]) throws -> SourceInfo {
+    package static func read(moduleDirectory: String, environment: [String: String]) throws -> SourceInfo {
         let goMod = URL(fileURLWithPath: moduleDirectory).appendingPathComponent("go.mod")
         guard let text = try? String(contentsOf: goMod, encoding: .utf8) else {
             throw ShipdeckError(.config, "no go.mod in \(moduleDirectory): Shipdeck releases a Go module",
@@ -45,14 +45,14 @@ public struct SourceInfo: Sendable {
     }
 
     /// The project name zero config takes from the module path: its last element, without a `/vN`.
-    public var defaultProjectName: String {
+    package var defaultProjectName: String {
         var parts = modulePath.split(separator: "/").map(String.init)
         if parts.count > 1, let last = parts.last, last.first == "v", Int(last.dropFirst()) != nil { parts.removeLast() }
         return parts.last ?? modulePath
     }
 
     /// `--version`, else the exact tag at HEAD without its `v`, else `0.0.0-dev+<short commit>`, else `0.0.0-dev`.
-    public func version(override: String?) -> String {
+    package func version(override: String?) -> String {
         if let override, !override.isEmpty { return override }
         if let tag = exactTag { return tag.hasPrefix("v") ? String(tag.dropFirst()) : tag }
         if let commit { return "0.0.0-dev+\(commit.prefix(7))" }
@@ -60,7 +60,7 @@ public struct SourceInfo: Sendable {
     }
 
     /// SOURCE_DATE_EPOCH: from the environment, else the HEAD commit time, else a fixed value.
-    public func sourceDateEpoch(environment: [String: String]) throws -> Int64 {
+    package func sourceDateEpoch(environment: [String: String]) throws -> Int64 {
         if let given = environment["SOURCE_DATE_EPOCH"], !given.isEmpty {
             guard let value = Int64(given), value >= 0 else {
                 throw ShipdeckError(.config, "SOURCE_DATE_EPOCH is '\(given)', not a number of seconds since 1970",
@@ -72,5 +72,5 @@ public struct SourceInfo: Sendable {
     }
 
     /// 2000-01-01T00:00:00Z: after the zip epoch, so archives need no clamping.
-    public static let fixedEpoch: Int64 = 946_684_800
+    package static let fixedEpoch: Int64 = 946_684_800
 }

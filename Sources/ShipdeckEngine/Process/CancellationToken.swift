@@ -12,25 +12,25 @@ package enum CancellationReason: Sendable, Equatable {
 /// it within its poll interval (50 ms) and stops its own process group — TERM, then KILL after
 /// `killGrace` — while it still owns the group (the leader not yet reaped). Nothing else ever
 /// signals a group, so a reused process-group id cannot be hit.
-public final class CancellationToken: @unchecked Sendable {
+package final class CancellationToken: @unchecked Sendable {
     // `lock` guards `storedReason`, the only mutable field.
     private let lock = NSLock()
     private var storedReason: CancellationReason?
     /// How long a group gets between SIGTERM and SIGKILL.
-    public static let killGrace: TimeInterval = 1.5
+    package static let killGrace: TimeInterval = 1.5
 
     /// The token of the stage running on this thread: commands started without a token of
     /// their own (signers, verifiers) are stopped by it.
     @TaskLocal package static var current: CancellationToken?
 
-    public init() {}
+    package init() {}
 
-    public var isCancelled: Bool { lock.withLock { storedReason != nil } }
+    package var isCancelled: Bool { lock.withLock { storedReason != nil } }
 
     /// Why it was cancelled; nil while it is not.
     package var reason: CancellationReason? { lock.withLock { storedReason } }
 
-    public func cancel() { cancel(.cancelled) }
+    package func cancel() { cancel(.cancelled) }
 
     /// Cancels with a reason; the first reason stays.
     package func cancel(_ reason: CancellationReason) {

@@ -6,13 +6,13 @@ import Foundation
 #endif
 
 /// A child process to run: always an absolute executable and an explicit environment.
-public struct ProcessSpec: Sendable {
-    public var executable: String
-    public var arguments: [String]
-    public var environment: [String: String]
-    public var workingDirectory: String
+package struct ProcessSpec: Sendable {
+    package var executable: String
+    package var arguments: [String]
+    package var environment: [String: String]
+    package var workingDirectory: String
 
-    public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String) {
+    package init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -20,21 +20,21 @@ public struct ProcessSpec: Sendable {
     }
 
     /// The command as a shell would take it, for plans and logs.
-    public var commandLine: String { ([executable] + arguments).map(ShellQuoting.quote).joined(separator: " ") }
+    package var commandLine: String { ([executable] + arguments).map(ShellQuoting.quote).joined(separator: " ") }
 }
 
 /// How a child ended.
-public struct ProcessResult: Sendable, Equatable {
-    public var exitCode: Int32?
-    public var signal: Int32?
+package struct ProcessResult: Sendable, Equatable {
+    package var exitCode: Int32?
+    package var signal: Int32?
     /// Stopped because its cancellation token was cancelled.
-    public var cancelled: Bool
+    package var cancelled: Bool
     /// Stopped because its `Command.timeout` passed.
-    public var timedOut: Bool
+    package var timedOut: Bool
     /// The timeout that passed, in seconds (when `timedOut`).
-    public var timeout: TimeInterval?
+    package var timeout: TimeInterval?
 
-    public init(exitCode: Int32?, signal: Int32?, cancelled: Bool, timedOut: Bool = false, timeout: TimeInterval? = nil) {
+    package init(exitCode: Int32?, signal: Int32?, cancelled: Bool, timedOut: Bool = false, timeout: TimeInterval? = nil) {
         self.exitCode = exitCode
         self.signal = signal
         self.cancelled = cancelled
@@ -42,9 +42,9 @@ public struct ProcessResult: Sendable, Equatable {
         self.timeout = timeout
     }
 
-    public var succeeded: Bool { exitCode == 0 && !cancelled && !timedOut }
+    package var succeeded: Bool { exitCode == 0 && !cancelled && !timedOut }
 
-    public var summary: String {
+    package var summary: String {
         if cancelled { return "cancelled" }
         if timedOut { return "timed out after \(DurationText.format(timeout ?? 0)), its process tree killed" }
         if let exitCode { return "exit status \(exitCode)" }
@@ -61,7 +61,7 @@ public struct ProcessResult: Sendable, Equatable {
 ///
 /// Foundation.Process is not used: on Linux it leaves grandchildren alive and its readability
 /// handlers are unreliable under load.
-public struct ProcessRunner: CommandRunner {
+package struct ProcessRunner: CommandRunner {
     /// Longest line kept whole; a longer run of bytes without a newline is cut into lines this long.
     static let maxLineBytes = 64 * 1024
     /// How often the loop looks at the leader, the token and the clock while the child is silent.
@@ -291,20 +291,20 @@ public struct ProcessRunner: CommandRunner {
     // MARK: Short forms (they run through the same runner)
 
     /// Runs `spec` to the end on the calling thread.
-    public static func run(_ spec: ProcessSpec, cancellation: CancellationToken? = nil,
+    package static func run(_ spec: ProcessSpec, cancellation: CancellationToken? = nil,
                            raw: ((UnsafeRawBufferPointer) -> Void)? = nil,
                            lines: (([String]) -> Void)? = nil) throws -> ProcessResult {
         try ProcessRunner().run(Command(spec, cancellation: cancellation), raw: raw, lines: lines)
     }
 
     /// Runs a short command and returns its output.
-    public static func capture(_ spec: ProcessSpec) throws -> (result: ProcessResult, output: String) {
+    package static func capture(_ spec: ProcessSpec) throws -> (result: ProcessResult, output: String) {
         let out = try ProcessRunner().capture(Command(spec))
         return (out.result, out.text)
     }
 
     /// An absolute path for `name`, searched in the PATH the child will get.
-    public static func resolveExecutable(_ name: String, environment: [String: String]) throws -> String {
+    package static func resolveExecutable(_ name: String, environment: [String: String]) throws -> String {
         if name.contains("/") {
             guard access(name, X_OK) == 0 else {
                 throw ShipdeckError(.process, "\(name) is not an executable file")
@@ -315,7 +315,7 @@ public struct ProcessRunner: CommandRunner {
         throw ShipdeckError(.process, "\(name) was not found on PATH")
     }
 
-    public static func which(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+    package static func which(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
         for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(dir)/\(name)"
             var isDir: ObjCBool = false
@@ -371,8 +371,8 @@ struct LineSplitter {
 }
 
 /// POSIX shell quoting for showing commands to people.
-public enum ShellQuoting {
-    public static func quote(_ word: String) -> String {
+package enum ShellQuoting {
+    package static func quote(_ word: String) -> String {
         let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
         if !word.isEmpty, word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -3,30 +3,30 @@ import Foundation
 
 /// A DSSE envelope (github.com/secure-systems-lab/dsse): a payload, its type, and signatures over
 /// the pre-authentication encoding `DSSEv1 SP len(type) SP type SP len(body) SP body`.
-public struct DSSEEnvelope: Codable, Sendable, Equatable {
-    public struct Signature: Codable, Sendable, Equatable {
-        public var keyid: String
-        public var sig: String
+package struct DSSEEnvelope: Codable, Sendable, Equatable {
+    package struct Signature: Codable, Sendable, Equatable {
+        package var keyid: String
+        package var sig: String
     }
 
-    public static let inTotoPayloadType = "application/vnd.in-toto+json"
+    package static let inTotoPayloadType = "application/vnd.in-toto+json"
 
-    public var payloadType: String
+    package var payloadType: String
     /// Base64 of the payload bytes.
-    public var payload: String
-    public var signatures: [Signature]
+    package var payload: String
+    package var signatures: [Signature]
 
     /// The bytes a DSSE signature covers.
-    public static func preAuthenticationEncoding(type: String, body: Data) -> Data {
+    package static func preAuthenticationEncoding(type: String, body: Data) -> Data {
         var out = Data("DSSEv1 \(Data(type.utf8).count) \(type) \(body.count) ".utf8)
         out.append(body)
         return out
     }
 
-    public var payloadData: Data? { Data(base64Encoded: payload) }
+    package var payloadData: Data? { Data(base64Encoded: payload) }
 
     /// The key id Shipdeck gives a P-256 key: hex SHA-256 of its DER SPKI.
-    public static func keyID(_ key: P256.Signing.PublicKey) -> String {
+    package static func keyID(_ key: P256.Signing.PublicKey) -> String {
         FileDigest.sha256(data: key.derRepresentation)
     }
 
@@ -38,13 +38,13 @@ public struct DSSEEnvelope: Codable, Sendable, Equatable {
     }
 
     /// True when at least one signature verifies with `key`.
-    public func isSigned(by key: P256.Signing.PublicKey) -> Bool {
+    package func isSigned(by key: P256.Signing.PublicKey) -> Bool {
         guard let body = payloadData else { return false }
         let digest = SHA256.hash(data: Self.preAuthenticationEncoding(type: payloadType, body: body))
         return signatures.contains { NativeP256Signer.isValid(signatureBase64: $0.sig, digest: digest, publicKey: key) }
     }
 
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(self)

@@ -3,62 +3,62 @@ import Foundation
 /// An in-toto Statement v1 with a SLSA provenance v1 predicate: which files (by digest) were built
 /// from which source commit, with which Go, flags and environment. No timestamps of the run go
 /// in, so a reproducible release has reproducible provenance.
-public struct ProvenanceStatement: Codable, Sendable, Equatable {
-    public struct Subject: Codable, Sendable, Equatable {
-        public var name: String
-        public var digest: [String: String]
+package struct ProvenanceStatement: Codable, Sendable, Equatable {
+    package struct Subject: Codable, Sendable, Equatable {
+        package var name: String
+        package var digest: [String: String]
     }
 
-    public struct Dependency: Codable, Sendable, Equatable {
-        public var uri: String
-        public var digest: [String: String]?
-        public var name: String?
+    package struct Dependency: Codable, Sendable, Equatable {
+        package var uri: String
+        package var digest: [String: String]?
+        package var name: String?
     }
 
-    public struct CellParameters: Codable, Sendable, Equatable {
-        public var target: String
-        public var arguments: [String]
-        public var env: [String: String]
+    package struct CellParameters: Codable, Sendable, Equatable {
+        package var target: String
+        package var arguments: [String]
+        package var env: [String: String]
     }
 
-    public struct ExternalParameters: Codable, Sendable, Equatable {
-        public var project: String
-        public var version: String
-        public var module: String
-        public var mainPackage: String
-        public var cells: [CellParameters]
+    package struct ExternalParameters: Codable, Sendable, Equatable {
+        package var project: String
+        package var version: String
+        package var module: String
+        package var mainPackage: String
+        package var cells: [CellParameters]
     }
 
-    public struct InternalParameters: Codable, Sendable, Equatable {
-        public var goVersion: String
-        public var sourceDateEpoch: Int64
-        public var shipdeckVersion: String
+    package struct InternalParameters: Codable, Sendable, Equatable {
+        package var goVersion: String
+        package var sourceDateEpoch: Int64
+        package var shipdeckVersion: String
         /// The archive compressors (`ArchiveCompression.description`).
-        public var compression: String?
+        package var compression: String?
     }
 
-    public struct BuildDefinition: Codable, Sendable, Equatable {
-        public var buildType: String
-        public var externalParameters: ExternalParameters
-        public var internalParameters: InternalParameters
-        public var resolvedDependencies: [Dependency]
+    package struct BuildDefinition: Codable, Sendable, Equatable {
+        package var buildType: String
+        package var externalParameters: ExternalParameters
+        package var internalParameters: InternalParameters
+        package var resolvedDependencies: [Dependency]
     }
 
-    public struct Builder: Codable, Sendable, Equatable { public var id: String }
-    public struct RunDetails: Codable, Sendable, Equatable { public var builder: Builder }
-    public struct Predicate: Codable, Sendable, Equatable {
-        public var buildDefinition: BuildDefinition
-        public var runDetails: RunDetails
+    package struct Builder: Codable, Sendable, Equatable { package var id: String }
+    package struct RunDetails: Codable, Sendable, Equatable { package var builder: Builder }
+    package struct Predicate: Codable, Sendable, Equatable {
+        package var buildDefinition: BuildDefinition
+        package var runDetails: RunDetails
     }
 
-    public static let statementType = "https://in-toto.io/Statement/v1"
-    public static let slsaProvenance = "https://slsa.dev/provenance/v1"
-    public static let buildType = "https://github.com/shipdeck/shipdeck/go-release/v1"
+    package static let statementType = "https://in-toto.io/Statement/v1"
+    package static let slsaProvenance = "https://slsa.dev/provenance/v1"
+    package static let buildType = "https://github.com/shipdeck/shipdeck/go-release/v1"
 
-    public var _type: String
-    public var subject: [Subject]
-    public var predicateType: String
-    public var predicate: Predicate
+    package var _type: String
+    package var subject: [Subject]
+    package var predicateType: String
+    package var predicate: Predicate
 
     /// The statement for a release's artifacts.
     /// - Parameters:

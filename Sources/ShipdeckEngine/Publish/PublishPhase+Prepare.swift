@@ -37,7 +37,7 @@ extension PublishPhase {
                     ? "\(dist.path) holds no release (no checksums.txt, no artifacts.json): nothing was published"
                     : "\(dist.path) does not verify, so nothing was published: " + problems.prefix(5).joined(separator: "; ")
                         + (problems.count > 5 ? "; and \(problems.count - 5) more" : ""),
-                hint: "run `shipdeck verify \(dist.path)` for every line; rebuild the release, or pass the public keys"
+                hint: "run `shipdeck verify \(dist.path)` for every line; rebuild the release, or pass the package keys"
                     + " (--minisign-key, --pubkey, …) when signatures are SKIPPED/UNSIGNED")
         }
         let verifySeconds = Date().timeIntervalSince(started)
@@ -86,7 +86,7 @@ extension PublishPhase {
         return plan
     }
 
-    /// The public keys to check signatures with: those given, else the ones the config's signers name.
+    /// The package keys to check signatures with: those given, else the ones the config's signers name.
     func verifyKeys() -> VerifyKeys {
         var keys = options.keys
         for signer in config.signers {

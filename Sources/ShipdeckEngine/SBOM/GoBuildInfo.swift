@@ -176,6 +176,22 @@ package struct GoBuildInfo: Sendable, Equatable {
         return nil
     }
 
+    /// The build information of a universal binary from that of its slices: the first slice's
+    /// toolchain and main module, every module of any slice once, and every distinct setting in order
+    /// (so `GOARCH=amd64` and `GOARCH=arm64` both appear).
+    package static func merged(_ slices: [GoBuildInfo]) -> GoBuildInfo? {
+        guard var merged = slices.first else { return nil }
+        for slice in slices.dropFirst() {
+            for module in slice.dependencies where !merged.dependencies.contains(module) {
+                merged.dependencies.append(module)
+            }
+            for setting in slice.settings where !merged.settings.contains(where: { $0 == setting }) {
+                merged.settings.append(setting)
+            }
+        }
+        return merged
+    }
+
     /// The value of one build setting (`GOOS`, `CGO_ENABLED`, `-ldflags`).
     package func setting(_ key: String) -> String? { settings.first { $0.key == key }?.value }
 

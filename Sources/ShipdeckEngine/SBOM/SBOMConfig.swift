@@ -7,15 +7,15 @@ import Foundation
 /// sbom: [spdx]               # only these
 /// sbom: { formats: [spdx, cyclonedx] }
 /// ```
-public struct SBOMConfig: Sendable, Hashable {
-    public enum Format: String, Sendable, CaseIterable {
+package struct SBOMConfig: Sendable, Hashable {
+    package enum Format: String, Sendable, CaseIterable {
         /// SPDX 2.3 JSON, `<binary>.spdx.json`.
         case spdx
         /// CycloneDX 1.6 JSON, `<binary>.cdx.json`.
         case cyclonedx
     }
 
-    public var formats: [Format]
+    package var formats: [Format]
 
-    public init(formats: [Format] = Format.allCases) { self.formats = formats }
+    package init(formats: [Format] = Format.allCases) { self.formats = formats }
 }

@@ -5,16 +5,16 @@ import Foundation
 ///
 /// Kept in `$XDG_CACHE_HOME/shipdeck/durations/` (or `~/.cache/...`), one small JSON file per
 /// module path; a missing or unreadable file only means "no history".
-public struct DurationHistory: Sendable {
-    public var seconds: [String: Double]
+package struct DurationHistory: Sendable {
+    package var seconds: [String: Double]
     let file: URL?
 
-    public init(seconds: [String: Double] = [:], file: URL? = nil) {
+    package init(seconds: [String: Double] = [:], file: URL? = nil) {
         self.seconds = seconds
         self.file = file
     }
 
-    public static func load(modulePath: String, environment: [String: String]) -> DurationHistory {
+    package static func load(modulePath: String, environment: [String: String]) -> DurationHistory {
         guard let file = location(modulePath: modulePath, environment: environment) else { return DurationHistory() }
         let stored = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
         return DurationHistory(seconds: stored ?? [:], file: file)
@@ -28,7 +28,7 @@ public struct DurationHistory: Sendable {
 
     /// Cells ordered longest first. Cells never seen come first (they may be the slow ones);
     /// ties keep plan order.
-    public func order(_ cells: [String]) -> [String] {
+    package func order(_ cells: [String]) -> [String] {
         cells.enumerated().sorted { a, b in
             let da = seconds[a.element] ?? .infinity, db = seconds[b.element] ?? .infinity
             return da != db ? da > db : a.offset < b.offset
@@ -37,7 +37,7 @@ public struct DurationHistory: Sendable {
 
     /// Records new durations (merged with the old ones) and writes the file; errors are ignored:
     /// history is an optimisation, never a reason to fail a release.
-    public mutating func record(_ durations: [String: Double]) {
+    package mutating func record(_ durations: [String: Double]) {
         seconds.merge(durations) { $1 }
         guard let file else { return }
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,20 +1,20 @@
 import Foundation
 
 /// How the engine runs a plan.
-public struct EngineOptions: Sendable {
+package struct EngineOptions: Sendable {
     /// Cells that run at once.
-    public var parallelism: Int
-    public var existingDist: DistFolder.ExistingContents
+    package var parallelism: Int
+    package var existingDist: DistFolder.ExistingContents
     /// Order cells longest first by the build durations of earlier releases (and record them).
-    public var useHistory = true
+    package var useHistory = true
     /// `--timeout`: the whole release may take this long; past it, running cells fail (their
     /// trees killed), queued ones never start, and the release ends `failed`.
-    public var timeout: TimeInterval?
+    package var timeout: TimeInterval?
     /// `timeout:` in shipdeck.yml: one attempt of one cell may take this long; past it the cell
     /// fails saying so and its process tree is killed.
-    public var cellTimeout: TimeInterval?
+    package var cellTimeout: TimeInterval?
 
-    public init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+    package init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 existingDist: DistFolder.ExistingContents = .refuse) {
         self.parallelism = max(1, parallelism)
         self.existingDist = existingDist
@@ -27,9 +27,9 @@ public struct EngineOptions: Sendable {
 /// `ReleaseLedger`, never from what observers have been shown.
 public final class ReleaseEngine: @unchecked Sendable {
     public let plan: BuildPlan
-    public let options: EngineOptions
+    package let options: EngineOptions
     public let hub: EventHub
-    public let dist: DistFolder
+    package let dist: DistFolder
     let runner: any CommandRunner
     let ledger: ReleaseLedger
 
@@ -55,7 +55,7 @@ public final class ReleaseEngine: @unchecked Sendable {
     private let finished = NSCondition()
     private var history: DurationHistory
 
-    public convenience init(plan: BuildPlan, options: EngineOptions = EngineOptions(), hub: EventHub = EventHub()) {
+    package convenience init(plan: BuildPlan, options: EngineOptions = EngineOptions(), hub: EventHub = EventHub()) {
         self.init(plan: plan, options: options, hub: hub, runner: ProcessRunner())
     }
 
@@ -81,10 +81,14 @@ public final class ReleaseEngine: @unchecked Sendable {
     ///     without running; the others run as usual.
     ///   - previousAttempts: the last attempt number of each cell in the interrupted release: a
     ///     cell that runs again gets the next one (its own staging folder and log file).
-    public func start(resuming kept: [String: ResumeIndex.KeptCell] = [:], previousAttempts: [String: Int] = [:]) throws {
+    package func start(resuming kept: [String: ResumeIndex.KeptCell] = [:], previousAttempts: [String: Int] = [:]) throws {
         try dist.prepare(existing: options.existingDist, moduleDirectory: plan.moduleDirectory)
         lock.withLock { startTime = Date() }
-        hub.emit(.releaseStarted(plan.info))
+        // The dashboard's estimate of the time left: earlier durations and the build slots.
+        var info = plan.info
+        info.expectedSeconds = lock.withLock { history.seconds }.filter { id, _ in plan.cell(id) != nil }
+        info.parallelism = options.parallelism
+        hub.emit(.releaseStarted(info))
         for warning in plan.warnings { hub.emit(.warning(warning)) }
         try GoReleaserHookRunner.runBefore(plan, dist: dist, hub: hub, runner: runner)  // a GoReleaser config's before.hooks
         var firstAttempts: [String: Int] = [:]

@@ -7,8 +7,8 @@ import Foundation
 /// Machine-specific values (the Go path, PATH, cache folders) are left out on purpose so that
 /// shards run on different CI runners agree; the Go version, commit, version and
 /// SOURCE_DATE_EPOCH are compared on their own, so the merge can say which of them differs.
-public enum ConfigFingerprint {
-    public static func of(_ plan: BuildPlan) -> String {
+package enum ConfigFingerprint {
+    package static func of(_ plan: BuildPlan) -> String {
         var text = "shipdeck-config-fingerprint-v1\n"
         if let path = plan.config.path, let data = FileManager.default.contents(atPath: path) {
             text += "config-sha256 \(FileDigest.sha256(data: data))\n"

@@ -4,27 +4,27 @@ import Foundation
 ///
 /// `shipdeck merge` trusts nothing else about a part: every artifact listed here is hashed again
 /// and compared, and the release-wide fields must be equal across all parts.
-public struct PartManifest: Codable, Sendable, Hashable {
-    public static let currentFormat = 1
+package struct PartManifest: Codable, Sendable, Hashable {
+    package static let currentFormat = 1
 
-    public var format: Int
+    package var format: Int
     /// `--shard` as given: `2/5` or `linux/amd64,linux/arm64`.
-    public var shard: String
-    public var project: String
-    public var version: String
-    public var commit: String?
-    public var goVersion: String
-    public var sourceDateEpoch: Int64
-    public var configFingerprint: String
-    public var shipdeckVersion: String
+    package var shard: String
+    package var project: String
+    package var version: String
+    package var commit: String?
+    package var goVersion: String
+    package var sourceDateEpoch: Int64
+    package var configFingerprint: String
+    package var shipdeckVersion: String
     /// Every cell of the full release, in plan order.
-    public var allCells: [String]
+    package var allCells: [String]
     /// The cells this part built.
-    public var cells: [String]
+    package var cells: [String]
     /// Binaries and archives of those cells; paths relative to the part's folder.
-    public var artifacts: [ArtifactRecord]
+    package var artifacts: [ArtifactRecord]
 
-    public init(
+    package init(
         shard: String, info: ReleaseInfo, configFingerprint: String, allCells: [String], cells: [String],
         artifacts: [ArtifactRecord]
     ) {
@@ -42,7 +42,7 @@ public struct PartManifest: Codable, Sendable, Hashable {
         self.artifacts = artifacts.sorted { $0.name < $1.name }
     }
 
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(self)
@@ -51,7 +51,7 @@ public struct PartManifest: Codable, Sendable, Hashable {
     }
 
     /// Reads a part manifest; errors name the file.
-    public static func read(_ url: URL) throws -> PartManifest {
+    package static func read(_ url: URL) throws -> PartManifest {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ShipdeckError(.io, "cannot read the part manifest \(url.path)")
         }
@@ -72,7 +72,7 @@ public struct PartManifest: Codable, Sendable, Hashable {
     }
 
     /// The part manifests in a folder (`part-*.json`), sorted by name.
-    public static func locate(in directory: URL) -> [URL] {
+    package static func locate(in directory: URL) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasPrefix("part-") && $0.hasSuffix(".json") }.sorted()
             .map { directory.appendingPathComponent($0) }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// What `shipdeck merge` is given.
-public struct MergeOptions: Sendable {
+package struct MergeOptions: Sendable {
     /// Folders holding part manifests (`part-*.json`) and the artifacts they list.
-    public var partDirectories: [URL]
+    package var partDirectories: [URL]
     /// The checked-out module: its config says what to sign and how (the merge builds nothing).
-    public var moduleDirectory: URL
-    public var configPath: URL?
+    package var moduleDirectory: URL
+    package var configPath: URL?
     /// Where the merged release goes (default: dist/ in the module).
-    public var distDirectory: URL?
-    public var existingDist: DistFolder.ExistingContents
-    public var environment: [String: String]
+    package var distDirectory: URL?
+    package var existingDist: DistFolder.ExistingContents
+    package var environment: [String: String]
 
-    public init(
+    package init(
         partDirectories: [URL], moduleDirectory: URL, configPath: URL? = nil, distDirectory: URL? = nil,
         existingDist: DistFolder.ExistingContents = .refuse,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -33,9 +33,9 @@ public struct MergeOptions: Sendable {
 /// Every check runs before anything is written: parts must agree on project, version, commit, Go
 /// version, SOURCE_DATE_EPOCH and config fingerprint; together they must hold every planned cell
 /// exactly once; every artifact must hash to what its part manifest says.
-public final class ReleaseMerger: @unchecked Sendable {
-    public let options: MergeOptions
-    public let hub: EventHub
+package final class ReleaseMerger: @unchecked Sendable {
+    package let options: MergeOptions
+    package let hub: EventHub
 
     struct Part {
         var url: URL
@@ -44,14 +44,14 @@ public final class ReleaseMerger: @unchecked Sendable {
         var label: String { "\(url.lastPathComponent) in \(directory.path)" }
     }
 
-    public init(options: MergeOptions, hub: EventHub = EventHub()) {
+    package init(options: MergeOptions, hub: EventHub = EventHub()) {
         self.options = options
         self.hub = hub
     }
 
     /// Checks the parts, then writes the merged release. Throws (having written nothing) when a
     /// check fails; returns the outcome of the release-wide steps otherwise.
-    public func run() throws -> ReleaseOutcome {
+    package func run() throws -> ReleaseOutcome {
         let started = Date()
         let parts = try readParts()
         let reference = parts[0].manifest

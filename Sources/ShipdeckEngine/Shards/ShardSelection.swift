@@ -6,14 +6,14 @@ import Foundation
 /// at 0-based position `i` goes to shard `i % M + 1`. Round-robin rather than contiguous blocks so
 /// that each shard gets a mix of operating systems, and so that adding a target at the end moves
 /// no other cell to another shard. Shards are numbered from 1, as people count CI jobs.
-public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
+package enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
     /// Shard `index` (1-based) of `count`.
     case slice(index: Int, count: Int)
     /// An explicit list of cell ids.
     case cells([String])
 
     /// Parses the `--shard` value.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let halves = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         if halves.count == 2, let index = Int(halves[0]), let count = Int(halves[1]) {
@@ -34,7 +34,7 @@ public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
         self = .cells(ids)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .slice(let index, let count): return "\(index)/\(count)"
         case .cells(let ids): return ids.joined(separator: ",")
@@ -43,7 +43,7 @@ public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
 
     /// The part manifest's file name: `part-N-of-M.json`, or for a list of cells
     /// `part-<first 12 hex digits of the SHA-256 of the sorted ids>.json`.
-    public var partFileName: String {
+    package var partFileName: String {
         switch self {
         case .slice(let index, let count): return "part-\(index)-of-\(count).json"
         case .cells(let ids):
@@ -54,7 +54,7 @@ public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
 
     /// The ids of `all` (in plan order) that this shard builds. Unknown ids are an error; a
     /// slice with no cells (more shards than cells) is one too, since that shard would build nothing.
-    public func select(from all: [String]) throws -> [String] {
+    package func select(from all: [String]) throws -> [String] {
         switch self {
         case .slice(let index, let count):
             let chosen = all.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
@@ -80,14 +80,14 @@ public enum ShardSelection: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What a sharded plan remembers about the whole release, for its part manifest.
-public struct ShardContext: Sendable, Hashable {
-    public var selection: ShardSelection
+package struct ShardContext: Sendable, Hashable {
+    package var selection: ShardSelection
     /// Every cell id of the full, unsharded plan, in plan order.
-    public var allCells: [String]
+    package var allCells: [String]
     /// `ConfigFingerprint` of the full plan.
-    public var configFingerprint: String
+    package var configFingerprint: String
 
-    public init(selection: ShardSelection, allCells: [String], configFingerprint: String) {
+    package init(selection: ShardSelection, allCells: [String], configFingerprint: String) {
         self.selection = selection
         self.allCells = allCells
         self.configFingerprint = configFingerprint
@@ -97,7 +97,7 @@ public struct ShardContext: Sendable, Hashable {
 extension BuildPlan {
     /// This plan restricted to `selection`'s cells, remembering the whole release in `shard`;
     /// the plan itself when `selection` is nil.
-    public func sharded(_ selection: ShardSelection?) throws -> BuildPlan {
+    package func sharded(_ selection: ShardSelection?) throws -> BuildPlan {
         guard let selection else { return self }
         let all = cells.map(\.id)
         let chosen = Set(try selection.select(from: all))

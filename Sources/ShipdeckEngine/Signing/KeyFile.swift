@@ -33,7 +33,7 @@ enum KeyFile {
         }
     }
 
-    /// A public file (public key, certificate) must exist and be readable.
+    /// A package file (package key, certificate) must exist and be readable.
     static func checkReadable(_ path: String, what: String) throws {
         guard access(path, R_OK) == 0 else {
             let reason = String(cString: strerror(errno))

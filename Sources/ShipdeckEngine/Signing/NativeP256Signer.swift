@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// ECDSA P-256 with swift-crypto, in the format cosign and openssl speak: the signature file is
-/// base64 of the DER signature over SHA-256 of the file; the public key is a PEM SPKI.
+/// base64 of the DER signature over SHA-256 of the file; the package key is a PEM SPKI.
 ///
 ///     openssl dgst -sha256 -verify pub.pem -signature <(base64 -d f.sig) f
 ///     cosign verify-blob --key pub.pem --signature f.sig --insecure-ignore-tlog f
@@ -24,7 +24,7 @@ struct NativeP256Signer: Signer, @unchecked Sendable {
         }
         if let publicKeyPEM {
             guard let given = try? P256.Signing.PublicKey(pemRepresentation: publicKeyPEM) else {
-                throw ShipdeckError(.signing, "signer \(config.displayName): public_key is not a PEM P-256 public key")
+                throw ShipdeckError(.signing, "signer \(config.displayName): public_key is not a PEM P-256 package key")
             }
             guard given.derRepresentation == privateKey.publicKey.derRepresentation else {
                 throw ShipdeckError(
@@ -74,7 +74,7 @@ struct NativeP256Signer: Signer, @unchecked Sendable {
         return hasher.finalize()
     }
 
-    /// A new key pair as PEM: PKCS#8 private key and SPKI public key (what `shipdeck keygen` writes).
+    /// A new key pair as PEM: PKCS#8 private key and SPKI package key (what `shipdeck keygen` writes).
     static func generatePEM() -> (privateKey: String, publicKey: String) {
         let key = P256.Signing.PrivateKey()
         return (key.pemRepresentation + "\n", key.publicKey.pemRepresentation + "\n")

@@ -17,7 +17,7 @@ extension ReleaseSteps {
     }
 
     /// `provenance`: an in-toto statement naming every artifact, in a DSSE envelope signed with
-    /// the native key, checked with its public key before it is published.
+    /// the native key, checked with its package key before it is published.
     func writeProvenance(subjects: [ArtifactRecord], into artifacts: inout [ArtifactRecord]) -> Bool {
         guard plan.trust.provenance, let signer = plan.trust.provenanceSigner else { return true }
         var made: ArtifactRecord?
@@ -31,7 +31,7 @@ extension ReleaseSteps {
                 payload: try statement.encoded(), type: DSSEEnvelope.inTotoPayloadType,
                 with: signer)
             guard envelope.isSigned(by: signer.publicKey) else {
-                throw ShipdeckError(.signing, "the provenance signature does not verify with the native public key")
+                throw ShipdeckError(.signing, "the provenance signature does not verify with the native package key")
             }
             let name = ProvenanceStatement.fileName(plan.info)
             let data = try envelope.encoded()

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Signs with the real `ssh-keygen -Y sign` and checks with `ssh-keygen -Y verify` against an
-/// allowed-signers line made from the public key.
+/// allowed-signers line made from the package key.
 ///
 /// ssh-keygen asks for a passphrase through SSH_ASKPASS only; the askpass program Shipdeck gives
 /// it reads the passphrase from its stdin, which it inherits from ssh-keygen, which gets it from

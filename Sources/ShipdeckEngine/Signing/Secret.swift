@@ -6,17 +6,17 @@ import Foundation
 
 /// A password or key held in memory. Printing, dumping or encoding it shows `<secret>`; only
 /// `reveal()` gives the value, and only signer code calls it, to hand it to a tool's stdin.
-public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+package struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let value: String
 
     init(_ value: String) { self.value = value }
 
     func reveal() -> String { value }
 
-    public var isEmpty: Bool { value.isEmpty }
-    public var description: String { "<secret>" }
-    public var debugDescription: String { "<secret>" }
-    public var customMirror: Mirror { Mirror(self, children: [:]) }
+    package var isEmpty: Bool { value.isEmpty }
+    package var description: String { "<secret>" }
+    package var debugDescription: String { "<secret>" }
+    package var customMirror: Mirror { Mirror(self, children: [:]) }
 
     /// `text` with every occurrence of the secret (and of each of its lines) replaced.
     func scrub(_ text: String) -> String {

@@ -1,13 +1,13 @@
 import Foundation
 
 /// Where a secret comes from. Config names a file or an environment variable, never the value.
-public enum SecretSource: Sendable, Hashable, CustomStringConvertible {
+package enum SecretSource: Sendable, Hashable, CustomStringConvertible {
     /// A file (a key file): it must not be readable by group or others.
     case file(String)
     /// An environment variable, by name.
     case environment(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .file(let path): return path
         case .environment(let name): return "$\(name)"

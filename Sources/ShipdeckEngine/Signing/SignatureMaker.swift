@@ -2,7 +2,7 @@ import Foundation
 
 /// Signs files already in dist/ and reports each signature as it goes
 /// (pending → signing → signed → verified, or failed). A signature is published under its final
-/// name only after it verified with the public key.
+/// name only after it verified with the package key.
 struct SignatureMaker {
     /// One signing tool at a time across the release: minisign's key derivation alone takes a
     /// GiB of memory, and cells that finish together would otherwise run several at once.
@@ -54,7 +54,7 @@ struct SignatureMaker {
                     target: cell?.target, sha256: digest.hex, size: digest.size)
                 hub.emit(.artifact(record))
                 records.append(record)
-                report(.verified, "\(signer.config.kind.rawValue) signature checked with the public key")
+                report(.verified, "\(signer.config.kind.rawValue) signature checked with the package key")
             } catch {
                 report(.failed, "self-verification failed: \(Self.message(error))")
                 firstError = firstError ?? error

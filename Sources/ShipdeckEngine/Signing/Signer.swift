@@ -9,7 +9,7 @@ protocol Signer: Sendable {
     var config: SignerConfig { get }
     /// Writes a detached signature of `file` to `signature`.
     func sign(_ file: URL, to signature: URL) throws
-    /// Verifies `signature` of `file` with the public key; throws when it does not verify.
+    /// Verifies `signature` of `file` with the package key; throws when it does not verify.
     func verify(_ file: URL, signature: URL) throws
 }
 

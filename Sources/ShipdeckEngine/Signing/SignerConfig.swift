@@ -4,65 +4,65 @@ import Foundation
 ///
 /// Secrets are named, never written: `key:` is a file path, `password_env:`/`key_env:` are
 /// environment variable names. A literal `password:` in the config is an error.
-public struct SignerConfig: Sendable, Hashable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct SignerConfig: Sendable, Hashable {
+    package enum Kind: String, Sendable, CaseIterable {
         case minisign, gpg, ssh, native, command, authenticode
     }
 
     /// What a signer signs: the checksums file (default) or every binary and archive.
-    public enum Scope: String, Sendable, CaseIterable {
+    package enum Scope: String, Sendable, CaseIterable {
         case checksums, artifacts
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Shown in events and the signing pane; defaults to the kind.
-    public var name: String?
-    public var scope: Scope = .checksums
+    package var name: String?
+    package var scope: Scope = .checksums
     /// Secret key file (minisign, ssh, native, authenticode).
-    public var key: String?
+    package var key: String?
     /// Environment variable holding the key itself (native: a PEM).
-    public var keyEnv: String?
+    package var keyEnv: String?
     /// Environment variable holding the key's password.
-    public var passwordEnv: String?
+    package var passwordEnv: String?
     /// Public key used to verify each signature right after making it.
-    public var publicKey: String?
+    package var publicKey: String?
     /// gpg `--local-user`.
-    public var user: String?
+    package var user: String?
     /// gpg home directory (default: $GNUPGHOME or ~/.gnupg).
-    public var gnupgHome: String?
+    package var gnupgHome: String?
     /// ssh principal for the allowed-signers line used in self-verification.
-    public var identity: String?
+    package var identity: String?
     /// ssh signature namespace.
-    public var namespace = "file"
+    package var namespace = "file"
     /// Command signer: argv with `{artifact}` and `{signature}` placeholders.
-    public var command: [String] = []
+    package var command: [String] = []
     /// Command signer: optional verification argv, same placeholders.
-    public var verifyCommand: [String] = []
+    package var verifyCommand: [String] = []
     /// Command signer: names of environment variables the program receives (COSIGN_PASSWORD).
-    public var passEnvironment: [String] = []
+    package var passEnvironment: [String] = []
     /// Authenticode certificate (PEM), and the CA that verifies it.
-    public var certificate: String?
-    public var caFile: String?
+    package var certificate: String?
+    package var caFile: String?
     /// Signature file suffix; defaults per kind (`.minisig`, `.asc`, `.sig`).
-    public var suffix: String?
+    package var suffix: String?
     /// A `command:` signer whose program is not installed is skipped with a warning instead of
     /// failing the release (`optional: true`); by default a missing tool is an error.
-    public var optional = false
+    package var optional = false
     /// Source line, for errors about this entry.
-    public var line: Int?
+    package var line: Int?
 
-    public init(kind: Kind) { self.kind = kind }
+    package init(kind: Kind) { self.kind = kind }
 
-    public var displayName: String { name ?? kind.rawValue }
+    package var displayName: String { name ?? kind.rawValue }
 
     /// `minisign: checksums`, as ReleaseInfo.signers lists it.
-    public var summary: String {
+    package var summary: String {
         if kind == .authenticode { return "\(displayName): windows executables (embedded)" }
         return "\(displayName): \(scope.rawValue)"
     }
 
     /// The suffix appended to a signed file's name.
-    public var signatureSuffix: String {
+    package var signatureSuffix: String {
         if let suffix { return suffix.hasPrefix(".") ? suffix : "." + suffix }
         switch kind {
         case .minisign: return ".minisig"

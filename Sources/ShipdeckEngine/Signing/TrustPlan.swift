@@ -4,30 +4,30 @@ import Foundation
 /// each proven by signing and verifying a probe file), and whether to check reproducibility and
 /// write provenance. Prepared before any build starts, so a wrong password, a missing key file,
 /// a key others can read or a missing tool stops the release before it costs anything.
-public struct TrustPlan: Sendable {
+package struct TrustPlan: Sendable {
     var signers: [any Signer] = []
     var authenticode: AuthenticodeSigner?
     /// The native key that signs the provenance envelope.
     var provenanceSigner: NativeP256Signer?
     /// Build every cell twice and compare (config `reproducible:` or `--verify-reproducible`).
-    public var reproducible = false
+    package var reproducible = false
     /// Write a signed in-toto/SLSA provenance statement (config `provenance:`).
-    public var provenance = false
+    package var provenance = false
     /// Things the user should know (a command signer skipped because its program is missing).
-    public var warnings: [String] = []
+    package var warnings: [String] = []
 
-    public init() {}
+    package init() {}
 
     var checksumSigners: [any Signer] { signers.filter { $0.config.scope == .checksums } }
     var artifactSigners: [any Signer] { signers.filter { $0.config.scope == .artifacts } }
 
     /// One line per signer, for ReleaseInfo.signers.
-    public var summaries: [String] {
+    package var summaries: [String] {
         signers.map(\.config.summary) + (authenticode.map { [$0.config.summary] } ?? [])
     }
 
     /// Reads and checks every signer of `config`. Runs each signing tool once on a probe file.
-    public static func prepare(config: ShipdeckConfig, environment: [String: String]) throws -> TrustPlan {
+    package static func prepare(config: ShipdeckConfig, environment: [String: String]) throws -> TrustPlan {
         var plan = TrustPlan()
         plan.reproducible = config.reproducible
         plan.provenance = config.provenance

@@ -5,22 +5,22 @@ import Foundation
 /// Reads ELF (`e_machine`, class, endianness, and whether it has a `PT_INTERP`, i.e. is dynamically
 /// linked), PE (`IMAGE_FILE_HEADER.Machine` after the `PE\0\0` signature) and Mach-O (thin, both
 /// endiannesses, and fat/universal files).
-public struct ExecutableHeader: Sendable, Equatable, CustomStringConvertible {
-    public enum Format: String, Sendable { case elf = "ELF", pe = "PE", machO = "Mach-O" }
+package struct ExecutableHeader: Sendable, Equatable, CustomStringConvertible {
+    package enum Format: String, Sendable { case elf = "ELF", pe = "PE", machO = "Mach-O" }
 
-    public var format: Format
+    package var format: Format
     /// The architecture as GOARCH spells it (`amd64`, `arm64`, `arm`, `386`, `riscv64` …), or
     /// `unknown(0x…)` for a machine number this parser does not map.
-    public var goarch: String
+    package var goarch: String
     /// For ELF: true when there is no program interpreter (statically linked).
-    public var isStatic: Bool?
+    package var isStatic: Bool?
 
-    public var description: String {
+    package var description: String {
         "\(format.rawValue) \(goarch)" + (isStatic.map { $0 ? " (static)" : " (dynamic)" } ?? "")
     }
 
     /// The goos a format belongs to, for checking a target.
-    public func matches(_ target: BuildTarget) -> Bool {
+    package func matches(_ target: BuildTarget) -> Bool {
         let formatOK: Bool
         switch target.goos {
         case "windows": formatOK = format == .pe
@@ -30,7 +30,7 @@ public struct ExecutableHeader: Sendable, Equatable, CustomStringConvertible {
         return formatOK && goarch == target.goarch
     }
 
-    public static func read(path: String) throws -> ExecutableHeader {
+    package static func read(path: String) throws -> ExecutableHeader {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ShipdeckError(.io, "cannot open \(path) to read its header")
         }
@@ -39,7 +39,7 @@ public struct ExecutableHeader: Sendable, Equatable, CustomStringConvertible {
         return try parse([UInt8](data), name: (path as NSString).lastPathComponent)
     }
 
-    public static func parse(_ bytes: [UInt8], name: String = "file") throws -> ExecutableHeader {
+    package static func parse(_ bytes: [UInt8], name: String = "file") throws -> ExecutableHeader {
         func fail(_ why: String) -> ShipdeckError {
             ShipdeckError(.verify, "\(name) is not a recognizable executable: \(why)")
         }

@@ -2,11 +2,11 @@ import Crypto
 import Foundation
 
 /// SHA-256 of files, streamed in 1 MiB reads so memory does not grow with the file.
-public enum FileDigest {
-    public static let chunkSize = 1 << 20
+package enum FileDigest {
+    package static let chunkSize = 1 << 20
 
     /// Hex SHA-256 and size of the file at `path`.
-    public static func sha256(path: String) throws -> (hex: String, size: Int64) {
+    package static func sha256(path: String) throws -> (hex: String, size: Int64) {
         var hasher = SHA256()
         var size: Int64 = 0
         try FileChunks.forEach(path: path, chunkSize: chunkSize) { chunk in
@@ -16,9 +16,9 @@ public enum FileDigest {
         return (hex(hasher.finalize()), size)
     }
 
-    public static func sha256(data: Data) -> String { hex(SHA256.hash(data: data)) }
+    package static func sha256(data: Data) -> String { hex(SHA256.hash(data: data)) }
 
-    public static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    package static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)

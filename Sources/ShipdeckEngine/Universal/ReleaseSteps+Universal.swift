@@ -21,6 +21,14 @@ extension ReleaseSteps {
                                    detail: "\(missing.joined(separator: " and ")) did not succeed"))
             return UniversalOutcome()
         }
+        // `replace: true` removed the thin files after an earlier run of these steps (before a retry of
+        // another cell): the universal binary made then stands.
+        let made = hub.snapshot().releaseArtifacts.filter { Self.isUniversal($0.name, universal) }
+        if !made.isEmpty, sources.contains(where: { !FileManager.default.fileExists(atPath: dist.url.appendingPathComponent($0.1!.path).path) }) {
+            hub.emit(.stepFinished(step: .universal, result: .skipped, seconds: 0,
+                                   detail: "\(universal.binaryName) was made by an earlier run of the release steps"))
+            return UniversalOutcome(artifacts: made, replacedCells: Set(UniversalBinaryPlan.sourceCells))
+        }
         var outcome = UniversalOutcome()
         outcome.ok = step(.universal) {
             let work = dist.workURL.appendingPathComponent("universal", isDirectory: true)
@@ -47,6 +55,8 @@ extension ReleaseSteps {
                 let archive = try ArchiveStage(plan: plan, cell: cell).write(binary: fat, into: work)
                 files.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
             }
+            files += try universalSBOMs(fat: fat, slices: sources.compactMap(\.1), into: work)
+                .map { ($0.url, $0.name, .sbom, ($0.sha256, $0.size)) }
             for file in files {
                 let digest = try file.digest ?? FileDigest.sha256(path: file.url.path)
                 let published = try dist.publish(file.url, as: file.name)
@@ -64,7 +74,35 @@ extension ReleaseSteps {
             let replaced = universal.replace ? "; replaces \(UniversalBinaryPlan.sourceCells.joined(separator: " and "))" : ""
             return "\(universal.binaryName): x86_64 + arm64\(replaced)"
         }
-        if outcome.ok && universal.replace { outcome.replacedCells = Set(UniversalBinaryPlan.sourceCells) }
+        if outcome.ok && universal.replace {
+            outcome.replacedCells = Set(UniversalBinaryPlan.sourceCells)
+            // Replaced files leave dist/ too: a folder holds only what its lists vouch for (`verify`
+            // reports anything else as EXTRA), and nothing unlisted can be published by mistake.
+            for artifact in cellArtifacts where outcome.replacedCells.contains(artifact.cell ?? "") {
+                try? FileManager.default.removeItem(at: dist.url.appendingPathComponent(artifact.path))
+            }
+        }
         return outcome
+    }
+
+    /// The universal binary's files and their signatures: `<binary>`, its archive, SBOMs, `.sig`…
+    static func isUniversal(_ name: String, _ universal: UniversalBinaryPlan) -> Bool {
+        let roots = [universal.binaryName] + (universal.archiveName.map { [$0] } ?? [])
+        return roots.contains { name == $0 || name.hasPrefix($0 + ".") }
+    }
+
+    /// With `sbom:`, the universal binary's SBOMs: the modules and settings of both slices (read from
+    /// the thin binaries, since `go version -m` of a fat file reads only its first slice).
+    private func universalSBOMs(fat: URL, slices: [ArtifactRecord], into work: URL) throws -> [SBOMWriter.File] {
+        guard let config = plan.config.sbom, !config.formats.isEmpty, let universal = plan.universal else { return [] }
+        let environment = plan.cells.first?.environment ?? PlanBuilder.baseEnvironment(ProcessInfo.processInfo.environment)
+        let infos = try slices.map {
+            try GoBuildInfo.read(binary: dist.url.appendingPathComponent($0.path), go: plan.toolchain.path,
+                                 environment: environment)
+        }
+        guard let info = GoBuildInfo.merged(infos) else { return [] }
+        let subject = SBOMSubject(plan: plan, fileName: universal.binaryName,
+                                  sha256: try FileDigest.sha256(path: fat.path).hex)
+        return try SBOMWriter(config: config).write(subject: subject, info: info, into: work)
     }
 }

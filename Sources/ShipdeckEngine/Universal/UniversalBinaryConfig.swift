@@ -9,14 +9,14 @@ import Foundation
 ///     name_template: hello       # the executable's name inside the archive; default: the binary name
 ///     replace: true              # drop the two thin darwin cells' files from the release (default false)
 /// ```
-public struct UniversalBinaryConfig: Sendable, Hashable {
-    public var id: String?
-    public var nameTemplate: String?
-    public var replace = false
+package struct UniversalBinaryConfig: Sendable, Hashable {
+    package var id: String?
+    package var nameTemplate: String?
+    package var replace = false
     /// Where it was configured (`shipdeck.yml:12`), for errors.
-    public var origin: String
+    package var origin: String
 
-    public init(id: String? = nil, nameTemplate: String? = nil, replace: Bool = false, origin: String) {
+    package init(id: String? = nil, nameTemplate: String? = nil, replace: Bool = false, origin: String) {
         self.id = id
         self.nameTemplate = nameTemplate
         self.replace = replace

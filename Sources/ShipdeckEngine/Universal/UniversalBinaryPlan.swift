@@ -1,23 +1,23 @@
 import Foundation
 
 /// The universal binary of a release, decided at plan time: which cells it joins, and every name.
-public struct UniversalBinaryPlan: Sendable, Hashable {
+package struct UniversalBinaryPlan: Sendable, Hashable {
     /// The cells whose binaries become the slices, in slice order.
-    public static let sourceCells = ["darwin/amd64", "darwin/arm64"]
+    package static let sourceCells = ["darwin/amd64", "darwin/arm64"]
     /// GoReleaser's GOARCH for a universal binary.
-    public static let goarch = "all"
+    package static let goarch = "all"
 
-    public var id: String
+    package var id: String
     /// The binary's file name in dist/: `<project>_<version>_darwin_all`.
-    public var binaryName: String
+    package var binaryName: String
     /// The executable's name inside the archive (`name_template`).
-    public var executableName: String
-    public var archiveFormat: ArchiveConfig.Format
-    public var archiveName: String?
-    public var archiveDirectory: String?
-    public var replace: Bool
+    package var executableName: String
+    package var archiveFormat: ArchiveConfig.Format
+    package var archiveName: String?
+    package var archiveDirectory: String?
+    package var replace: Bool
 
-    public var target: BuildTarget { BuildTarget(goos: "darwin", goarch: Self.goarch) }
+    package var target: BuildTarget { BuildTarget(goos: "darwin", goarch: Self.goarch) }
 
     /// Checks `universal_binaries:` against the planned cells and names what it makes.
     /// - Parameter restricted: `--target` narrowed the release; without both darwin cells the

@@ -2,18 +2,18 @@ import Crypto
 import Foundation
 
 /// Checks a dist folder the way a stranger would: every hash against checksums.txt and
-/// artifacts.json, every signature with the public keys given, the provenance envelope and its
+/// artifacts.json, every signature with the package keys given, the provenance envelope and its
 /// subjects. Needs nothing but the folder (it may have been copied anywhere) and the keys.
-public struct ReleaseVerifier {
-    public let dist: URL
-    public let keys: VerifyKeys
+package struct ReleaseVerifier {
+    package let dist: URL
+    package let keys: VerifyKeys
     /// The checksums file name when artifacts.json does not say (default checksums.txt).
-    public var checksumsName: String?
+    package var checksumsName: String?
     /// Files no signature covers are OK instead of UNSIGNED.
-    public var allowUnsigned = false
-    public var environment: [String: String]
+    package var allowUnsigned = false
+    package var environment: [String: String]
 
-    public init(dist: URL, keys: VerifyKeys, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(dist: URL, keys: VerifyKeys, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.dist = dist
         self.keys = keys
         self.environment = environment
@@ -21,7 +21,7 @@ public struct ReleaseVerifier {
 
     private enum SignatureKind: String { case minisign, gpg, ssh, native }
 
-    public func verify() throws -> VerifyReport {
+    package func verify() throws -> VerifyReport {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dist.path, isDirectory: &isDir), isDir.boolValue else {
             throw ShipdeckError(.verify, "\(dist.path) is not a directory", hint: "pass the dist folder of a release")
@@ -254,7 +254,7 @@ public struct ReleaseVerifier {
         } else if let home = keys.gpgHome ?? environment["GNUPGHOME"] {
             env["GNUPGHOME"] = home
         } else {
-            return (.skipped, "gpg signature; pass --gpg-keyring (a public key export) or --gpg-home to check it")
+            return (.skipped, "gpg signature; pass --gpg-keyring (a package key export) or --gpg-home to check it")
         }
         let out = try run("gpg", ["--batch", "--no-tty", "--verify", signature.path, file.path], env: env)
         return out.succeeded
@@ -268,7 +268,7 @@ public struct ReleaseVerifier {
             let key = try? P256.Signing.PublicKey(pemRepresentation: pem)
         else {
             throw ShipdeckError(
-                .verify, "--pubkey \(path) is not a PEM P-256 public key",
+                .verify, "--pubkey \(path) is not a PEM P-256 package key",
                 hint: "pass the .pub file `shipdeck keygen` wrote")
         }
         return key

@@ -1,22 +1,22 @@
 import Foundation
 
-/// The public keys `shipdeck verify` checks signatures with. A signature whose kind has no key
+/// The package keys `shipdeck verify` checks signatures with. A signature whose kind has no key
 /// here is reported SKIPPED, and what it would have covered is UNSIGNED unless another covers it.
-public struct VerifyKeys: Sendable {
-    /// minisign public key file (`minisign -V -p`).
-    public var minisign: String?
+package struct VerifyKeys: Sendable {
+    /// minisign package key file (`minisign -V -p`).
+    package var minisign: String?
     /// ssh allowed-signers file and the identity to check against.
-    public var sshAllowedSigners: String?
-    public var sshIdentity: String?
-    public var sshNamespace = "file"
-    /// PEM P-256 public key for native signatures and the provenance envelope.
-    public var native: String?
-    /// A public key export (armored or binary) imported into a throwaway GNUPGHOME.
-    public var gpgKeyring: String?
+    package var sshAllowedSigners: String?
+    package var sshIdentity: String?
+    package var sshNamespace = "file"
+    /// PEM P-256 package key for native signatures and the provenance envelope.
+    package var native: String?
+    /// A package key export (armored or binary) imported into a throwaway GNUPGHOME.
+    package var gpgKeyring: String?
     /// A GNUPGHOME to verify with (default: $GNUPGHOME or ~/.gnupg).
-    public var gpgHome: String?
+    package var gpgHome: String?
     /// CA certificate for Authenticode signatures inside .exe files.
-    public var authenticodeCA: String?
+    package var authenticodeCA: String?
 
-    public init() {}
+    package init() {}
 }

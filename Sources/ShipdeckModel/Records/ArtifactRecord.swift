@@ -7,6 +7,8 @@ public struct ArtifactRecord: Codable, Sendable, Hashable {
         case manifest = "Metadata", provenance = "Provenance", image = "Image"
         /// An SPDX or CycloneDX SBOM of one binary (GoReleaser's artifact type name).
         case sbom = "SBOM"
+        /// A .deb or .rpm (GoReleaser's name for nfpm's output).
+        case linuxPackage = "Linux Package"
     }
 
     public var name: String

@@ -15,9 +15,17 @@ public struct ReleaseInfo: Codable, Sendable, Hashable {
     /// The archive compressors and their levels (`tar.gz: libdeflate 1.14 level 6 …`), so releases whose
     /// archive bytes differ can be told apart by compressor. Absent in journals of earlier versions.
     public var compression: String?
+    /// Seconds each cell took in earlier releases (by cell id; cells never seen are absent), for the
+    /// dashboard's estimate of the time left. Nil in journals written before it existed.
+    public var expectedSeconds: [String: Double]?
+    /// How many cells may build at once (`--parallelism`); nil when not known.
+    public var parallelism: Int?
 
     public init(project: String, version: String, commit: String?, goVersion: String, sourceDateEpoch: Int64,
-                distDirectory: String, shipdeckVersion: String, cells: [CellInfo], signers: [String] = [], compression: String? = nil) {
+                distDirectory: String, shipdeckVersion: String, cells: [CellInfo], signers: [String] = [], compression: String? = nil,
+                expectedSeconds: [String: Double]? = nil, parallelism: Int? = nil) {
+        self.expectedSeconds = expectedSeconds
+        self.parallelism = parallelism
         self.project = project
         self.version = version
         self.commit = commit

@@ -7,6 +7,8 @@ public enum CellStage: String, Codable, Sendable, CaseIterable {
     case authenticode
     /// SPDX and CycloneDX SBOMs of the binary, from the module graph Go embeds (ShipdeckEngine/SBOM).
     case sbom
+    /// The .deb and .rpm of a Linux cell (`packages:`), after the archive.
+    case package
 }
 
 /// Release-wide steps, run once every cell is final (and again after a retry).

@@ -41,6 +41,8 @@ public struct AttemptSummary: Sendable, Hashable {
     public var error: String?
     public var seconds: Double
     public var log: LogTail
+    /// When each stage of that attempt ran (for the timeline).
+    public var spans: [StageSpan] = []
 }
 
 /// Everything known about one cell at one moment.
@@ -67,6 +69,8 @@ public struct CellState: Sendable, Hashable {
     public var reused = false
     public var log = LogTail()
     public var previousAttempts: [AttemptSummary] = []
+    /// When each stage of this attempt started and ended, in order (for the timeline).
+    public var spans: [StageSpan] = []
 
     public var id: String { info.id }
     public var target: BuildTarget { info.target }
@@ -87,6 +91,10 @@ public struct StepState: Sendable, Hashable {
     public var running = false
     public var seconds: Double?
     public var detail: String?
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    /// A cell was queued again after this step ran: what it wrote does not cover that cell yet.
+    public var willRunAgain = false
 }
 
 /// The one reduction of the event stream. Live front ends and `shipdeck watch` both build it
@@ -108,6 +116,12 @@ public struct ReleaseState: Sendable {
     public private(set) var finishedAt: Double?
     public private(set) var lastSequence = -1
     public private(set) var eventCount = 0
+    /// Every run of a release-wide step, in order (a retry runs them again), for the timeline.
+    public private(set) var stepRuns: [StepRun] = []
+    /// Work time before the current stretch: a finished release's clock stops and a retry
+    /// resumes it, so idle time between the two is not counted.
+    private var activeBefore = 0.0
+    private var activeSince: Double?
     private var index: [String: Int] = [:]
 
     public init() {}
@@ -123,6 +137,12 @@ public struct ReleaseState: Sendable {
 
     public var isFinished: Bool { outcome != nil }
 
+    /// Seconds the release has been working: from its start to its end, plus from each retry
+    /// to the end that followed it.
+    public func activeSeconds(now: Double) -> Double {
+        activeBefore + (activeSince.map { max(0, now - $0) } ?? 0)
+    }
+
     public mutating func apply(_ record: EventRecord) {
         lastSequence = record.seq
         eventCount += 1
@@ -134,6 +154,7 @@ public struct ReleaseState: Sendable {
             eventCount = 1
             self.info = info
             startedAt = now
+            activeSince = now
             cells = info.cells.map { CellState(info: $0) }
             for (i, cell) in cells.enumerated() { index[cell.id] = i }
 
@@ -142,7 +163,7 @@ public struct ReleaseState: Sendable {
                 if cell.attempt > 0, cell.attempt != attempt {
                     cell.previousAttempts.append(AttemptSummary(
                         attempt: cell.attempt, status: cell.status, error: cell.error,
-                        seconds: cell.elapsed(now: now) ?? 0, log: cell.log))
+                        seconds: cell.elapsed(now: now) ?? 0, log: cell.log, spans: cell.spans))
                 }
                 cell.attempt = attempt
                 cell.status = .queued
@@ -158,21 +179,29 @@ public struct ReleaseState: Sendable {
                 cell.stageOrder = []
                 cell.results = [:]
                 cell.details = [:]
+                cell.spans = []
             }
             outcome = nil
             finishedAt = nil
+            if activeSince == nil { activeSince = now }
+            for step in steps.keys where steps[step]?.running == false { steps[step]?.willRunAgain = true }
 
         case .stageStarted(let id, let attempt, let stage):
             update(id, attempt: attempt) { cell in
                 if cell.startedAt == nil { cell.startedAt = now }
                 cell.status = .running
                 cell.stage = stage
+                cell.spans.append(StageSpan(stage: stage, start: now))
                 if !cell.stageOrder.contains(stage) { cell.stageOrder.append(stage) }
             }
 
         case .stageFinished(let id, let attempt, let stage, let result, let seconds, let detail):
             update(id, attempt: attempt) { cell in
                 cell.stageSeconds[stage] = seconds
+                if let i = cell.spans.lastIndex(where: { $0.stage == stage && $0.end == nil }) {
+                    cell.spans[i].end = now
+                    cell.spans[i].result = result
+                }
                 if !cell.stageOrder.contains(stage) { cell.stageOrder.append(stage) }
                 cell.results[stage] = result
                 if let detail { cell.details[stage] = detail }
@@ -199,14 +228,29 @@ public struct ReleaseState: Sendable {
                 cell.finishedAt = now
                 if cell.startedAt == nil { cell.startedAt = now }
                 cell.error = error
+                for i in cell.spans.indices where cell.spans[i].end == nil {
+                    cell.spans[i].end = now
+                    cell.spans[i].result = status == .cancelled ? .cancelled : .failed
+                }
             }
 
         case .stepStarted(let step):
             steps[step, default: StepState()].running = true
             steps[step]?.result = nil
+            steps[step]?.startedAt = now
+            steps[step]?.finishedAt = nil
+            steps[step]?.willRunAgain = false
+            stepRuns.append(StepRun(step: step, start: now))
 
         case .stepFinished(let step, let result, let seconds, let detail):
-            steps[step] = StepState(result: result, running: false, seconds: seconds, detail: detail)
+            steps[step] = StepState(result: result, running: false, seconds: seconds, detail: detail,
+                                    startedAt: steps[step]?.startedAt ?? now - seconds, finishedAt: now)
+            if let i = stepRuns.lastIndex(where: { $0.step == step && $0.end == nil }) {
+                stepRuns[i].end = now
+                stepRuns[i].result = result
+            } else {
+                stepRuns.append(StepRun(step: step, start: now - seconds, end: now, result: result))
+            }
 
         case .signature(let record):
             if let i = signatures.firstIndex(where: { $0.file == record.file && $0.signer == record.signer }) {
@@ -227,6 +271,8 @@ public struct ReleaseState: Sendable {
         case .releaseFinished(let outcome, _):
             self.outcome = outcome
             finishedAt = now
+            if let since = activeSince { activeBefore += max(0, now - since) }
+            activeSince = nil
 
         case .cellFingerprint(let id, let attempt, let fingerprint, let reused):
             update(id, attempt: attempt) { cell in

@@ -5,6 +5,8 @@ import Foundation
 public enum DistPaths {
     /// The folder of per-attempt logs, relative to dist/.
     public static let logsFolder = "logs"
+    /// The release's timeline picture (the dashboard's `t` view as SVG), Shipdeck's bookkeeping.
+    public static let timelineFile = "timeline.svg"
 
     /// The release notes (`changelog:`), relative to dist/: what the dashboard shows and publishing uses as the body.
     public static let changelog = "CHANGELOG.md"
@@ -25,14 +27,16 @@ public enum DistPaths {
 
     /// True for Shipdeck's own bookkeeping in dist/ (a path relative to dist/), which is neither an
     /// artifact nor listed in checksums.txt: the journal and the previous one, `logs/`, the work
-    /// folder `.shipdeck/`, the lock, shard part manifests, the publish journal and the dashboard's `timeline.svg`.
+    /// folder `.shipdeck/`, the lock, shard part manifests, the publish journal, the dashboard's `timeline.svg` and the
+    /// release notes `CHANGELOG.md`.
     /// `verify` reports every other unlisted file as EXTRA; publishing skips these.
     public static func isBookkeeping(_ relativePath: String) -> Bool {
         let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
         guard let first = parts.first.map(String.init) else { return false }
         if first == logsFolder || first == ".shipdeck" { return true }
         guard parts.count == 1 else { return false }
-        if ["shipdeck.journal.jsonl", "shipdeck.journal.previous.jsonl", lockFile, "timeline.svg", publishJournal].contains(first) {
+        // CHANGELOG.md: release notes Shipdeck writes by name; no checksum covers them (GoReleaser's neither).
+        if ["shipdeck.journal.jsonl", "shipdeck.journal.previous.jsonl", lockFile, "timeline.svg", changelog, publishJournal].contains(first) {
             return true
         }
         return first.hasPrefix("part-") && first.hasSuffix(".json")

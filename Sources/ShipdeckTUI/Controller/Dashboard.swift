@@ -42,8 +42,10 @@ public enum Dashboard {
         defer { signals.release() }
         let terminal = try CursesTerminal.open(theme: theme, color: options.color, environment: options.environment)
         defer { terminal.close() }
+        if options.mouse { terminal.enableMouse(true) }
+        let clipboard = Clipboard.support(environment: options.environment, terminfoHasMs: Clipboard.terminfoHasMs())
         let controller = DashboardController(commands: live, glyphs: terminal.utf8 ? .unicode : .ascii,
-                                             title: options.title ?? "shipdeck")
+                                             title: options.title ?? "shipdeck", clipboard: clipboard)
         // The owner thread's copy of the release; the pump replaces it, nothing here waits for the hub.
         var state = ReleaseState()
         snapshots.requestSnapshot()
@@ -61,7 +63,11 @@ public enum Dashboard {
                     key = terminal.readKey(milliseconds: 0)
                 }
                 needsFrame = true
+                if let action = controller.takeAction() {
+                    perform(action, terminal: terminal, controller: controller, environment: options.environment)
+                }
             }
+            if controller.isBusy { needsFrame = true }
             if signals.take() {
                 controller.interruptedBySignal(state, now: Date().timeIntervalSince1970)
                 needsFrame = true
@@ -85,6 +91,39 @@ public enum Dashboard {
             lastSecond = Int(now)
             needsFrame = false
             if let code = controller.exitCode { return code }
+        }
+    }
+
+    /// Runs what only the terminal can do, between frames.
+    static func perform(_ action: DashboardController.TerminalAction, terminal: CursesTerminal,
+                        controller: DashboardController, environment: [String: String]) {
+        let now = { Date().timeIntervalSince1970 }
+        switch action {
+        case .pager(let url):
+            guard let copy = Pager.escapedCopy(of: url) else {
+                controller.view.say("cannot read \(UntrustedText.escape(url.path))", now: now())
+                return
+            }
+            defer { try? FileManager.default.removeItem(at: copy) }
+            let command = Pager.command(environment: environment)
+            terminal.suspend()
+            let status = Pager.run(command, file: copy, environment: environment)
+            terminal.resume()
+            switch status {
+            case nil:
+                controller.view.say("could not start the pager `\(UntrustedText.escape(command))` (set PAGER)", now: now(), seconds: 6)
+            case 0?, 1?:
+                controller.view.say("back from the pager; the log is \(UntrustedText.escape(LogPaneView.shownPath(url)))",
+                                    now: now(), seconds: 4)
+            case let code?:
+                controller.view.say("the pager `\(UntrustedText.escape(command))` exited with \(code)", now: now(), seconds: 6)
+            }
+        case .copy(let text, let what):
+            if Clipboard.send(text) {
+                controller.view.say("copied \(what) to the clipboard (OSC 52)", now: now(), seconds: 4)
+            } else {
+                controller.view.say("could not write to the terminal", now: now())
+            }
         }
     }
 }

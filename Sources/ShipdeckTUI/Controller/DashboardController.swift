@@ -1,3 +1,4 @@
+import Foundation
 import ShipdeckModel
 
 /// Turns keys into changes of the view and, in live mode, into `ReleaseCommands`. It runs on the
@@ -6,21 +7,55 @@ final class DashboardController {
     let commands: ReleaseCommands?
     let glyphs: Glyphs
     let title: String
-    private(set) var view = DashboardViewState()
+    var view = DashboardViewState()
     /// Set when the dashboard should return, with its exit code.
     private(set) var exitCode: Int32?
     /// Lines of log text the log pane shows, for paging (updated by every render).
     private(set) var logHeight = 10
     /// Lines the changelog overlay shows at once (updated by every render).
     private(set) var changelogPage = 10
+    /// The last frame's layout and size, to map clicks to panes and cells.
+    private(set) var layout: DashboardLayout?
+    /// Whether `y` can reach the clipboard here.
+    let clipboard: Clipboard.Support
+
+    /// Something only the terminal can do (leave curses for the pager, write OSC 52): the
+    /// dashboard's loop takes it after the key and reports back with `say`.
+    enum TerminalAction: Equatable {
+        case pager(URL)
+        case copy(String, what: String)
+    }
+
+    private(set) var pendingAction: TerminalAction?
+
+    /// The open log file (lines before memory's tail are read from it) and the running search.
+    var logFile: LogFile?
+    var logSearch: LogSearch?
+    /// Jump to the first match once the whole-file search is done.
+    var jumpWhenSearched = false
+    /// The release as of the last key or frame.
+    var lastState: ReleaseState?
 
     var readOnly: Bool { commands == nil }
 
-    init(commands: ReleaseCommands?, glyphs: Glyphs = .unicode, title: String = "shipdeck") {
+    init(commands: ReleaseCommands?, glyphs: Glyphs = .unicode, title: String = "shipdeck",
+         clipboard: Clipboard.Support = .unsupported(reason: "no terminal")) {
         self.commands = commands
         self.glyphs = glyphs
         self.title = title
+        self.clipboard = clipboard
     }
+
+    /// The action the last keys asked for, once.
+    func takeAction() -> TerminalAction? {
+        defer { pendingAction = nil }
+        return pendingAction
+    }
+
+    func request(_ action: TerminalAction) { pendingAction = action }
+
+    /// True while something will change without an event (a search reading the file).
+    var isBusy: Bool { view.searchProgress.running }
 
     // MARK: Frames
 
@@ -28,18 +63,43 @@ final class DashboardController {
     /// draws a frame.
     func render(_ state: ReleaseState, now: Double, on screen: Screen) {
         settle(state)
-        let context = RenderContext(state: state, view: view, now: now, glyphs: glyphs, readOnly: readOnly, title: title)
-        if let layout = DashboardLayout.compute(width: screen.width, height: screen.height,
-                                                gridRows: context.matrix.rows.count) {
-            let source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack)
-            logHeight = LogPaneView.textHeight(layout.log, source: source)
+        pollSearch(state, now: now)
+        var context = RenderContext(state: state, view: view, now: now, glyphs: glyphs, readOnly: readOnly, title: title)
+        layout = DashboardLayout.compute(width: screen.width, height: screen.height, gridRows: context.matrix.rows.count)
+        if let layout {
+            let logRect = DashboardRenderer.rect(of: .log, layout: layout, view: view) ?? layout.log
+            logHeight = LogPaneView.textHeight(logRect, source: context.logSource)
+            if var source = context.logSource {
+                attachDisk(&source, url: context.logFileURL)
+                context.logSource = source
+            }
         }
         changelogPage = ChangelogOverlayView.pageHeight(screenHeight: screen.height)
         DashboardRenderer.draw(context, on: screen)
     }
 
+    /// The log source of the selection, able to show lines before memory's tail from the file.
+    func logSource(_ state: ReleaseState) -> LogSource? {
+        guard var source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack) else { return nil }
+        attachDisk(&source, url: source.fileURL(distDirectory: state.info?.distDirectory))
+        return source
+    }
+
+    /// Marks whether the file can be read and, when the pane starts before memory's tail, reads
+    /// the lines it needs from the file.
+    private func attachDisk(_ source: inout LogSource, url: URL?) {
+        guard source.firstLine > 0, let url, FileManager.default.isReadableFile(atPath: url.path) else { return }
+        source.fileReadable = true
+        if logFile?.url != url { logFile = LogFile(url: url) }
+        let top = source.top(height: logHeight, follow: view.follow, requested: view.logTop)
+        guard top < source.firstLine, let logFile else { return }
+        let end = min(source.firstLine, top + logHeight)
+        source.disk = LogSource.DiskWindow(start: top, lines: logFile.lines(top..<end))
+    }
+
     /// Keeps the selection valid; until the user moves, it jumps to the first failed cell.
     func settle(_ state: ReleaseState) {
+        lastState = state
         let ids = MatrixModel(cells: state.info?.cells ?? []).orderedIDs
         if let selected = view.selectedCell, !ids.contains(selected) { view.selectedCell = nil }
         if view.selectedCell == nil { view.selectedCell = ids.first }
@@ -67,6 +127,8 @@ final class DashboardController {
     func handle(_ key: DashboardKey, state: ReleaseState, now: Double) {
         settle(state)
         if key == .resize { return }
+        if case .click(let row, let column) = key { return click(row: row, column: column, state: state, now: now) }
+        if case .wheel(let up, let row, let column) = key { return wheel(up: up, row: row, column: column, state: state) }
         if view.searchInput != nil { return typeSearch(key, state: state, now: now) }
         switch view.overlay {
         case .help?:
@@ -89,18 +151,24 @@ final class DashboardController {
             break
         }
         view.message = nil
+        if view.timeline, timelineKey(key, state: state) { return }
         switch key {
         case .character("q"), .character("Q"): quit(state, now: now)
         case .character("?"): view.overlay = .help
-        case .escape: view.search = nil; view.matchLine = nil
+        case .escape:
+            if view.zoomed {
+                view.zoomed = false
+            } else {
+                clearSearch()
+            }
         case .tab: cycleFocus(1)
         case .backTab: cycleFocus(-1)
         case .enter:
             if view.focus == .grid { view.focus = .log }
         case .up, .character("k"): move(dRow: -1, state: state)
         case .down, .character("j"): move(dRow: 1, state: state)
-        case .left, .character("h"): moveColumn(-1, state: state)
-        case .right, .character("l"): moveColumn(1, state: state)
+        case .left, .character("h"): moveColumn(-1, state: state, now: now)
+        case .right, .character("l"): moveColumn(1, state: state, now: now)
         case .pageUp: scrollLog(by: -max(1, logHeight - 1), state: state)
         case .pageDown: scrollLog(by: max(1, logHeight - 1), state: state)
         case .home, .character("g"): top(state, now: now)
@@ -128,6 +196,19 @@ final class DashboardController {
             } else {
                 view.say("no \(DistPaths.changelog) in dist/ (yet): it is written with changelog: in shipdeck.yml", now: now)
             }
+        case .character("w"):
+            view.wrap.toggle()
+            view.logColumn = 0
+            view.say(view.wrap ? "wrap on: long lines continue on the next rows" : "wrap off: \(glyphs.cutRight) marks a cut line, h/l scroll sideways",
+                     now: now, seconds: 3)
+        case .character("z"):
+            view.zoomed.toggle()
+            view.timeline = false
+        case .character("t"):
+            view.timeline = true
+            view.zoomed = false
+        case .character("o"): openPager(state, now: now)
+        case .character("y"): copy(state, now: now)
         default: break
         }
     }
@@ -137,16 +218,17 @@ final class DashboardController {
         view.focus = panes[(view.focus.rawValue + step + panes.count) % panes.count]
     }
 
-    private func select(_ id: String) {
+    func select(_ id: String) {
         guard id != view.selectedCell else { return }
         view.selectedCell = id
         view.userMoved = true
         view.attemptBack = 0
         view.follow = true
         view.matchLine = nil
+        restartSearch()
     }
 
-    private func move(dRow: Int, state: ReleaseState) {
+    func move(dRow: Int, state: ReleaseState) {
         switch view.focus {
         case .grid:
             view.userMoved = true
@@ -157,21 +239,30 @@ final class DashboardController {
         case .hashes:
             view.hashesSelection = min(max(0, view.hashesSelection + dRow), max(0, state.artifacts.count - 1))
         case .signing:
-            view.signingTop = min(max(0, view.signingTop + dRow), max(0, state.signatures.count - 1))
+            view.signingSelection = min(max(0, view.signingSelection + dRow), max(0, state.signatures.count - 1))
         }
     }
 
-    private func moveColumn(_ d: Int, state: ReleaseState) {
-        guard view.focus == .grid || view.focus == .log, let id = view.selectedCell else { return }
+    /// Left/right: in the grid, the next cell; in the log, scroll sideways (8 columns).
+    private func moveColumn(_ d: Int, state: ReleaseState, now: Double) {
+        if view.focus == .log {
+            if view.wrap {
+                view.say("wrap is on (w turns it off to scroll sideways)", now: now, seconds: 2)
+            } else {
+                view.logColumn = max(0, view.logColumn + d * 8)
+            }
+            return
+        }
+        guard view.focus == .grid, let id = view.selectedCell else { return }
         view.userMoved = true
         select(MatrixModel(cells: state.info?.cells ?? []).move(from: id, dRow: 0, dColumn: d))
     }
 
-    private func scrollLog(by lines: Int, state: ReleaseState) {
-        guard let source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack) else { return }
+    func scrollLog(by lines: Int, state: ReleaseState) {
+        guard let source = logSource(state) else { return }
         let current = source.top(height: logHeight, follow: view.follow, requested: view.logTop)
         let last = source.top(height: logHeight, follow: true, requested: 0)
-        let next = min(max(source.firstLine, current + lines), last)
+        let next = min(max(source.reachableFirst, current + lines), last)
         view.logTop = next
         view.follow = next >= last && lines > 0
     }
@@ -181,12 +272,12 @@ final class DashboardController {
         case .grid:
             if let first = MatrixModel(cells: state.info?.cells ?? []).firstID { view.userMoved = true; select(first) }
         case .hashes: view.hashesSelection = 0
-        case .signing: view.signingTop = 0
+        case .signing: view.signingSelection = 0
         case .log:
             view.follow = false
-            let source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack)
-            view.logTop = source?.firstLine ?? 0
-            if let source, source.firstLine > 0 {
+            let source = logSource(state)
+            view.logTop = source?.reachableFirst ?? 0
+            if let source, source.reachableFirst > 0 {
                 let path = source.fileURL(distDirectory: state.info?.distDirectory)?.path ?? "the dist folder"
                 view.say("the first \(source.firstLine) lines are only on disk: \(UntrustedText.escape(path))",
                          now: now, seconds: 8)
@@ -199,7 +290,7 @@ final class DashboardController {
         case .grid:
             if let last = MatrixModel(cells: state.info?.cells ?? []).orderedIDs.last { view.userMoved = true; select(last) }
         case .hashes: view.hashesSelection = max(0, state.artifacts.count - 1)
-        case .signing: view.signingTop = max(0, state.signatures.count - 1)
+        case .signing: view.signingSelection = max(0, state.signatures.count - 1)
         case .log: view.follow = true
         }
     }
@@ -214,6 +305,7 @@ final class DashboardController {
         view.attemptBack = (view.attemptBack + 1) % (earlier + 1)
         view.follow = true
         view.matchLine = nil
+        restartSearch()
         view.focus = .log
         let shown = view.attemptBack == 0 ? cell.attempt : cell.previousAttempts[earlier - view.attemptBack].attempt
         view.say("showing attempt \(shown) of \(max(cell.attempt, earlier + 1)); a for the next", now: now, seconds: 3)
@@ -231,43 +323,15 @@ final class DashboardController {
             let query = view.searchInput ?? ""
             view.searchInput = nil
             guard !query.isEmpty else {
-                view.search = nil
-                view.matchLine = nil
+                clearSearch()
                 return
             }
-            view.search = query
-            view.matchLine = nil
-            view.focus = .log
-            findNext(forward: true, state: state, now: now)
+            startSearch(query, state: state, now: now)
         case .character(let c):
             if c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) { view.searchInput?.append(c) }
         default:
             break
         }
-    }
-
-    private func findNext(forward: Bool, state: ReleaseState, now: Double) {
-        guard let query = view.search, !query.isEmpty else {
-            view.say("no search yet: / starts one", now: now)
-            return
-        }
-        guard let source = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack) else { return }
-        let from: Int
-        if let line = view.matchLine {
-            from = line + (forward ? 1 : -1)
-        } else {
-            let top = source.top(height: logHeight, follow: view.follow, requested: view.logTop)
-            from = forward ? top : top + logHeight - 1
-        }
-        guard let line = source.find(query, from: from, forward: forward) else {
-            view.matchLine = nil
-            view.say("not found: \(UntrustedText.escape(query))", now: now)
-            return
-        }
-        view.matchLine = line
-        view.follow = false
-        let top = source.top(height: logHeight, follow: false, requested: view.logTop)
-        if line < top || line >= top + logHeight { view.logTop = max(source.firstLine, line - logHeight / 2) }
     }
 
     // MARK: Commands

@@ -5,4 +5,8 @@ enum DashboardKey: Equatable, Sendable {
     case enter, tab, backTab, escape, backspace
     /// The terminal changed size (ncurses' KEY_RESIZE).
     case resize
+    /// The first mouse button pressed at a screen position (0-based).
+    case click(row: Int, column: Int)
+    /// The wheel turned at a screen position: `up` towards the start.
+    case wheel(up: Bool, row: Int, column: Int)
 }

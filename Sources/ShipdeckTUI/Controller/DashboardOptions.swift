@@ -12,9 +12,13 @@ public struct DashboardOptions: Sendable {
     public var title: String?
     /// The environment consulted for `NO_COLOR`, `SHIPDECK_THEMES` and `HOME`.
     public var environment: [String: String]
+    /// Clicks select and focus, the wheel scrolls (`--no-mouse` turns it off). Only clicks and the
+    /// wheel are asked for, never motion, so Shift-drag still selects text in the terminal.
+    public var mouse: Bool
 
     public init(theme: String? = nil, color: ColorMode = .auto, readOnly: Bool = false, title: String? = nil,
-                environment: [String: String]? = nil) {
+                environment: [String: String]? = nil, mouse: Bool = true) {
+        self.mouse = mouse
         self.theme = theme
         self.color = color
         self.readOnly = readOnly

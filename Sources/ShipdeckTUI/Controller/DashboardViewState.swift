@@ -21,6 +21,16 @@ struct DashboardViewState: Sendable {
         case changelog(lines: [String], top: Int)
     }
 
+    /// Where the whole-file search stands, for the log pane's title and `n`/`N`.
+    struct SearchProgress: Equatable, Sendable {
+        /// The file is still being read.
+        var running = false
+        /// Matching lines in the whole file, and the one shown (0-based).
+        var matchCount: Int?
+        var matchIndex: Int?
+        var linesSearched = 0
+    }
+
     var focus: Pane = .grid
     /// The selected cell's id; nil until the plan is known.
     var selectedCell: String?
@@ -39,8 +49,19 @@ struct DashboardViewState: Sendable {
     /// Text being typed after `/`; nil when not typing.
     var searchInput: String?
 
+    var searchProgress = SearchProgress()
+
+    /// Log: long lines wrap (`w`) or are cut with a marker and scroll sideways by `logColumn`.
+    var wrap = false
+    var logColumn = 0
+    /// The focused pane fills the screen (`z`).
+    var zoomed = false
+    /// The timeline (`t`) replaces the panes; `timelineTop` is its first row shown.
+    var timeline = false
+    var timelineTop = 0
+
     var hashesSelection = 0
-    var signingTop = 0
+    var signingSelection = 0
 
     var overlay: Overlay?
     /// A one-line message in the footer, until `messageUntil` (seconds since 1970).

@@ -41,17 +41,37 @@ struct LogSource {
     var firstLine: Int { tail.totalLines - tail.count }
     var endLine: Int { tail.totalLines }
 
-    /// The line `number` as it is drawn: escaped, tabs expanded. Nil when no longer in memory.
-    func displayLine(_ number: Int) -> String? {
+    /// Lines read back from the log file for a stretch before `firstLine` (set by the controller
+    /// when the pane shows lines memory no longer holds).
+    struct DiskWindow: Equatable {
+        var start: Int
+        var lines: [String]
+    }
+
+    var disk: DiskWindow?
+    /// The log file is there to read the lines before `firstLine` from.
+    var fileReadable = false
+
+    /// The first line the pane can show: 0 when the file can be read, else the oldest in memory.
+    var reachableFirst: Int { fileReadable ? 0 : firstLine }
+
+    /// The raw line `number`, from memory or the disk window; nil when neither has it.
+    func rawLine(_ number: Int) -> String? {
         let index = number - firstLine
-        guard index >= 0, index < tail.count else { return nil }
-        return TextWidth.expandTabs(UntrustedText.escape(tail[index]))
+        if index >= 0, index < tail.count { return tail[index] }
+        if let disk, number >= disk.start, number < disk.start + disk.lines.count { return disk.lines[number - disk.start] }
+        return nil
+    }
+
+    /// The line `number` as it is drawn: escaped, tabs expanded. Nil when it is not at hand.
+    func displayLine(_ number: Int) -> String? {
+        rawLine(number).map { TextWidth.expandTabs(UntrustedText.escape($0)) }
     }
 
     /// The first line shown in a pane of `height` lines.
     func top(height: Int, follow: Bool, requested: Int) -> Int {
-        let last = max(firstLine, endLine - height)
-        return follow ? last : min(max(requested, firstLine), last)
+        let last = max(reachableFirst, endLine - height)
+        return follow ? last : min(max(requested, reachableFirst), last)
     }
 
     /// The next (or previous) line at or after (before) `from` that contains `query`, wrapping.

@@ -26,7 +26,15 @@ final class CursesScreen: Screen {
         let count = Int32(buffer.count)
         buffer.append(0)
         var attrs = attributes[style.role] ?? shipdeck_a_normal()
-        if style.selected { attrs ^= shipdeck_a_reverse() }
+        if style.selected {
+            // A role that is already reversed would lose its reverse and look unselected next to
+            // its neighbours: it keeps it and is underlined and bold instead.
+            if attrs & shipdeck_a_reverse() != 0 {
+                attrs |= shipdeck_a_underline() | shipdeck_a_bold()
+            } else {
+                attrs |= shipdeck_a_reverse()
+            }
+        }
         _ = shipdeck_attrset(window, attrs)
         // Drawing into the bottom-right cell reports ERR although it draws; that is expected.
         _ = buffer.withUnsafeBufferPointer { shipdeck_mvaddnwstr(window, Int32(row), Int32(column), $0.baseAddress, count) }

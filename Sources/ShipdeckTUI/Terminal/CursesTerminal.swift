@@ -117,6 +117,15 @@ final class CursesTerminal {
         var value: wint_t = 0
         let kind = wget_wch(window, &value)
         if kind == KEY_CODE_YES {
+            if Int32(value) == shipdeck_key_mouse() {
+                var row: Int32 = 0, column: Int32 = 0
+                switch shipdeck_mouse_event(&row, &column) {
+                case 1: return .click(row: Int(row), column: Int(column))
+                case 4: return .wheel(up: true, row: Int(row), column: Int(column))
+                case 5: return .wheel(up: false, row: Int(row), column: Int(column))
+                default: return nil
+                }
+            }
             switch Int32(value) {
             case KEY_UP: return .up
             case KEY_DOWN: return .down
@@ -144,6 +153,16 @@ final class CursesTerminal {
             return .character(Character(scalar))
         }
     }
+
+    /// Asks the terminal for clicks and the wheel (xterm's 1000/1006 modes), never for motion:
+    /// Shift-drag selection stays the terminal's.
+    func enableMouse(_ on: Bool) { _ = shipdeck_mouse_enable(on ? 1 : 0) }
+
+    /// Leaves curses mode (the terminal as it was before), for a child that uses the terminal.
+    func suspend() { shipdeck_suspend() }
+
+    /// Back to curses mode with a full redraw.
+    func resume() { shipdeck_resume(window) }
 
     /// Sends the frame: `wnoutrefresh` then one `doupdate`.
     func present() { screen.present() }

@@ -33,12 +33,29 @@ struct Theme: Equatable, Sendable {
     static let colorNames = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
 
     /// Parses a theme file's text. `source` names the file in errors.
+    /// Every mistake of the file is reported at once, one per line, so a theme is fixed in one go.
     static func parse(_ text: String, source: String) throws -> Theme {
         var theme = Theme(name: source, looks: [:])
+        var problems: [ShipdeckError] = []
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            do {
+                try parseLine(rawLine, number: number, source: source, into: &theme)
+            } catch let error as ShipdeckError {
+                problems.append(error)
+            }
+        }
+        guard let first = problems.first else { return theme }
+        if problems.count == 1 { throw first }
+        let lines = problems.map { "  \($0.message)" + ($0.hint.map { " (\($0))" } ?? "") }
+        throw ShipdeckError(.config, "theme \(source) has \(problems.count) mistakes:\n" + lines.joined(separator: "\n"),
+                            hint: "see themes/README.md for the format")
+    }
+
+    private static func parseLine(_ rawLine: Substring, number: Int, source: String, into theme: inout Theme) throws {
+        do {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
                 .map(String.init)?.trimmingWhitespace() ?? ""
-            if line.isEmpty { continue }
+            if line.isEmpty { return }
             let place = "theme \(source) line \(number + 1)"
             guard let equals = line.firstIndex(of: "=") else {
                 throw ShipdeckError(.config, "\(place): expected `role = FOREGROUND BACKGROUND [ATTRIBUTES]`, found `\(line)`",
@@ -48,9 +65,9 @@ struct Theme: Equatable, Sendable {
             let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
             if key == "name" {
                 theme.name = value
-                continue
+                return
             }
-            if key == "description" { continue }
+            if key == "description" { return }
             guard let role = StyleRole(rawValue: key) else {
                 let names = StyleRole.allCases.map(\.rawValue)
                 let near = Suggestions.closest(to: key, in: names)
@@ -75,7 +92,6 @@ struct Theme: Equatable, Sendable {
             }
             theme.looks[role] = look
         }
-        return theme
     }
 
     static func parseColor(_ word: String, place: String) throws -> Color {

@@ -45,4 +45,27 @@ struct DashboardLayout: Equatable {
             signing: Rect(row: top + logHeight, column: hashesWidth, width: width - hashesWidth, height: bottom),
             footer: footer, wide: false)
     }
+
+    /// Where `pane` is drawn.
+    func rect(for pane: DashboardViewState.Pane) -> Rect {
+        switch pane {
+        case .grid: return grid
+        case .log: return log
+        case .hashes: return hashes
+        case .signing: return signing
+        }
+    }
+
+    /// The area between the header and the footer: where a zoomed pane or the timeline goes.
+    var middle: Rect { Rect(row: header.bottom, column: 0, width: footer.width, height: footer.row - header.bottom) }
+
+    /// The pane under a screen position (nil on the header and footer).
+    func pane(atRow row: Int, column: Int, zoomed: DashboardViewState.Pane?) -> DashboardViewState.Pane? {
+        if let zoomed { return middle.contains(row: row, column: column) ? zoomed : nil }
+        return DashboardViewState.Pane.allCases.first { rect(for: $0).contains(row: row, column: column) }
+    }
+}
+
+extension Rect {
+    func contains(row r: Int, column c: Int) -> Bool { r >= row && r < bottom && c >= column && c < right }
 }

@@ -5,7 +5,8 @@ struct FooterView {
     static func hints(readOnly: Bool) -> [(String, String)] {
         var hints: [(String, String)] = [("hjkl", "move"), ("Tab", "pane"), ("Enter", "log")]
         if !readOnly { hints += [("r", "retry"), ("R", "retry failed"), ("c", "cancel")] }
-        hints += [("/", "search"), ("n/N", "next"), ("f", "follow"), ("a", "attempts"), ("PgUp/PgDn", "page")]
+        hints += [("/", "search"), ("n/N", "next"), ("w", "wrap"), ("z", "zoom"), ("o", "pager"), ("t", "timeline"),
+                  ("y", "copy"), ("f", "follow"), ("a", "attempts"), ("PgUp/PgDn", "page")]
         return hints
     }
 

@@ -13,11 +13,25 @@ struct Glyphs: Sendable {
     var ellipsis: String
     var times: String
     var arrows: String
+    /// Running cells past their builds (archive, hash, sign).
+    var postBuild = "▷"
+    /// A log line continues past the pane's right (left) edge; a wrapped line goes on.
+    var cutRight = "›"
+    var cutLeft = "‹"
+    var wrapped = "↪"
+    /// More rows above / below, more columns to the right.
+    var moreUp = "↑"
+    var moreDown = "↓"
+    var moreRight = "→"
+    var barFull = "█"
+    var barEmpty = "░"
 
     static let unicode = Glyphs(queued: "·", running: "▶", succeeded: "✔", failed: "✘", cancelled: "⊘",
                                 horizontal: "─", vertical: "│", ellipsis: "…", times: "×", arrows: "←↓↑→")
     static let ascii = Glyphs(queued: ".", running: ">", succeeded: "+", failed: "x", cancelled: "-",
-                              horizontal: "-", vertical: "|", ellipsis: "~", times: "x", arrows: "arrows")
+                              horizontal: "-", vertical: "|", ellipsis: "~", times: "x", arrows: "arrows",
+                              postBuild: ">>", cutRight: ">", cutLeft: "<", wrapped: "+", moreUp: "^", moreDown: "v",
+                              moreRight: ">", barFull: "#", barEmpty: "-")
 
     func status(_ status: CellStatus) -> String {
         switch status {

@@ -9,11 +9,12 @@ struct HashesPaneView {
         let artifacts = context.state.artifacts
         let focused = context.view.focus == .hashes
         let frame = PaneFrame(rect: rect, focused: focused, glyphs: context.glyphs)
-        frame.draw(on: screen, title: "Hashes", right: artifacts.isEmpty ? "" : "\(artifacts.count) files")
         let area = frame.content
-        guard area.height > 0 else { return }
-        guard !artifacts.isEmpty else {
-            screen.put(" (no artifacts yet)", row: area.row, column: area.column, width: area.width, style: Style(.dim))
+        guard area.height > 0, !artifacts.isEmpty else {
+            frame.draw(on: screen, title: "Hashes")
+            if area.height > 0 {
+                screen.put(" (no artifacts yet)", row: area.row, column: area.column, width: area.width, style: Style(.dim))
+            }
             return
         }
         let selection = min(max(0, context.view.hashesSelection), artifacts.count - 1)
@@ -31,6 +32,8 @@ struct HashesPaneView {
         }
         let rows = max(0, area.height - detail.count)
         let first = MatrixGridView.firstVisible(selected: selection, visible: max(1, rows), total: artifacts.count)
+        let more = PaneFrame.more(first: first, visible: rows, total: artifacts.count, glyphs: context.glyphs)
+        frame.draw(on: screen, title: "Hashes", right: "\(artifacts.count) files" + (more.isEmpty ? "" : "  " + more))
         let sizeWidth = 8
         let room = max(0, area.width - 1 - sizeWidth - 2)
         let nameMax = artifacts.map { TextWidth.of(context.escape($0.name)) }.max() ?? 0
@@ -48,6 +51,15 @@ struct HashesPaneView {
         for (i, line) in detail.enumerated() {
             screen.put(line, row: area.row + rows + i, column: area.column, width: area.width, style: Style(.dim))
         }
+    }
+
+    /// Rows of the list in a pane whose content is `area` (the focused pane keeps the last rows for
+    /// the selected hash written whole).
+    static func listRows(_ area: Rect, focused: Bool) -> Int {
+        guard focused else { return area.height }
+        let width = max(1, area.width - 1)
+        let detail = min(max(0, area.height - 1), (71 + width - 1) / width)
+        return max(0, area.height - detail)
     }
 
     /// `hello_1.…linux_arm64.tar.gz`: artifact names share their start (`<project>_<version>_`), so a

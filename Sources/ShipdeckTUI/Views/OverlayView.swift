@@ -4,23 +4,23 @@ struct OverlayView {
 
     /// Every key, as the help overlay lists it.
     static func keyLines(readOnly: Bool, glyphs: Glyphs) -> [(String, String)] {
-        let inert = readOnly ? " (not in watch mode)" : ""
+        // Short enough for the box at 60 columns: nothing in the list is cut.
         return [
-            ("\(glyphs.arrows) h j k l", "move the selection, or scroll the focused pane"),
-            ("Tab  Shift-Tab", "focus the next / previous pane"),
+            ("\(glyphs.arrows) h j k l", "move; in the log scroll, h l sideways"),
+            ("Tab  Shift-Tab", "next / previous pane (or click one)"),
             ("Enter", "open the selected cell's log"),
-            ("r", "retry the selected failed cell\(inert)"),
-            ("R", "retry every failed cell\(inert)"),
-            ("c", "cancel the selected running cell\(inert)"),
-            ("a", "cycle through the cell's earlier attempts"),
-            ("/", "search the log (Enter confirms, Esc cancels)"),
-            ("n  N", "next / previous match"),
-            ("f", "follow the end of the log (on / off)"),
-            ("g  G", "top / bottom"),
-            ("PgUp  PgDn", "scroll the log a page"),
-            ("q", readOnly ? "quit" : "quit (asks while cells run)"),
-            ("L", "the release notes (dist/CHANGELOG.md)"),
-            ("?", "this help; any key closes it"),
+            ("r  R", readOnly ? "retry: not in watch mode" : "retry the selected / every failed one"),
+            ("c", readOnly ? "cancel: not in watch mode" : "cancel the selected running cell"),
+            ("a  f", "earlier attempts / follow the log's end"),
+            ("/  n  N", "search the whole log; next / previous"),
+            ("g G PgUp PgDn", "top / bottom / a page"),
+            ("w  z", "wrap long lines / zoom the pane (Esc)"),
+            ("o", "the whole log in $PAGER (escaped)"),
+            ("y", "copy the hash or log line (OSC 52)"),
+            ("t", "timeline: where the time went"),
+            ("L", "release notes (dist/CHANGELOG.md)"),
+            ("mouse", "click selects, wheel scrolls; --no-mouse"),
+            ("q  ?", readOnly ? "quit / this help" : "quit (asks while cells run) / help"),
         ]
     }
 
@@ -29,9 +29,8 @@ struct OverlayView {
         case .help?:
             let g = context.glyphs
             var lines = Self.keyLines(readOnly: context.readOnly, glyphs: g).map { key, text in
-                TextWidth.pad(key, to: 16) + text
+                TextWidth.pad(key, to: 15) + text
             }
-            lines.append("")
             lines.append("\(g.succeeded) ok  \(g.failed) failed  \(g.running) running  \(g.queued) queued  \(g.cancelled) cancelled")
             box(title: "Keys", lines: lines, on: screen)
         case .confirmQuit?:

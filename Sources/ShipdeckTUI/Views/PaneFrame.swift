@@ -36,4 +36,13 @@ struct PaneFrame {
             }
         }
     }
+
+    /// `↑ 3  ↓ 6 more` for a list showing `visible` of `total` items from `first`; "" when all show.
+    static func more(first: Int, visible: Int, total: Int, glyphs: Glyphs) -> String {
+        let above = max(0, first), below = max(0, total - first - visible)
+        var parts: [String] = []
+        if above > 0 { parts.append("\(glyphs.moreUp) \(above)") }
+        if below > 0 { parts.append("\(glyphs.moreDown) \(below) more") }
+        return parts.joined(separator: "  ")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ShipdeckModel
 
 /// Everything one frame is drawn from: the release, the user's view of it, the clock.
@@ -10,6 +11,10 @@ struct RenderContext {
     var readOnly: Bool
     var title: String
     var matrix: MatrixModel
+    /// The log the log pane shows (with lines read back from disk when it is scrolled past memory).
+    var logSource: LogSource?
+    /// That attempt's whole log on disk.
+    var logFileURL: URL?
 
     init(state: ReleaseState, view: DashboardViewState, now: Double, glyphs: Glyphs, readOnly: Bool, title: String) {
         self.state = state
@@ -19,6 +24,8 @@ struct RenderContext {
         self.readOnly = readOnly
         self.title = title
         self.matrix = MatrixModel(cells: state.info?.cells ?? [])
+        self.logSource = LogSource(state: state, cell: view.selectedCell, back: view.attemptBack)
+        self.logFileURL = logSource?.fileURL(distDirectory: state.info?.distDirectory)
     }
 
     var selected: CellState? { view.selectedCell.flatMap(state.cell) }

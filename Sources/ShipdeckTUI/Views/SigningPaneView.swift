@@ -9,8 +9,12 @@ struct SigningPaneView {
         let signatures = context.state.signatures
         let signers = context.state.info?.signers ?? []
         let frame = PaneFrame(rect: rect, focused: context.view.focus == .signing, glyphs: g)
-        frame.draw(on: screen, title: "Signing", right: signatures.isEmpty ? "" : "\(signatures.count)")
         let area = frame.content
+        let selection = min(max(0, context.view.signingSelection), max(0, signatures.count - 1))
+        let first = MatrixGridView.firstVisible(selected: selection, visible: max(1, area.height), total: signatures.count)
+        let more = PaneFrame.more(first: first, visible: area.height, total: signatures.count, glyphs: g)
+        frame.draw(on: screen, title: "Signing",
+                   right: signatures.isEmpty ? "" : "\(signatures.count)" + (more.isEmpty ? "" : "  " + more))
         guard area.height > 0 else { return }
         if signatures.isEmpty {
             if signers.isEmpty {
@@ -23,7 +27,6 @@ struct SigningPaneView {
             }
             return
         }
-        let first = min(max(0, context.view.signingTop), max(0, signatures.count - area.height))
         for (offset, signature) in signatures.enumerated().dropFirst(first).prefix(area.height) {
             let role: StyleRole
             switch signature.state {
@@ -35,8 +38,9 @@ struct SigningPaneView {
             var line = " \(g.signature(signature.state)) \(TextWidth.pad(signature.state.rawValue, to: 8)) "
                 + "\(e(signature.file))  \(e(signature.signer))"
             if signature.state == .failed, let detail = signature.detail { line += ": \(e(detail))" }
-            screen.put(line, row: area.row + offset - first, column: area.column, width: area.width, style: Style(role),
-                       ellipsis: g.ellipsis)
+            let selected = context.view.focus == .signing && offset == selection
+            screen.put(line, row: area.row + offset - first, column: area.column, width: area.width,
+                       style: Style(role, selected: selected), ellipsis: g.ellipsis)
         }
     }
 }

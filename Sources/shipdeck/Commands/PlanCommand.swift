@@ -55,6 +55,8 @@ enum PlanText {
             out += "    env: \(cell.cellEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\(ShellQuoting.quote($0.value))" }.joined(separator: " ").escaped)\n"
             let args = cell.goArguments(output: "\(distRel)/\(cell.binaryName)", mainPackage: cell.goreleaser?.mainPackage ?? plan.mainPackage)
             out += "    cmd: \(([plan.toolchain.path] + args).map(ShellQuoting.quote).joined(separator: " ").escaped)\n"
+            let packages = plan.packageFiles(of: cell.id)
+            if !packages.isEmpty { out += "    packages: \(packages.map(e).joined(separator: ", "))\n" }
         }
         let base = PlanBuilder.baseEnvironment([:]).keys.sorted()
         out += "\nEvery child gets only these variables from the environment: "

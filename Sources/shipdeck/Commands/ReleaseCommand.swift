@@ -31,6 +31,9 @@ struct ReleaseCommand: ParsableCommand {
     @Option(name: .customLong("color"), help: "Colour in the dashboard: auto (honours NO_COLOR), always or never.")
     var color: ColorMode = .auto
 
+    @Flag(name: .customLong("no-mouse"), help: "Do not take mouse clicks and the wheel in the dashboard.")
+    var noMouse = false
+
     @Flag(name: .customLong("clean"), help: "Delete the contents of a non-empty dist/ first.")
     var clean = false
 
@@ -104,7 +107,7 @@ struct ReleaseCommand: ParsableCommand {
 
         let environment = ProcessInfo.processInfo.environment
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
-        let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment)
+        let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment, mouse: !noMouse)
         let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)
         if dashboard || theme != nil {
             do {
@@ -122,6 +125,7 @@ struct ReleaseCommand: ParsableCommand {
         let resumed = resume ? ResumeReport.load(plan: plan, printing: !json) : nil
         let journal = JournalWriter(dist: plan.distDirectory)
         engine.hub.add(journal)
+        engine.hub.add(TimelineFileWriter(dist: plan.distDirectory))
         let signals = SignalTrap { name in engine.interrupt(signal: name) }
         // The dashboard or reporter writing to a closed stdout (`| head -3`) is SIGPIPE's case too.
         StandardOutput.onClosed = { signals.deliver(SIGPIPE) }

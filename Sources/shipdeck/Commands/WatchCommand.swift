@@ -33,6 +33,9 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("color"), help: "Colour in the dashboard: auto, always or never.")
     var color: String = "auto"
 
+    @Flag(name: .customLong("no-mouse"), help: "Do not take mouse clicks and the wheel in the dashboard.")
+    var noMouse = false
+
     @Option(
         name: .customLong("poll-interval"),
         help: ArgumentHelp("Seconds between looks at the journal.", visibility: .hidden))
@@ -48,7 +51,7 @@ struct WatchCommand: ParsableCommand {
         if !noTUI, Dashboard.isUsable() {
             let options = DashboardOptions(
                 theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
-                title: "shipdeck watch")
+                title: "shipdeck watch", mouse: !noMouse)
             if let code = WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options) {
                 throw ExitCode(code)
             }

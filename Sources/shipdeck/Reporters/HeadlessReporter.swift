@@ -158,6 +158,12 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
             if !differing.isEmpty { out += " (not reproducible: \(differing.joined(separator: ", ")))" }
             out += "\n"
         }
+        // Where the time went, for CI logs (the dashboard's `t`, dist/timeline.svg as text).
+        let timeline = ReleaseTimeline(state: state, now: state.finishedAt ?? 0)
+        if timeline.duration > 0, !timeline.rows.isEmpty {
+            out += "\nTimeline\n"
+            for line in timeline.textChart(width: 50) { out += "  \(line)\n" }
+        }
         let ok = state.count(.succeeded), total = state.cells.count
         switch outcome {
         case .succeeded:

@@ -62,7 +62,7 @@ package struct GitHubReleasesClient: Sendable {
         return try decode(GitHubRelease.self, response, "POST releases")
     }
 
-    /// Makes the draft public (`draft: false`), last, once every asset is there.
+    /// Makes the draft package (`draft: false`), last, once every asset is there.
     package func publish(_ release: GitHubRelease, onRetry: RetryObserver? = nil) throws -> GitHubRelease {
         let response = try send(
             "PATCH", api("releases/\(release.id)"), json: ["draft": false], onRetry: onRetry)

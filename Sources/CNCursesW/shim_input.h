@@ -1,0 +1,102 @@
+#ifndef CNCURSESW_SHIM_INPUT_H
+#define CNCURSESW_SHIM_INPUT_H
+/* Mouse, terminal capabilities and job control for the dashboard (included by shim.h). */
+#include <errno.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Clicks of the first button and the wheel; no motion tracking, so a terminal's own
+   Shift-drag selection stays with the terminal. */
+static inline int shipdeck_mouse_enable(int on) {
+    mmask_t wanted = on ? (BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0;
+    mmask_t old = 0;
+    mouseinterval(0);
+    return mousemask(wanted, &old) != 0 || !on;
+}
+
+/* The pending mouse event: 1 press of the first button, 4 wheel up, 5 wheel down, 0 other. */
+static inline int shipdeck_mouse_event(int *row, int *column) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+    return 0;
+}
+
+static inline int shipdeck_key_mouse(void) { return KEY_MOUSE; }
+
+/* True when terminfo has the string capability (extended names such as Ms included). */
+static inline int shipdeck_has_string_capability(const char *name) {
+    char *value = tigetstr(name);
+    return value != NULL && value != (char *)-1;
+}
+
+/* Leaves curses mode for a child that uses the terminal, and comes back with a full redraw. */
+static inline void shipdeck_suspend(void) { def_prog_mode(); endwin(); }
+static inline void shipdeck_resume(WINDOW *w) {
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    wrefresh(w);
+}
+
+/* Job control for a child that reads the terminal (the pager): it runs in its own process group,
+   which becomes the terminal's foreground group while it runs, so Ctrl-C, Ctrl-Z and friends
+   reach it and not the dashboard; the dashboard's group is given the terminal back afterwards.
+   SIGTTOU is blocked while the dashboard (then a background group) calls tcsetpgrp. */
+static inline int shipdeck_set_foreground(int fd, pid_t group) {
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int result = tcsetpgrp(fd, group);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return result;
+}
+
+/* Spawns argv in a new process group with the terminal as its stdio; the pid or -1. */
+static inline pid_t shipdeck_spawn_foreground(const char *path, char *const argv[], char *const envp[]) {
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGQUIT);
+    sigaddset(&defaults, SIGTSTP);
+    sigaddset(&defaults, SIGTTIN);
+    sigaddset(&defaults, SIGTTOU);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, path, NULL, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
+    return rc == 0 ? pid : -1;
+}
+
+/* Waits for the child; a child stopped because it touched the terminal before it was given it is
+   continued. Returns its exit status (128+signal when killed), -1 on error. */
+static inline int shipdeck_wait_foreground(pid_t pid) {
+    for (;;) {
+        int status = 0;
+        pid_t got = waitpid(pid, &status, WUNTRACED);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (WIFSTOPPED(status)) {
+            kill(-pid, SIGCONT);
+            continue;
+        }
+        if (WIFEXITED(status)) return WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    }
+}
+#endif
