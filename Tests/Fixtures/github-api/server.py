@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from openapi_schema_validator import OAS30Validator
 
-LOCK = threading.Lock()
+LOCK = threading.RLock()  # re-entrant: handlers answer (send_json logs under LOCK) while holding it
 STATE = {"releases": [], "assets": {}, "log": [], "violations": [], "next_id": 1, "faults": [], "throttle": 0,
          "upload_bytes": 0}
 DOCS = "https://docs.github.com/rest"
