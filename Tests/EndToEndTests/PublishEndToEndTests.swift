@@ -59,8 +59,16 @@ enum FileDigestForTests {
     let release = PublishableRelease.shared
     let tokenVariable = "SHIPDECK_TEST_GITHUB_TOKEN"
 
-    func publish(_ module: URL, _ extra: [String] = [], token: String? = GitHubStandIn.token) -> TestSupport.Output {
-        TestSupport.shipdeck(["publish", "--no-tui"] + extra, in: module, environment: [tokenVariable: token ?? ""])
+    /// Test-only timings (PublishOptions.applyTestTimings): backoff from 50 ms, so injected faults cost
+    /// no real minutes; the server's Retry-After is still waited for as sent.
+    static let quickRetries = ["SHIPDECK_TEST_RETRY_BASE_MS": "50"]
+
+    func publish(
+        _ module: URL, _ extra: [String] = [], token: String? = GitHubStandIn.token, environment: [String: String] = [:]
+    ) -> TestSupport.Output {
+        TestSupport.shipdeck(
+            ["publish", "--no-tui"] + extra, in: module,
+            environment: Self.quickRetries.merging(environment) { $1 }.merging([tokenVariable: token ?? ""]) { $1 })
     }
 
     /// Every file under `folder` (the dist, the module), read as bytes, for the canary.
@@ -127,20 +135,29 @@ enum FileDigestForTests {
     @Test func faultsAreRetriedOrReportedWithTheServersWords() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }
+        // In order of the requests they hit: a stalled answer (slower than the idle timeout), a rate
+        // limit with Retry-After, a 500 on creating the draft, a 502 on an upload, a reset mid-upload.
         try server.inject([
+            ["method": "GET", "path": "/releases/tags", "times": 1, "delay": 5],
+            ["method": "GET", "path": "/releases/tags", "times": 1, "status": 429, "headers": ["Retry-After": "1"],
+             "body": ["message": "API rate limit exceeded"]],
             ["method": "POST", "path": "/releases", "times": 1, "status": 500,
              "body": ["message": "Server Error"]],
-            ["method": "GET", "path": "/releases", "times": 1, "status": 429, "headers": ["Retry-After": "1"],
-             "body": ["message": "API rate limit exceeded"]],
             ["method": "POST", "path": "/assets", "times": 1, "status": 502, "body": ["message": "Bad Gateway"]],
             ["method": "POST", "path": "/assets", "name": "windows", "times": 1, "reset_after": 4096],
         ])
         let module = release.copy(publish: server.publishYAML())
-        let out = publish(module)
+        let out = publish(module, environment: ["SHIPDECK_TEST_HTTP_IDLE_MS": "1500"])
         #expect(out.status == 0, "\(out.combined)")
-        #expect(out.stdout.contains("retrying in"), "\(out.stdout)")
-        #expect(out.stdout.contains("HTTP 429 (rate limited)"), "\(out.stdout)")
+        #expect(out.stdout.contains("draft release v1.2.0: retrying in 0.0s: GET "), "\(out.stdout)")
+        #expect(out.stdout.contains("the server sent nothing for too long"), "\(out.stdout)")
+        // The server's Retry-After, not the (50 ms) backoff.
+        #expect(out.stdout.contains("retrying in 1.0s: HTTP 429 (rate limited)"), "\(out.stdout)")
+        #expect(out.stdout.contains("draft release v1.2.0: retrying in 0.0s: HTTP 500"), "\(out.stdout)")
         #expect(out.stdout.contains("HTTP 502"), "\(out.stdout)")
+        #expect(out.stdout.contains("windows_amd64.zip: retrying in 0.0s: POST "), "\(out.stdout)")
+        #expect(out.stdout.contains("connection reset by peer"), "\(out.stdout)")
+        #expect(out.stdout.contains("windows_amd64.zip ok: uploaded"), "\(out.stdout)")
         try expectOnServer(server, module)
         let state = try server.state()
         for name in release.expectedAssets(in: module).keys { #expect(state.uploads(of: name) == 1, "\(name)") }
@@ -211,6 +228,7 @@ enum FileDigestForTests {
         let state = try server.state()
         #expect(state.log.filter { $0.method != nil }.count == 1, "\(state.log)")
         #expect(state.releases.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist/.shipdeck.lock").path))
     }
 
     @Test func badInputIsAClearErrorBeforeAnythingIsUploaded() throws {

@@ -23,6 +23,7 @@ package final class PublishPhase: Sendable {
         self.options = options
         self.hub = hub
         self.dryRunOutput = dryRunOutput
+        sharedTransport = HTTPTransport(options: options.transport)
     }
 
     func client(_ plan: PublishPlan, token: SecretValue, transport: HTTPTransport? = nil) -> GitHubReleasesClient {
@@ -30,7 +31,7 @@ package final class PublishPhase: Sendable {
             config: plan.github, token: token, transport: transport ?? sharedTransport, retry: options.retry)
     }
 
-    private let sharedTransport = HTTPTransport()
+    private let sharedTransport: HTTPTransport
 
     /// Runs every unit of `plan`; returns how the publish ended. Shuts the transport down at the end.
     package func run(_ plan: PublishPlan) -> ReleaseOutcome {

@@ -52,6 +52,10 @@ package final class HTTPTransport: Sendable {
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: TimeAmount(options.connectTimeout), read: TimeAmount(options.idleTimeout))
         configuration.decompression = .disabled
+        // A refused or failed connection fails its request at once; HTTPRetryPolicy decides about
+        // sending again (AsyncHTTPClient's own default would retry until the connect timeout, 10 s
+        // per attempt, silently).
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
