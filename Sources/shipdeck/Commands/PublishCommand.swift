@@ -106,6 +106,7 @@ struct PublishCommand: ParsableCommand {
         do {
             plan = try phase.prepare()
         } catch {
+            distLock?.release()  // `fail` exits: deferred code does not run
             fail(error)
         }
         if !json {
@@ -116,6 +117,7 @@ struct PublishCommand: ParsableCommand {
         }
         let outcome = phase.run(plan)
         hub.flush()
+        distLock?.release()
         if outcome != .succeeded { throw ExitCode(1) }
     }
 }

@@ -85,6 +85,11 @@ struct ReleaseCommand: ParsableCommand {
         } catch {
             failWithEvent(error)
         }
+        // --publish: what can be checked before building is checked now (section, token variable),
+        // before dist/ is locked (failing exits without running deferred releases).
+        if publish {
+            do { try PublishPhase.checkBeforeRelease(config: plan.config) } catch { failWithEvent(error) }
+        }
         // dist/ is this run's until it exits: a second release, merge or resume there is refused
         // before it touches anything (--clean included).
         let distLock: DistLock
@@ -94,10 +99,6 @@ struct ReleaseCommand: ParsableCommand {
             failWithEvent(error)
         }
         defer { distLock.release() }
-        // --publish: what can be checked before building is checked now (section, token variable).
-        if publish {
-            do { try PublishPhase.checkBeforeRelease(config: plan.config) } catch { failWithEvent(error) }
-        }
         var options = EngineOptions()
         if let parallelism { options.parallelism = parallelism }
         options.timeout = timeout.flatMap(DurationValue.seconds)
