@@ -260,7 +260,7 @@ public struct ReleaseState: Sendable {
         case .warning(let text):
             warnings.append(text)
 
-        case .error(let message, _):
+        case .error(let message, _, _):
             warnings.append("error: \(message)")
 
         case .interrupted(let signal):

@@ -191,8 +191,8 @@ final class JSONEventPrinter: ReleaseObserver, @unchecked Sendable {
 
     /// Prints an `error` event for a run that stopped on bad input before its first event.
     func printError(_ error: Error) {
-        let event: EngineEvent = (error as? ShipdeckError).map { .error(message: $0.message, hint: $0.hint) }
-            ?? .error(message: "\(error)", hint: nil)
+        let event: EngineEvent = (error as? ShipdeckError).map { .error(message: $0.message, hint: $0.hint, code: $0.code.rawValue) }
+            ?? .error(message: "\(error)", hint: nil, code: nil)
         release(didEmit: EventRecord(seq: 0, time: Date().timeIntervalSince1970, event: event), state: ReleaseState())
     }
 
