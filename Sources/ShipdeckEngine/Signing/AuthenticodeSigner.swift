@@ -3,7 +3,7 @@ import Foundation
 /// Embeds an Authenticode signature in a Windows executable with Debian's `osslsigncode` (the
 /// Linux counterpart of signtool), and checks it with `osslsigncode verify` against the CA.
 /// The signing time is SOURCE_DATE_EPOCH, so the signed file is reproducible.
-struct AuthenticodeSigner: @unchecked Sendable {
+struct AuthenticodeSigner: Sendable {
     let config: SignerConfig
     let program: String
     let certificate: String

@@ -43,6 +43,7 @@ enum WatchDashboard {
     }
 
     /// Tells the feeding thread to stop once the dashboard has closed.
+    // `@unchecked`: `lock` guards `value`.
     final class StopFlag: @unchecked Sendable {
         private let lock = NSLock()
         private var value = false
