@@ -11,6 +11,23 @@ struct ShipdeckCommand: ParsableCommand {
         subcommands: [ReleaseCommand.self, PlanCommand.self, InitCommand.self, MergeCommand.self, CICommand.self, HashCommand.self, WatchCommand.self, VerifyCommand.self, KeygenCommand.self, CheckCommand.self, PublishCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Parses, runs, and maps what a command throws to an exit status in one place (`ExitStatus`).
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch where ExitStatus.isParserError(error) {
+            exit(withError: error)
+        } catch {
+            Foundation.exit(ExitStatus.report(error))
+        }
+    }
 }
 
 /// Options every command that plans a release takes.
@@ -51,24 +68,5 @@ struct PlanningOptions: ParsableArguments {
         options.snapshot = snapshot
         options.autoSnapshot = autoSnapshot
         return options
-    }
-}
-
-/// Prints a Shipdeck error the way users should see it and exits with `code`.
-func fail(_ error: Error, code: Int32 = 2) -> Never {
-    let text: String
-    if let error = error as? ShipdeckError {
-        text = error.description
-    } else {
-        text = "\(error)"
-    }
-    FileHandle.standardError.write(Data("shipdeck: error: \(UntrustedText.escapeMultiline(text))\n".utf8))
-    exit(code)
-}
-
-extension UntrustedText {
-    /// Escapes each line of a multi-line message.
-    static func escapeMultiline(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "\n")
     }
 }

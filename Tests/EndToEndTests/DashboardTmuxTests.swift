@@ -194,7 +194,7 @@ struct DashboardTmuxTests {
         #expect(sleepers.stdout.isEmpty, "the cancelled build's children are still alive: \(sleepers.stdout)")
     }
 
-    @Test("SIGINT and SIGTERM end a live release as interrupted (130) and restore the terminal", arguments: ["INT", "TERM"])
+    @Test("SIGINT and SIGTERM end a live release as interrupted (128 + signal) and restore the terminal", arguments: ["INT", "TERM"])
     func signals(signal: String) throws {
         let module = TestSupport.copyFixture("dashboard-escapes")
         let wrapper = module.appendingPathComponent("go-noisy.sh")
@@ -214,7 +214,9 @@ struct DashboardTmuxTests {
             #expect(!child.isEmpty, "shipdeck's pid not found")
             _ = Tmux.spawn(["/bin/kill", "-TERM", child])
         }
-        #expect(tmux.waitFor(timeout: 30) { $0.contains("EXIT=130") }, "not interrupted:\n\(tmux.capture())")
+        // 128 + the signal's number (issue 12): 130 for SIGINT, 143 for SIGTERM.
+        let status = signal == "INT" ? "EXIT=130" : "EXIT=143"
+        #expect(tmux.waitFor(timeout: 30) { $0.contains(status) }, "not interrupted:\n\(tmux.capture())")
         #expect(!tmux.capture().contains("─ Matrix"))
         tmux.type("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | sort | tr '\\n' ' '; echo")
         #expect(tmux.waitFor("echo icanon"), "the terminal modes were not restored:\n\(tmux.capture())")

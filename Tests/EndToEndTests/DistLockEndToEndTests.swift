@@ -39,8 +39,8 @@ import Testing
             let folder = TestSupport.temporaryDirectory("bg")
             out = folder.appendingPathComponent("stdout")
             err = folder.appendingPathComponent("stderr")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
             process.executableURL = TestSupport.shipdeckBinary
             process.arguments = arguments
             process.currentDirectoryURL = directory
@@ -90,7 +90,7 @@ import Testing
         let dist = module.appendingPathComponent("dist")
         let first = try Background(["release", "--no-tui", "--target", "linux/amd64", "--go", go.path], in: module)
         defer {
-            FileManager.default.createFile(atPath: gateDir.appendingPathComponent("abort").path, contents: nil)
+            _ = FileManager.default.createFile(atPath: gateDir.appendingPathComponent("abort").path, contents: nil)
             _ = first.wait()
         }
         waitFor("the first release to be building") {
@@ -121,7 +121,7 @@ import Testing
         #expect(merge.status == 2)
         #expect(merge.stderr.contains("is in use by another Shipdeck run"), "\(merge.stderr)")
 
-        FileManager.default.createFile(atPath: gateDir.appendingPathComponent("gate").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: gateDir.appendingPathComponent("gate").path, contents: nil)
         #expect(first.wait() == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("release succeeded"), "\(first.stdout)")
         let checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
@@ -149,14 +149,14 @@ import Testing
         kill(pid, SIGKILL)
         _ = killed.wait()
         // Its gated build (if it outlived it) gives up; nothing of it may keep running.
-        FileManager.default.createFile(atPath: gateDir.appendingPathComponent("abort").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: gateDir.appendingPathComponent("abort").path, contents: nil)
         waitFor("the killed release's children to end") { processes(matching: gateDir.path).isEmpty }
         let lockFile = dist.appendingPathComponent(".shipdeck.lock")
         let recorded = try String(contentsOf: lockFile, encoding: .utf8)
         #expect(recorded.contains("\"pid\":\(pid)"), "\(recorded)")
 
         try FileManager.default.removeItem(at: gateDir.appendingPathComponent("abort"))
-        FileManager.default.createFile(atPath: gateDir.appendingPathComponent("gate").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: gateDir.appendingPathComponent("gate").path, contents: nil)
         let next = TestSupport.shipdeck(
             ["release", "--no-tui", "--clean", "--target", "linux/amd64", "--go", go.path],
             in: module)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ShipdeckEngine
 
 /// A real release of a GoReleaser config with two builds (Tests/Fixtures/goreleaser-multi): real go,
 /// hooks at every level, an archive holding both builds' binaries, a `format: binary` archive,
@@ -15,7 +16,7 @@ import Testing
         let out = TestSupport.shipdeck(["release", "--no-tui"], in: module)
         #expect(out.status == 0, "\(out.combined)")
         let dist = module.appendingPathComponent("dist")
-        let top = Set(try FileManager.default.contentsOfDirectory(atPath: dist.path)).subtracting(["logs", ".shipdeck", "shipdeck.journal.jsonl"])
+        let top = Set(try FileManager.default.contentsOfDirectory(atPath: dist.path)).filter { !DistPaths.isBookkeeping($0) }
         // GoReleaser's dist: the archives and binary uploads, the checksums, the manifests, and one
         // folder per (build id, target) holding that build's binary.
         #expect(

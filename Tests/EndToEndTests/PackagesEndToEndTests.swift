@@ -169,7 +169,7 @@ import Testing
         try fm.createDirectory(at: root.appendingPathComponent("var/lib/dpkg/info"), withIntermediateDirectories: true)
         try fm.createDirectory(
             at: root.appendingPathComponent("var/lib/dpkg/updates"), withIntermediateDirectories: true)
-        fm.createFile(atPath: root.appendingPathComponent("var/lib/dpkg/status").path, contents: Data())
+        _ = fm.createFile(atPath: root.appendingPathComponent("var/lib/dpkg/status").path, contents: Data())
         let install = TestSupport.run(
             "/usr/bin/dpkg",
             [

@@ -304,6 +304,7 @@ import Testing
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
         #expect(object["type"] as? String == "error", "\(out.stdout)")
+        #expect(object["code"] as? String == "config", "\(out.stdout)")
         #expect(out.stdout.contains("unknown key 'binray'"), "\(out.stdout)")
         #expect(out.stdout.contains("did you mean 'binary'"), "\(out.stdout)")
         #expect(out.stderr.contains("shipdeck: error: "), "\(out.stderr)")

@@ -85,8 +85,8 @@ enum TestSupport {
         process.environment = env
         let outFile = temporaryDirectory("out").appendingPathComponent("stdout")
         let errFile = outFile.deletingLastPathComponent().appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         let out = try! FileHandle(forWritingTo: outFile), err = try! FileHandle(forWritingTo: errFile)
         process.standardOutput = out
         process.standardError = err

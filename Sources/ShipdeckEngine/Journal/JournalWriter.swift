@@ -13,6 +13,8 @@ import Foundation
 /// `flushInterval` while log lines flood in, and synchronously when the release finishes, so
 /// the journal on disk is complete when the process exits. A crash can leave a torn last line;
 /// `JournalReader` tolerates it.
+// `@unchecked`: `lock` guards `buffer`, `failure`, `flushScheduled` and `counts`; `fd` and the
+// encoder are used only on the serial `io` queue (and in deinit, when nothing else holds the writer).
 package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     package let url: URL
     private let flushInterval: TimeInterval

@@ -18,6 +18,7 @@ import Foundation
 /// let lock = try DistLock.acquire(dist: plan.distDirectory, warn: { print("warning: \($0)") })
 /// defer { lock.release() }
 /// ```
+// `@unchecked`: `guardLock` guards `fd`, the only mutable field.
 package final class DistLock: @unchecked Sendable {
     /// The lock file's name inside dist/.
     package static let fileName = DistPaths.lockFile
@@ -33,7 +34,8 @@ package final class DistLock: @unchecked Sendable {
 
         package static func current(command: String) -> Holder {
             var name = [CChar](repeating: 0, count: 256)
-            let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "unknown host"
+            let host = gethostname(&name, name.count) == 0
+                ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown host"
             let formatter = ISO8601DateFormatter()
             formatter.timeZone = TimeZone(identifier: "UTC")
             return Holder(pid: getpid(), host: host, started: formatter.string(from: Date()), command: command)

@@ -5,54 +5,6 @@ import Foundation
 @preconcurrency import Glibc
 #endif
 
-/// A child process to run: always an absolute executable and an explicit environment.
-package struct ProcessSpec: Sendable {
-    package var executable: String
-    package var arguments: [String]
-    package var environment: [String: String]
-    package var workingDirectory: String
-
-    package init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String) {
-        self.executable = executable
-        self.arguments = arguments
-        self.environment = environment
-        self.workingDirectory = workingDirectory
-    }
-
-    /// The command as a shell would take it, for plans and logs.
-    package var commandLine: String { ([executable] + arguments).map(ShellQuoting.quote).joined(separator: " ") }
-}
-
-/// How a child ended.
-package struct ProcessResult: Sendable, Equatable {
-    package var exitCode: Int32?
-    package var signal: Int32?
-    /// Stopped because its cancellation token was cancelled.
-    package var cancelled: Bool
-    /// Stopped because its `Command.timeout` passed.
-    package var timedOut: Bool
-    /// The timeout that passed, in seconds (when `timedOut`).
-    package var timeout: TimeInterval?
-
-    package init(exitCode: Int32?, signal: Int32?, cancelled: Bool, timedOut: Bool = false, timeout: TimeInterval? = nil) {
-        self.exitCode = exitCode
-        self.signal = signal
-        self.cancelled = cancelled
-        self.timedOut = timedOut
-        self.timeout = timeout
-    }
-
-    package var succeeded: Bool { exitCode == 0 && !cancelled && !timedOut }
-
-    package var summary: String {
-        if cancelled { return "cancelled" }
-        if timedOut { return "timed out after \(DurationText.format(timeout ?? 0)), its process tree killed" }
-        if let exitCode { return "exit status \(exitCode)" }
-        if let signal { return "killed by signal \(signal)" }
-        return "unknown status"
-    }
-}
-
 /// The real `CommandRunner`: runs children the way a build tool must. Each runs in its own
 /// session and process group (so stopping it ends the whole tree), stdout and stderr merged
 /// into one close-on-exec pipe read line by line, no other descriptor inherited, every child
@@ -331,50 +283,5 @@ package struct ProcessRunner: CommandRunner {
         let pointers = strings.map { strdup($0) } + [nil]
         defer { pointers.forEach { free($0) } }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
-}
-
-/// Splits a byte stream into lines; a partial line waits for its newline.
-struct LineSplitter {
-    let maxLineBytes: Int
-    private var pending: [UInt8] = []
-
-    init(maxLineBytes: Int) { self.maxLineBytes = maxLineBytes }
-
-    mutating func push(_ bytes: UnsafeRawBufferPointer) -> [String] {
-        var out: [String] = []
-        var start = 0
-        for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            pending.append(contentsOf: bytes[start..<i])
-            out.append(Self.decode(pending))
-            pending.removeAll(keepingCapacity: true)
-            start = i + 1
-        }
-        pending.append(contentsOf: bytes[start...])
-        while pending.count > maxLineBytes {
-            out.append(Self.decode(pending[..<maxLineBytes]))
-            pending.removeFirst(maxLineBytes)
-        }
-        return out
-    }
-
-    mutating func finish() -> [String] {
-        defer { pending = [] }
-        return pending.isEmpty ? [] : [Self.decode(pending)]
-    }
-
-    private static func decode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var line = String(decoding: bytes, as: UTF8.self)
-        if line.hasSuffix("\r") { line.removeLast() }
-        return line
-    }
-}
-
-/// POSIX shell quoting for showing commands to people.
-package enum ShellQuoting {
-    package static func quote(_ word: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
-        if !word.isEmpty, word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -26,6 +26,10 @@ package final class PublishPhase: Sendable {
         sharedTransport = HTTPTransport(options: options.transport)
     }
 
+    /// AsyncHTTPClient must be shut down before it goes away, also when `prepare()` threw
+    /// (shutting down twice is harmless).
+    deinit { sharedTransport.shutdown() }
+
     func client(_ plan: PublishPlan, token: SecretValue, transport: HTTPTransport? = nil) -> GitHubReleasesClient {
         GitHubReleasesClient(
             config: plan.github, token: token, transport: transport ?? sharedTransport, retry: options.retry)

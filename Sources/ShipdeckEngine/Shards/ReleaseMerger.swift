@@ -33,7 +33,7 @@ package struct MergeOptions: Sendable {
 /// Every check runs before anything is written: parts must agree on project, version, commit, Go
 /// version, SOURCE_DATE_EPOCH and config fingerprint; together they must hold every planned cell
 /// exactly once; every artifact must hash to what its part manifest says.
-package final class ReleaseMerger: @unchecked Sendable {
+package final class ReleaseMerger: Sendable {
     package let options: MergeOptions
     package let hub: EventHub
 

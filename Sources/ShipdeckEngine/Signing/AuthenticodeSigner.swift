@@ -3,7 +3,7 @@ import Foundation
 /// Embeds an Authenticode signature in a Windows executable with Debian's `osslsigncode` (the
 /// Linux counterpart of signtool), and checks it with `osslsigncode verify` against the CA.
 /// The signing time is SOURCE_DATE_EPOCH, so the signed file is reproducible.
-struct AuthenticodeSigner: @unchecked Sendable {
+struct AuthenticodeSigner: Sendable {
     let config: SignerConfig
     let program: String
     let certificate: String
@@ -17,12 +17,29 @@ struct AuthenticodeSigner: @unchecked Sendable {
     /// Writes a signed copy of `executable` to `output`.
     func sign(_ executable: URL, to output: URL, description: String, epoch: Int64) throws {
         var args = ["sign", "-certs", certificate, "-key", key]
-        if password != nil { args += ["-readpass", "/dev/stdin"] }
+        // osslsigncode opens the -readpass path itself. The runner's stdin is a socket, which Linux
+        // cannot open again through /dev/stdin (ENXIO), so the password is a file in a directory only
+        // this user can enter, removed right after; it never reaches argv or the environment.
+        var passwordFile: PrivateDirectory?
+        if let password {
+            let dir = try PrivateDirectory.make()
+            passwordFile = dir
+            let file = dir.url.appendingPathComponent("password")
+            guard FileManager.default.createFile(
+                atPath: file.path, contents: Data(password.reveal().utf8), attributes: [.posixPermissions: 0o600])
+            else {
+                dir.remove()
+                throw ShipdeckError(.signing, "\(origin): cannot write the key password for osslsigncode in \(dir.url.path)")
+            }
+            args += ["-readpass", file.path]
+        }
+        defer { passwordFile?.remove() }
         args += [
             "-h", "sha256", "-n", description, "-time", String(epoch), "-in", executable.path, "-out", output.path,
         ]
         try? FileManager.default.removeItem(at: output)
-        let result = try SignerProcess.run(program, args, environment: environment, input: password)
+        var result = try SignerProcess.run(program, args, environment: environment)
+        if let password { result.text = password.scrub(result.text) }
         guard result.succeeded else {
             let said = SignerProcess.tail(result.text)
             throw ShipdeckError(

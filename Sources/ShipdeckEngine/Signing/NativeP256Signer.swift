@@ -6,6 +6,8 @@ import Foundation
 ///
 ///     openssl dgst -sha256 -verify pub.pem -signature <(base64 -d f.sig) f
 ///     cosign verify-blob --key pub.pem --signature f.sig --insecure-ignore-tlog f
+// `@unchecked`: no lock is needed. Every field is an immutable `let`; swift-crypto's P256 key types
+// are value types that hold no shared mutable state but are not yet declared Sendable.
 struct NativeP256Signer: Signer, @unchecked Sendable {
     let config: SignerConfig
     let privateKey: P256.Signing.PrivateKey

@@ -93,7 +93,7 @@ package enum TimelineSVG {
 
 /// Writes `dist/timeline.svg` each time the release finishes (again after a retry), from the state
 /// the hub hands its observers. A write that fails is a warning on stderr, never a failed release.
-package final class TimelineFileWriter: ReleaseObserver, @unchecked Sendable {
+package final class TimelineFileWriter: ReleaseObserver, Sendable {
     // No mutable state: every call comes on the hub's queue with the state it needs.
     let dist: URL
 

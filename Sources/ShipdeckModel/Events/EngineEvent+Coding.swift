@@ -20,7 +20,7 @@ extension EngineEvent: Codable {
     enum Field: String, CodingKey {
         case type, release, cell, attempt, stage, result, seconds, detail, lines, artifact, status, error
         case step, signature, message, outcome, fingerprint, reused, hint
-        case signal
+        case signal, code
         case units, dryRun, unit, phase, sent, total, reason
     }
 
@@ -99,9 +99,10 @@ extension EngineEvent: Codable {
             try c.encode(attempt, forKey: .attempt)
             try c.encode(fingerprint, forKey: .fingerprint)
             try c.encode(reused, forKey: .reused)
-        case .error(let message, let hint):
+        case .error(let message, let hint, let code):
             try c.encode(message, forKey: .message)
             try c.encode(hint, forKey: .hint)
+            try c.encode(code, forKey: .code)
         case .interrupted(let signal):
             try c.encode(signal, forKey: .signal)
         case .publishStarted(let units, let dryRun):
@@ -183,7 +184,9 @@ extension EngineEvent: Codable {
                 cell: try c.decode(String.self, forKey: .cell), attempt: try c.decode(Int.self, forKey: .attempt),
                 fingerprint: try c.decode(String.self, forKey: .fingerprint), reused: try c.decode(Bool.self, forKey: .reused))
         case .error:
-            self = .error(message: try c.decode(String.self, forKey: .message), hint: try c.decodeIfPresent(String.self, forKey: .hint))
+            self = .error(
+                message: try c.decode(String.self, forKey: .message), hint: try c.decodeIfPresent(String.self, forKey: .hint),
+                code: try c.decodeIfPresent(String.self, forKey: .code))
         case .interrupted:
             self = .interrupted(signal: try c.decode(String.self, forKey: .signal))
         case .publishStarted:

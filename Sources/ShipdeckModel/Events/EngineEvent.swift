@@ -21,7 +21,8 @@ public enum EngineEvent: Sendable, Hashable {
     case cellFingerprint(cell: String, attempt: Int, fingerprint: String, reused: Bool)
     /// Bad input that stopped a run before anything was built (a config error, say): what is wrong
     /// and how to fix it. `release --json` prints it so a consumer of the stream learns why nothing follows.
-    case error(message: String, hint: String?)
+    /// `code` is the `ShipdeckError.Code` (`config`, `toolchain`, `dist`, …), nil for other errors.
+    case error(message: String, hint: String?, code: String?)
     /// A signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE) is stopping the release; `releaseFinished`
     /// with outcome `interrupted` follows once every process tree has ended.
     case interrupted(signal: String)

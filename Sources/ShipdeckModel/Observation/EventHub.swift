@@ -8,6 +8,8 @@ public protocol ReleaseObserver: AnyObject, Sendable {
 }
 
 /// Orders events, reduces them into one `ReleaseState` and hands both to the observers.
+// `@unchecked`: `queue` (serial) guards `state`, `observers` and `sequence`; the condition
+// `finished` guards `finishCount`; `clock` and `logSlots` are immutable and thread-safe.
 public final class EventHub: @unchecked Sendable {
     private let queue = DispatchQueue(label: "shipdeck.events")
     private var state = ReleaseState()

@@ -1,102 +1,5 @@
 import Foundation
 
-/// The last `capacity` lines of a log, with a count of every line seen. Memory per cell stays
-/// bounded however much a build prints; the whole log is on disk.
-public struct LogTail: Sendable, Hashable {
-    public private(set) var lines: [String] = []
-    public private(set) var totalLines = 0
-    public let capacity: Int
-    private var start = 0
-
-    public init(capacity: Int = 2000) { self.capacity = capacity }
-
-    public mutating func append(contentsOf newLines: [String]) {
-        totalLines += newLines.count
-        let slice = newLines.count > capacity ? newLines.suffix(capacity) : newLines[...]
-        for line in slice {
-            if lines.count < capacity {
-                lines.append(line)
-            } else {
-                lines[start] = line
-                start = (start + 1) % capacity
-            }
-        }
-    }
-
-    /// The kept lines, oldest first.
-    public var ordered: [String] {
-        start == 0 ? lines : Array(lines[start...] + lines[..<start])
-    }
-
-    public var count: Int { lines.count }
-
-    /// The kept line at `index` (0 = oldest kept).
-    public subscript(index: Int) -> String { lines[(start + index) % lines.count] }
-}
-
-/// One earlier attempt of a cell, kept so a retried cell's history stays reachable.
-public struct AttemptSummary: Sendable, Hashable {
-    public var attempt: Int
-    public var status: CellStatus
-    public var error: String?
-    public var seconds: Double
-    public var log: LogTail
-    /// When each stage of that attempt ran (for the timeline).
-    public var spans: [StageSpan] = []
-}
-
-/// Everything known about one cell at one moment.
-public struct CellState: Sendable, Hashable {
-    public var info: CellInfo
-    public var status: CellStatus = .queued
-    public var stage: CellStage?
-    public var attempt = 0
-    public var startedAt: Double?
-    public var finishedAt: Double?
-    public var stageSeconds: [CellStage: Double] = [:]
-    /// Stages that ran and how they ended, in order, for this attempt.
-    public var stageResults: [(CellStage, StageResult, String?)] {
-        get { stageOrder.map { ($0, results[$0] ?? .succeeded, details[$0]) } }
-    }
-    var stageOrder: [CellStage] = []
-    var results: [CellStage: StageResult] = [:]
-    var details: [CellStage: String] = [:]
-    public var error: String?
-    public var artifacts: [ArtifactRecord] = []
-    /// The input fingerprint of this attempt (`CellFingerprint`).
-    public var fingerprint: String?
-    /// True when `--resume` kept this cell's outputs from an interrupted release.
-    public var reused = false
-    public var log = LogTail()
-    public var previousAttempts: [AttemptSummary] = []
-    /// When each stage of this attempt started and ended, in order (for the timeline).
-    public var spans: [StageSpan] = []
-
-    public var id: String { info.id }
-    public var target: BuildTarget { info.target }
-
-    public func result(of stage: CellStage) -> StageResult? { results[stage] }
-    public func detail(of stage: CellStage) -> String? { details[stage] }
-
-    /// Seconds spent so far (running) or in total (final).
-    public func elapsed(now: Double) -> Double? {
-        guard let startedAt else { return nil }
-        return (finishedAt ?? now) - startedAt
-    }
-}
-
-/// The state of a release-wide step.
-public struct StepState: Sendable, Hashable {
-    public var result: StageResult?
-    public var running = false
-    public var seconds: Double?
-    public var detail: String?
-    public var startedAt: Double?
-    public var finishedAt: Double?
-    /// A cell was queued again after this step ran: what it wrote does not cover that cell yet.
-    public var willRunAgain = false
-}
-
 /// The one reduction of the event stream. Live front ends and `shipdeck watch` both build it
 /// with `apply`, so what they show cannot disagree.
 public struct ReleaseState: Sendable {
@@ -262,7 +165,7 @@ public struct ReleaseState: Sendable {
         case .warning(let text):
             warnings.append(text)
 
-        case .error(let message, _):
+        case .error(let message, _, _):
             warnings.append("error: \(message)")
 
         case .interrupted(let signal):

@@ -6,6 +6,7 @@ import ShipdeckModel
 ///
 /// A line matches as the log pane shows it: escaped (`UntrustedText`), tabs expanded, compared
 /// case-insensitively, so what the pane highlights and what the search counts are the same.
+// `@unchecked`: `lock` guards `result` and `cancelled`; the rest is immutable.
 final class LogSearch: @unchecked Sendable {
     struct Result: Sendable, Equatable {
         /// Numbers (0-based) of the lines that contain the query, in order.

@@ -8,6 +8,8 @@ import ShipdeckModel
 /// can take a while) at most once per frame interval, and leaves the result here. The owner
 /// thread takes the newest snapshot when it draws, so keys are handled at once whatever the
 /// engine is doing, and a flood of events costs one snapshot per frame, not one per event.
+// `@unchecked`: `lock` guards `latest`, `fetching`, `changedWhileFetching` and `lastFetch`;
+// `hub`, `interval` and `queue` are immutable.
 final class SnapshotPump: ReleaseObserver, @unchecked Sendable {
     private let hub: EventHub
     private let interval: Double

@@ -8,6 +8,7 @@ import Foundation
 /// the dashboard claims it for as long as it runs: ignored as a signal, seen through a Dispatch
 /// source, and restored to the default action on return. Either way ncurses, which only installs
 /// handlers for signals still at their default, leaves them alone.
+// `@unchecked`: `lock` guards `count`, `sources` and `claimed`.
 final class DashboardSignals: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0

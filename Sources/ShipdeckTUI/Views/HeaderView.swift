@@ -14,7 +14,7 @@ struct HeaderView {
     }
 
     func draw(in rect: Rect, on screen: Screen) {
-        let state = context.state, g = context.glyphs
+        let g = context.glyphs
         screen.fill(row: rect.row, column: rect.column, width: rect.width, style: Style(.header))
         var right: [(String, Style)] = []
         if context.readOnly { right.append((" READ-ONLY ", Style(.badge))) }

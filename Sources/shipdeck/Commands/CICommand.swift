@@ -47,35 +47,31 @@ struct CIGitHubCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        do {
-            guard shipdeckGit != nil || installCommand != nil else {
-                throw ShipdeckError(
-                    .usage, "say how the workflow installs Shipdeck on the runner: there is no default repository",
-                    hint: "pass --shipdeck-git URL (built with the runner's Swift) or --install-command '...'")
-            }
-            let plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
-            let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
-            let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
-            var workflow = try GitHubWorkflow.forPlan(
-                plan, shardCount: shards ?? plan.cells.count,
-                moduleSubdirectory: subdirectory == plan.moduleDirectory.path ? "" : subdirectory)
-            workflow.shipdeckGit = shipdeckGit ?? ""
-            workflow.shipdeckRef = shipdeckRef
-            workflow.installCommand = installCommand
-            let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let file =
-                output.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
-                ?? root.appendingPathComponent(GitHubWorkflow.defaultPath)
-            if FileManager.default.fileExists(atPath: file.path), !force {
-                throw ShipdeckError(.io, "\(file.path) already exists", hint: "pass --force to overwrite it")
-            }
-            try FileManager.default.createDirectory(
-                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(workflow.yaml.utf8).write(to: file, options: .atomic)
-            print("wrote \(UntrustedText.escape(file.path)): \(workflow.shards.count) shard jobs and a merge job")
-        } catch {
-            fail(error)
+        guard shipdeckGit != nil || installCommand != nil else {
+            throw ShipdeckError(
+                .usage, "say how the workflow installs Shipdeck on the runner: there is no default repository",
+                hint: "pass --shipdeck-git URL (built with the runner's Swift) or --install-command '...'")
         }
+        let plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
+        let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
+        let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
+        var workflow = try GitHubWorkflow.forPlan(
+            plan, shardCount: shards ?? plan.cells.count,
+            moduleSubdirectory: subdirectory == plan.moduleDirectory.path ? "" : subdirectory)
+        workflow.shipdeckGit = shipdeckGit ?? ""
+        workflow.shipdeckRef = shipdeckRef
+        workflow.installCommand = installCommand
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let file =
+            output.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+            ?? root.appendingPathComponent(GitHubWorkflow.defaultPath)
+        if FileManager.default.fileExists(atPath: file.path), !force {
+            throw ShipdeckError(.io, "\(file.path) already exists", hint: "pass --force to overwrite it")
+        }
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(workflow.yaml.utf8).write(to: file, options: .atomic)
+        print("wrote \(UntrustedText.escape(file.path)): \(workflow.shards.count) shard jobs and a merge job")
     }
 
     /// The git work tree that holds the module, if any.

@@ -16,12 +16,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var planning: PlanningOptions
 
     func run() throws {
-        let plan: BuildPlan
-        do {
-            plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
-        } catch {
-            fail(error)
-        }
+        let plan: BuildPlan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
         let e = UntrustedText.escape
         let report = ConfigCheck(plan: plan)
         print("config: \(e(report.file)) (\(report.kind))")
@@ -32,6 +27,6 @@ struct CheckCommand: ParsableCommand {
         }
         print("unsupported keys (\(report.unsupported.count)):")
         for item in report.unsupported { print("  \(e(item.path)): \(e(item.instead))") }
-        throw ExitCode(1)
+        throw ExitCode(ExitStatus.failed)
     }
 }

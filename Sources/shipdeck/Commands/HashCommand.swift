@@ -22,6 +22,6 @@ struct HashCommand: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitCode(ExitStatus.failed) }
     }
 }

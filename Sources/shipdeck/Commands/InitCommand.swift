@@ -17,28 +17,19 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let dir = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath)
-        let source: SourceInfo
-        do {
-            source = try SourceInfo.read(moduleDirectory: dir.path, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            fail(error)
-        }
+        let source: SourceInfo = try SourceInfo.read(moduleDirectory: dir.path, environment: ProcessInfo.processInfo.environment)
         let file = dir.appendingPathComponent("shipdeck.yml")
         if FileManager.default.fileExists(atPath: file.path), !force {
-            fail(ShipdeckError(.config, "\(file.path) already exists", hint: "pass --force to overwrite it"))
+            throw ShipdeckError(.config, "\(file.path) already exists", hint: "pass --force to overwrite it")
         }
         var text = ConfigTemplate.text(project: source.defaultProjectName)
         if fromGoReleaser {
-            do {
-                text = try GoReleaserTranslation.text(moduleDirectory: dir, source: source)
-            } catch {
-                fail(error)
-            }
+            text = try GoReleaserTranslation.text(moduleDirectory: dir, source: source)
         }
         do {
             try Data(text.utf8).write(to: file)
         } catch {
-            fail(ShipdeckError(.io, "cannot write \(file.path): \(error.localizedDescription)"))
+            throw ShipdeckError(.io, "cannot write \(file.path): \(error.localizedDescription)")
         }
         print("wrote \(UntrustedText.escape(file.path))")
     }

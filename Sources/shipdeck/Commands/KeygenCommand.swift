@@ -26,12 +26,8 @@ struct KeygenCommand: ParsableCommand {
     func run() throws {
         let keyPath = output + ".key", pubPath = output + ".pub"
         let pair = KeyPairFiles.generate()
-        do {
-            try KeyPairFiles.write(pair.privateKey, to: keyPath, mode: 0o600, force: force)
-            try KeyPairFiles.write(pair.publicKey, to: pubPath, mode: 0o644, force: force)
-        } catch {
-            fail(error)
-        }
+        try KeyPairFiles.write(pair.privateKey, to: keyPath, mode: 0o600, force: force)
+        try KeyPairFiles.write(pair.publicKey, to: pubPath, mode: 0o644, force: force)
         emitLine(
             "wrote \(UntrustedText.escape(keyPath)) (private, mode 600) and \(UntrustedText.escape(pubPath)) (public)")
         emitLine("use it in shipdeck.yml:  signers: [{ kind: native, key: \(UntrustedText.escape(keyPath)) }]")

@@ -39,13 +39,8 @@ struct MergeCommand: ParsableCommand {
             partDirectories: parts.map(url), moduleDirectory: directory.map(url) ?? cwd,
             configPath: config.map(url), distDirectory: dist.map(url), existingDist: clean ? .clean : .refuse)
         let distURL = options.distDirectory ?? options.moduleDirectory.appendingPathComponent("dist")
-        let distLock: DistLock
-        do {
-            distLock = try DistLock.acquire(dist: distURL) {
-                FileHandle.standardError.write(Data("shipdeck: warning: \($0)\n".utf8))
-            }
-        } catch {
-            fail(error)
+        let distLock: DistLock = try DistLock.acquire(dist: distURL) {
+            FileHandle.standardError.write(Data("shipdeck: warning: \($0)\n".utf8))
         }
         defer { distLock.release() }
         let merger = ReleaseMerger(options: options)
@@ -60,14 +55,14 @@ struct MergeCommand: ParsableCommand {
         do {
             outcome = try merger.run()
         } catch {
-            distLock.release()
-            fail(error)
+            journal.close()
+            throw error
         }
         journal.close()
         if let problem = journal.error {
             FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8))
         }
         distLock.release()
-        throw ExitCode(ReleaseCommand.exitCode(outcome))
+        throw ExitCode(ExitStatus.of(outcome))
     }
 }

@@ -10,12 +10,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var planning: PlanningOptions
 
     func run() throws {
-        let plan: BuildPlan
-        do {
-            plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
-        } catch {
-            fail(error)
-        }
+        let plan: BuildPlan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
         print(PlanText.render(plan), terminator: "")
     }
 }

@@ -61,17 +61,12 @@ struct PublishCommand: ParsableCommand {
             .standardizedFileURL
         let configURL = config.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
             ?? ConfigReader.locate(in: module)
-        let loaded: ShipdeckConfig
-        do {
-            guard let configURL else {
-                throw ShipdeckError(
-                    .config, "no shipdeck.yml in \(module.path): the publish: section says where to publish",
-                    hint: "pass --dir MODULE or --config FILE")
-            }
-            loaded = try ConfigReader.load(configURL)
-        } catch {
-            fail(error)
+        guard let configURL else {
+            throw ShipdeckError(
+                .config, "no shipdeck.yml in \(module.path): the publish: section says where to publish",
+                hint: "pass --dir MODULE or --config FILE")
         }
+        let loaded = try ConfigReader.load(configURL)
         var options = PublishOptions(dist: distURL)
         options.resume = resume
         options.dryRun = dryRun
@@ -92,23 +87,13 @@ struct PublishCommand: ParsableCommand {
         var distLock: DistLock?
         var isDirectory: ObjCBool = false
         if !dryRun, FileManager.default.fileExists(atPath: distURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            do {
-                distLock = try DistLock.acquire(dist: distURL) {
-                    FileHandle.standardError.write(Data("shipdeck: warning: \(UntrustedText.escape($0))\n".utf8))
-                }
-            } catch {
-                fail(error)
+            distLock = try DistLock.acquire(dist: distURL) {
+                FileHandle.standardError.write(Data("shipdeck: warning: \(UntrustedText.escape($0))\n".utf8))
             }
         }
         defer { distLock?.release() }
         let phase = PublishPhase(config: loaded, options: options, hub: hub, dryRunOutput: { emitLine($0) })
-        let plan: PublishPlan
-        do {
-            plan = try phase.prepare()
-        } catch {
-            distLock?.release()  // `fail` exits: deferred code does not run
-            fail(error)
-        }
+        let plan = try phase.prepare()
         if !json {
             emitLine(
                 "shipdeck: publishing \(UntrustedText.escape(plan.project)) \(UntrustedText.escape(plan.version)) to "
@@ -117,7 +102,6 @@ struct PublishCommand: ParsableCommand {
         }
         let outcome = phase.run(plan)
         hub.flush()
-        distLock?.release()
-        if outcome != .succeeded { throw ExitCode(1) }
+        if outcome != .succeeded { throw ExitCode(ExitStatus.failed) }
     }
 }

@@ -77,27 +77,24 @@ struct ReleaseCommand: ParsableCommand {
     }
 
     func run() throws {
-        var plan: BuildPlan
         do {
-            var planned = try PlanBuilder.plan(planning.planOptions()).sharded(shard.map(ShardSelection.init(parsing:)))
-            if verifyReproducible { planned.trust.reproducible = true }
-            plan = planned
-        } catch {
-            failWithEvent(error)
+            try release()
+        } catch where !ExitStatus.isParserError(error) {
+            // With --json an `error` event on stdout first: a consumer of the stream learns why
+            // no release follows.
+            if json { JSONEventPrinter().printError(error) }
+            throw error
         }
-        // --publish: what can be checked before building is checked now (section, token variable),
-        // before dist/ is locked (failing exits without running deferred releases).
-        if publish {
-            do { try PublishPhase.checkBeforeRelease(config: plan.config) } catch { failWithEvent(error) }
-        }
+    }
+
+    func release() throws {
+        var plan = try PlanBuilder.plan(planning.planOptions()).sharded(shard.map(ShardSelection.init(parsing:)))
+        if verifyReproducible { plan.trust.reproducible = true }
+        // --publish: what can be checked before building is checked now (section, token variable).
+        if publish { try PublishPhase.checkBeforeRelease(config: plan.config) }
         // dist/ is this run's until it exits: a second release, merge or resume there is refused
         // before it touches anything (--clean included).
-        let distLock: DistLock
-        do {
-            distLock = try DistLock.acquire(dist: plan.distDirectory) { plan.warnings.append($0) }
-        } catch {
-            failWithEvent(error)
-        }
+        let distLock = try DistLock.acquire(dist: plan.distDirectory) { plan.warnings.append($0) }
         defer { distLock.release() }
         var options = EngineOptions()
         if let parallelism { options.parallelism = parallelism }
@@ -110,20 +107,13 @@ struct ReleaseCommand: ParsableCommand {
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
         let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment, mouse: !noMouse)
         let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)
-        if dashboard || theme != nil {
-            do {
-                try Dashboard.validate(dashboardOptions)
-            } catch {
-                distLock.release()
-                failWithEvent(error)
-            }
-        }
+        if dashboard || theme != nil { try Dashboard.validate(dashboardOptions) }
         if json {
             engine.hub.add(JSONEventPrinter())
         } else if !dashboard {
             engine.hub.add(HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
         }
-        let resumed = resume ? ResumeReport.load(plan: plan, printing: !json) : nil
+        let resumed = resume ? try ResumeReport.load(plan: plan, printing: !json) : nil
         let journal = JournalWriter(dist: plan.distDirectory)
         engine.hub.add(journal)
         engine.hub.add(TimelineFileWriter(dist: plan.distDirectory))
@@ -133,8 +123,9 @@ struct ReleaseCommand: ParsableCommand {
         do {
             try engine.start(resuming: resumed?.kept ?? [:], previousAttempts: resumed?.attempts ?? [:])
         } catch {
-            distLock.release()
-            failWithEvent(error)
+            journal.close()
+            signals.release()
+            throw error
         }
         let outcome: ReleaseOutcome
         var dashboardCode: Int32?
@@ -155,16 +146,9 @@ struct ReleaseCommand: ParsableCommand {
             throw ExitCode(code)
         }
         distLock.release()
-        // Ended by a signal: 128 + its number (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE).
-        if outcome == .interrupted, let signal = signals.received { throw ExitCode(128 + signal) }
-        throw ExitCode(dashboardCode ?? Self.exitCode(outcome))
-    }
-
-    /// `fail`, and with `--json` an `error` event on stdout first: a consumer of the stream learns
-    /// why no release follows.
-    func failWithEvent(_ error: Error) -> Never {
-        if json { JSONEventPrinter().printError(error) }
-        fail(error)
+        // Ended by a signal: 128 + its number.
+        if outcome == .interrupted, let signal = signals.received { throw ExitCode(ExitStatus.of(outcome, signal: signal)) }
+        throw ExitCode(dashboardCode ?? ExitStatus.of(outcome))
     }
 
     /// `release --publish`: the publish phase over the dist/ just written, with lines (or JSON).
@@ -178,11 +162,10 @@ struct ReleaseCommand: ParsableCommand {
         do {
             publishPlan = try phase.prepare()
         } catch {
-            let text = (error as? ShipdeckError)?.description ?? "\(error)"
-            FileHandle.standardError.write(Data("shipdeck: error: \(UntrustedText.escapeMultiline(text))\n".utf8))
-            return 2
+            if json { JSONEventPrinter().printError(error) }
+            return ExitStatus.report(error)
         }
-        return phase.run(publishPlan) == .succeeded ? 0 : 1
+        return phase.run(publishPlan) == .succeeded ? ExitStatus.succeeded : ExitStatus.failed
     }
 
     /// Runs the dashboard until the user quits (the release has ended by then) and prints the
@@ -197,7 +180,7 @@ struct ReleaseCommand: ParsableCommand {
             FileHandle.standardError.write(Data("shipdeck: warning: \(UntrustedText.escapeMultiline(text))\n".utf8))
             let reporter = HeadlessReporter(githubActions: false)
             engine.hub.add(reporter)
-            return exitCode(engine.waitUntilFinished())
+            return ExitStatus.of(engine.waitUntilFinished())
         }
         engine.hub.flush()
         let state = engine.hub.snapshot()
@@ -206,14 +189,6 @@ struct ReleaseCommand: ParsableCommand {
             emitLine(HeadlessReporter(githubActions: false).summary(state, outcome: outcome, seconds: seconds))
         }
         return code
-    }
-
-    static func exitCode(_ outcome: ReleaseOutcome) -> Int32 {
-        switch outcome {
-        case .succeeded: return 0
-        case .failed, .cancelled: return 1
-        case .interrupted: return 130
-        }
     }
 }
 

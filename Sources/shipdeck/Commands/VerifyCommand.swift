@@ -62,17 +62,12 @@ struct VerifyCommand: ParsableCommand {
         var verifier = ReleaseVerifier(dist: URL(fileURLWithPath: dist), keys: keys)
         verifier.checksumsName = checksums
         verifier.allowUnsigned = allowUnsigned
-        let report: VerifyReport
-        do {
-            report = try verifier.verify()
-        } catch {
-            fail(error)
-        }
+        let report: VerifyReport = try verifier.verify()
         if !report.text.isEmpty { emitLine(report.text) }
         let problems = report.problems
         if report.lines.isEmpty {
             emitLine("verify: \(UntrustedText.escape(dist)) holds no release (no checksums.txt, no artifacts.json)")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failed)
         }
         if problems.isEmpty {
             emitLine("verify: \(report.lines.filter { $0.status == .ok }.count) files OK")
@@ -82,7 +77,7 @@ struct VerifyCommand: ParsableCommand {
             emitLine(
                 "verify: FAILED: \(counts.joined(separator: ", ")): "
                     + problems.map { UntrustedText.escape($0.file) }.joined(separator: ", "))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failed)
         }
     }
 }

@@ -52,31 +52,26 @@ struct WatchCommand: ParsableCommand {
             let options = DashboardOptions(
                 theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
                 title: "shipdeck watch", mouse: !noMouse)
-            if let code = WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options) {
+            if let code = try WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options) {
                 throw ExitCode(code)
             }
         }
         let feed = JournalFeed(url: journal, follow: !noFollow, pollInterval: pollInterval) { message in
             FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))
         }
-        throw ExitCode(runHeadless(feed))
+        throw ExitCode(try runHeadless(feed))
     }
 
     /// Prints the release as a headless release would, replayed then live.
-    func runHeadless(_ feed: JournalFeed) -> Int32 {
+    func runHeadless(_ feed: JournalFeed) throws -> Int32 {
         let hub = EventHub()
         let reporter = HeadlessReporter(githubActions: false)
         hub.add(reporter)
-        let end: JournalFeed.End
-        do {
-            end = try feed.run(into: hub, stopAtFinish: true)
-        } catch {
-            fail(error)
-        }
+        let end: JournalFeed.End = try feed.run(into: hub, stopAtFinish: true)
         hub.flush()
         switch end {
         case .finished(let outcome):
-            return ReleaseCommand.exitCode(outcome)
+            return ExitStatus.of(outcome)
         case .writerGone(let pid):
             let state = hub.snapshot()
             feed.report("the release (process \(pid)) ended without finishing its journal: it was killed or crashed")

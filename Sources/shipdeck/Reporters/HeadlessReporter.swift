@@ -11,50 +11,9 @@ func emitLine(_ text: String) {
     StandardOutput.write(text + "\n")
 }
 
-/// stdout written with write(2): FileHandle traps on EPIPE, which must end the release instead.
-enum StandardOutput {
-    private static let state = Mutex()
-    /// Called once when stdout turns out to be closed (set by `release`).
-    static var onClosed: (@Sendable () -> Void)? {
-        get { state.withLock { state.onClosed } }
-        set { state.withLock { state.onClosed = newValue } }
-    }
-
-    static func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        guard !state.withLock({ state.closed }) else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n > 0 {
-                offset += n
-            } else if n < 0, errno == EINTR || errno == EAGAIN {
-                continue
-            } else {
-                let first: (@Sendable () -> Void)?? = state.withLock {
-                    guard !state.closed else { return nil }
-                    state.closed = true
-                    return .some(state.onClosed)
-                }
-                if let first, let call = first { call() }
-                return
-            }
-        }
-        bytes.removeAll()
-    }
-
-    /// The lock and the two fields it guards.
-    final class Mutex: @unchecked Sendable {
-        private let lock = NSLock()
-        var closed = false
-        var onClosed: (@Sendable () -> Void)?
-        func withLock<R>(_ body: () -> R) -> R { lock.withLock(body) }
-    }
-}
-
 /// The readable line output of a headless release (ninja's dumb-terminal printer, as it were).
 /// Every piece of untrusted text passes through `UntrustedText.escape`.
-final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
+final class HeadlessReporter: ReleaseObserver, Sendable {
     let githubActions: Bool
     /// Log lines shown for a failed cell in the summary.
     let failureTail = 20
@@ -178,28 +137,5 @@ final class HeadlessReporter: ReleaseObserver, @unchecked Sendable {
             out += "\nrelease interrupted\(state.interruptedBy.map { " by \(e($0))" } ?? "") after \(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
         }
         return out
-    }
-}
-
-/// `--json`: one event per line, exactly as the engine emitted it.
-final class JSONEventPrinter: ReleaseObserver, @unchecked Sendable {
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    /// Prints an `error` event for a run that stopped on bad input before its first event.
-    func printError(_ error: Error) {
-        let event: EngineEvent = (error as? ShipdeckError).map { .error(message: $0.message, hint: $0.hint) }
-            ?? .error(message: "\(error)", hint: nil)
-        release(didEmit: EventRecord(seq: 0, time: Date().timeIntervalSince1970, event: event), state: ReleaseState())
-    }
-
-    func release(didEmit record: EventRecord, state: ReleaseState) {
-        guard let data = try? encoder.encode(record) else { return }
-        var line = UntrustedText.escapingInvisibleControls(inJSON: data)
-        line.append(UInt8(ascii: "\n"))
-        StandardOutput.write(String(decoding: line, as: UTF8.self))
     }
 }

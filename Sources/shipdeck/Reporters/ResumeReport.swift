@@ -6,7 +6,7 @@ import ShipdeckEngine
 enum ResumeReport {
     /// The cells to keep; exits with the error when the journal cannot be resumed. A dist/ that
     /// does not exist or is empty has nothing to resume: the release simply starts.
-    static func load(plan: BuildPlan, printing: Bool) -> ResumeIndex? {
+    static func load(plan: BuildPlan, printing: Bool) throws -> ResumeIndex? {
         let dist = plan.distDirectory
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dist.path)) ?? []
         if entries.isEmpty {
@@ -15,12 +15,7 @@ enum ResumeReport {
             }
             return nil
         }
-        let index: ResumeIndex
-        do {
-            index = try ResumeIndex.load(plan: plan)
-        } catch {
-            fail(error)
-        }
+        let index: ResumeIndex = try ResumeIndex.load(plan: plan)
         guard printing else { return index }
         for problem in index.problems { emitLine("resume: journal: \(problem)") }
         emitLine("resume: keeping \(index.kept.count) of \(plan.cells.count) cells, rebuilding \(index.reasons.count)")

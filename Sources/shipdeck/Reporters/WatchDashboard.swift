@@ -10,12 +10,8 @@ enum WatchDashboard {
     /// Returns nil when the dashboard cannot open this terminal (an unknown `TERM`, say): the caller
     /// then prints lines instead, as `release` does, so an ssh watcher with an odd TERM still sees
     /// the release.
-    static func run(journal: URL, follow: Bool, pollInterval: TimeInterval, options: DashboardOptions) -> Int32? {
-        do {
-            try Dashboard.validate(options)
-        } catch {
-            fail(error)
-        }
+    static func run(journal: URL, follow: Bool, pollInterval: TimeInterval, options: DashboardOptions) throws -> Int32? {
+        try Dashboard.validate(options)
         let hub = EventHub()
         let stop = StopFlag()
         let feed = JournalFeed(url: journal, follow: follow, pollInterval: pollInterval) { message in
@@ -47,6 +43,7 @@ enum WatchDashboard {
     }
 
     /// Tells the feeding thread to stop once the dashboard has closed.
+    // `@unchecked`: `lock` guards `value`.
     final class StopFlag: @unchecked Sendable {
         private let lock = NSLock()
         private var value = false

@@ -66,8 +66,8 @@ package final class HTTPTransport: Sendable {
         return try body(transport)
     }
 
-    /// Closes every connection. Requests after this throw `.shutDown`. Call it exactly once, from a
-    /// thread that is not an event loop.
+    /// Closes every connection. Requests after this throw `.shutDown`. Call it from a thread that is
+    /// not an event loop; a second call does nothing.
     package func shutdown() {
         try? client.syncShutdown()
     }
