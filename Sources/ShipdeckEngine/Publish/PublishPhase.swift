@@ -133,11 +133,25 @@ package final class PublishPhase: Sendable {
         plan: PublishPlan, journalSHA: String?, attempt: Int
     ) throws -> (Void, String, PublishUnitResult) {
         let onRetry = retryReporter(asset.unitID, attempt)
+        var resent = ""
         if let existing {
             switch Self.compare(existing, with: asset, journalSHA: journalSHA) {
             case .same(let how):
                 return ((), "already on the release (\(how))", .skipped)
             case .incomplete:
+                try client.deleteAsset(existing, onRetry: onRetry)
+            case .unverifiable where release.draft:
+                // Nobody sees a draft: an asset that cannot be checked is replaced by this file's bytes.
+                try client.deleteAsset(existing, onRetry: onRetry)
+                resent = " (re-sent: the server reports no digest and no earlier publish's journal vouches for it)"
+            case .unverifiable:
+                guard plan.github.replaceExisting else {
+                    throw ShipdeckError(
+                        .publish,
+                        "\(asset.name) is on the published release \(plan.tag) with the same size, but the server "
+                            + "reports no sha256 and no earlier publish's journal vouches for it",
+                        hint: "check it by hand, or set publish.github.replace_existing: true to replace it")
+                }
                 try client.deleteAsset(existing, onRetry: onRetry)
             case .different(let what):
                 guard plan.github.replaceExisting else {
@@ -175,23 +189,38 @@ package final class PublishPhase: Sendable {
                 note = " (after deleting an upload that was cut off)"
             case .different(let what):
                 throw ShipdeckError(.publish, "\(asset.name) appeared on the release with \(what) while uploading")
+            case .unverifiable:
+                throw ShipdeckError(
+                    .publish,
+                    "\(asset.name): the answer to its upload was lost and the server reports no sha256 to confirm it",
+                    hint: "run `shipdeck publish --resume` again: the draft's copy is then replaced")
             }
         }
         guard let confirmed = found else {
             throw ShipdeckError(.publish, "\(asset.name): GitHub kept answering already_exists")
         }
-        if case .different(let what) = Self.compare(confirmed, with: asset, journalSHA: nil) {
+        // The bytes just sent are this file's: a server without digests is checked on size alone here;
+        // one with digests must report this sha256. (A confirmation after a lost answer came from the
+        // server above, with its digest or not at all.)
+        switch Self.compare(confirmed, with: asset, journalSHA: asset.sha256) {
+        case .different(let what):
             throw ShipdeckError(.publish, "after the upload the server holds \(asset.name) with \(what)")
+        case .incomplete:
+            throw ShipdeckError(.publish, "after the upload the server holds \(asset.name) in state \(confirmed.state)")
+        case .same, .unverifiable:
+            break
         }
         let seconds = Date().timeIntervalSince(started)
         return ((), "uploaded \(Self.bytes(asset.size)) in \(DurationText.format(seconds))"
-            + (seconds > 0 ? " (\(Self.bytes(Int64(Double(asset.size) / seconds)))/s)" : "") + note, .done)
+            + (seconds > 0 ? " (\(Self.bytes(Int64(Double(asset.size) / seconds)))/s)" : "") + note + resent, .done)
     }
 
     enum Comparison: Equatable {
         case same(String)
         case incomplete
         case different(String)
+        /// Complete and the same size, but the server gives no digest and no journal vouches for it.
+        case unverifiable
     }
 
     /// Same when the size and sha256 agree — the server's digest, or, on a server without digests,
@@ -207,7 +236,7 @@ package final class PublishPhase: Sendable {
                 : .different("sha256 \(sha.prefix(12))… (this release's file has \(local.sha256.prefix(12))…)")
         }
         if journalSHA == local.sha256 { return .same("same size; the interrupted publish uploaded this sha256") }
-        return .different("the same size but no sha256 to compare (the server does not report digests)")
+        return .unverifiable
     }
 
     // MARK: Dry run

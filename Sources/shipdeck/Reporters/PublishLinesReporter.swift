@@ -20,7 +20,7 @@ final class PublishLinesReporter: ReleaseObserver, @unchecked Sendable {
             case .cancelled: word = "cancelled"
             }
             var line = "[\(e(unit.info.target))] \(e(unit.info.title)) \(word)"
-            if let detail { line += ": " + detail.split(separator: "\n").map { e(String($0)) }.joined(separator: " — ") }
+            if let detail { line += ": " + detail.split(separator: "\n").map { e($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: " — ") }
             emitLine(line)
         case .publishFinished(let outcome, let seconds):
             let units = state.publish.units
