@@ -90,6 +90,7 @@ final class GitHubStandIn: @unchecked Sendable {
             var status: Int?
             var uploaded: String?
             var deleted: String?
+            var sha256: String?
         }
 
         var releases: [Release]
@@ -97,6 +98,8 @@ final class GitHubStandIn: @unchecked Sendable {
         var log: [Entry]
         var violations: [String]
         var upload_bytes: Int64
+        /// Upload bodies the server is reading now.
+        var uploading: Int
 
         func uploads(of name: String) -> Int { log.filter { $0.uploaded == name }.count }
     }
@@ -112,6 +115,21 @@ final class GitHubStandIn: @unchecked Sendable {
         var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/faults")!)
         request.body = .data(try JSONSerialization.data(withJSONObject: faults))
         request.setHeader("Content-Type", "application/json")
+        _ = try transport.send(request)
+    }
+
+    /// Seeds a release (a test's precondition); returns its id.
+    func seedRelease(tag: String, repository: String = "octo/hello", draft: Bool) throws -> Int {
+        var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/release")!)
+        request.body = .data(try JSONSerialization.data(withJSONObject: ["tag_name": tag, "repo": repository, "draft": draft]))
+        let response = try transport.send(request)
+        return try JSONDecoder().decode(State.Release.self, from: response.body).id
+    }
+
+    /// Seeds a complete asset holding `data` on release `releaseID`.
+    func seedAsset(releaseID: Int, name: String, data: String) throws {
+        var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/asset")!)
+        request.body = .data(try JSONSerialization.data(withJSONObject: ["release_id": releaseID, "name": name, "data": data]))
         _ = try transport.send(request)
     }
 

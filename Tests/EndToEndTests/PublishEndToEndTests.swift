@@ -130,13 +130,53 @@ enum FileDigestForTests {
         let after = try server.state()
         for name in release.expectedAssets(in: module).keys { #expect(after.uploads(of: name) == 1, "\(name)") }
         #expect(after.violations.isEmpty, "\(after.violations)")
+
+        // --json (and --resume): events only, each a JSON object; the token in none of them.
+        let json = publish(module, ["--json", "--resume"])
+        #expect(json.status == 0, "\(json.combined)")
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }, "\(json.stdout)")
+        #expect(json.stdout.contains("\"type\":\"publishFinished\""), "\(json.stdout)")
+        #expect(json.stdout.contains("\"result\":\"skipped\""), "\(json.stdout)")
+        for output in [again, json] { #expect(!output.combined.contains(GitHubStandIn.token)) }
+        #expect(filesContaining(GitHubStandIn.token, under: module).isEmpty)
+    }
+
+    @Test func anAssetThatDiffersStopsThePublishNamingItUnlessReplaceExisting() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let id = try server.seedRelease(tag: "v\(release.version)", draft: true)
+        try server.seedAsset(releaseID: id, name: "checksums.txt", data: "someone else's checksums\n")
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module)
+        #expect(out.status == 1, "\(out.combined)")
+        #expect(out.stdout.contains("checksums.txt FAILED: checksums.txt is already on release v1.2.0 with 25 bytes"), "\(out.stdout)")
+        #expect(out.stdout.contains("replace_existing: true"), "\(out.stdout)")
+        #expect(out.stdout.contains("left a draft: 1 asset failed"), "\(out.stdout)")
+        var state = try server.state()
+        #expect(state.uploads(of: "checksums.txt") == 0)
+        #expect(state.releases.first?.draft == true)
+        #expect(state.log.allSatisfy { $0.deleted == nil }, "\(state.log)")
+
+        // With replace_existing the other one is deleted and this release's is sent; then published.
+        let replacing = release.copy(publish: server.publishYAML(extra: "replace_existing: true"))
+        let again = publish(replacing)
+        #expect(again.status == 0, "\(again.combined)")
+        try expectOnServer(server, replacing)
+        state = try server.state()
+        #expect(state.log.filter { $0.deleted == "checksums.txt" }.count == 1, "\(state.log)")
+        #expect(state.uploads(of: "checksums.txt") == 1)
+        for name in release.expectedAssets(in: module).keys where name != "checksums.txt" {
+            #expect(state.uploads(of: name) == 1, "\(name): the first run's upload is kept")
+        }
     }
 
     @Test func faultsAreRetriedOrReportedWithTheServersWords() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }
         // In order of the requests they hit: a stalled answer (slower than the idle timeout), a rate
-        // limit with Retry-After, a 500 on creating the draft, a 502 on an upload, a reset mid-upload.
+        // limit with Retry-After, a 500 on creating the draft, a 502 on an upload, a reset mid-upload,
+        // an upload stored whose answer is lost (the retry then meets GitHub's 422 already_exists).
         try server.inject([
             ["method": "GET", "path": "/releases/tags", "times": 1, "delay": 5],
             ["method": "GET", "path": "/releases/tags", "times": 1, "status": 429, "headers": ["Retry-After": "1"],
@@ -145,6 +185,7 @@ enum FileDigestForTests {
              "body": ["message": "Server Error"]],
             ["method": "POST", "path": "/assets", "times": 1, "status": 502, "body": ["message": "Bad Gateway"]],
             ["method": "POST", "path": "/assets", "name": "windows", "times": 1, "reset_after": 4096],
+            ["method": "POST", "path": "/assets", "name": "darwin", "times": 1, "lost_answer": true],
         ])
         let module = release.copy(publish: server.publishYAML())
         let out = publish(module, environment: ["SHIPDECK_TEST_HTTP_IDLE_MS": "1500"])
@@ -158,6 +199,9 @@ enum FileDigestForTests {
         #expect(out.stdout.contains("windows_amd64.zip: retrying in 0.0s: POST "), "\(out.stdout)")
         #expect(out.stdout.contains("connection reset by peer"), "\(out.stdout)")
         #expect(out.stdout.contains("windows_amd64.zip ok: uploaded"), "\(out.stdout)")
+        #expect(out.stdout.contains("darwin_arm64.tar.gz ok: uploaded")
+            && out.stdout.contains("(confirmed on the server after a lost answer)"), "\(out.stdout)")
+        #expect(out.stdout.contains("(after deleting an upload that was cut off)"), "\(out.stdout)")
         try expectOnServer(server, module)
         let state = try server.state()
         for name in release.expectedAssets(in: module).keys { #expect(state.uploads(of: name) == 1, "\(name)") }
@@ -177,8 +221,10 @@ enum FileDigestForTests {
         #expect(try server2.state().releases.first?.draft == true)
     }
 
-    @Test func killedHalfWayThenResumedEveryAssetExactlyOnce() throws {
-        let server = try GitHubStandIn()
+    /// `noDigest`: a server that reports no sha256 of its assets (GitHub before digests, or GHES):
+    /// then the publish journal of the killed run vouches for what it completed.
+    @Test(arguments: [false, true]) func killedHalfWayThenResumedEveryAssetExactlyOnce(noDigest: Bool) throws {
+        let server = try GitHubStandIn(noDigest: noDigest)
         defer { server.stop() }
         try server.inject([["throttle": 300_000]])
         let module = release.copy(publish: server.publishYAML())
@@ -199,20 +245,40 @@ enum FileDigestForTests {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(halfWay, "the publish never got half-way")
+        // The server may still be reading what the killed client had sent: let it settle first.
+        try server.inject([["throttle": 0]])
+        #expect(try server.wait { $0.uploading == 0 })
         let before = try server.state()
         let complete = Set(before.assets.filter { $0.state == "uploaded" }.map(\.name))
         #expect(complete.count >= 2)
 
-        try server.inject([["throttle": 0]])
+        // What the killed run's journal says it finished (the server may hold one more: killed between
+        // the server storing it and the journal line).
+        let journal = (try? String(contentsOf: module.appendingPathComponent("dist/shipdeck.publish.jsonl"), encoding: .utf8)) ?? ""
+        let vouched = Set(journal.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["phase"] as? String == "finished", object["result"] as? String == "done",
+                let unit = object["unit"] as? String, unit.hasPrefix("github:asset:") else { return nil }
+            return String(unit.dropFirst("github:asset:".count))
+        })
+        #expect(!vouched.isEmpty && vouched.isSubset(of: complete), "\(vouched) vs \(complete)")
+
         let out = publish(module, ["--resume"])
         #expect(out.status == 0, "\(out.combined)")
         try expectOnServer(server, module)
         let after = try server.state()
         for name in release.expectedAssets(in: module).keys {
-            #expect(after.uploads(of: name) == 1, "\(name) uploaded \(after.uploads(of: name)) times")
+            // Without digests an asset the journal does not vouch for is sent again (the release is a
+            // draft); with digests the server alone tells, and nothing complete is sent twice.
+            let resent = noDigest && complete.contains(name) && !vouched.contains(name)
+            #expect(after.uploads(of: name) == (resent ? 2 : 1), "\(name) uploaded \(after.uploads(of: name)) times")
+            if resent {
+                #expect(out.stdout.contains("[github] \(name) ok: uploaded") && out.stdout.contains("(re-sent: the server reports no digest"), "\(out.stdout)")
+            }
         }
-        for name in complete {
-            #expect(out.stdout.contains("[github] \(name) skipped: already on the release"), "\(out.stdout)")
+        for name in noDigest ? vouched : complete {
+            #expect(out.stdout.contains("[github] \(name) skipped: already on the release ("
+                + (noDigest ? "same size; the interrupted publish uploaded this sha256)" : "same size and sha256)")), "\(out.stdout)")
         }
     }
 
@@ -238,11 +304,13 @@ enum FileDigestForTests {
         let missingToken = publish(release.copy(publish: server.publishYAML()), token: nil)
         #expect(missingToken.status == 2, "\(missingToken.combined)")
         #expect(missingToken.stderr.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set"), "\(missingToken.stderr)")
+        #expect(missingToken.stderr.contains("hint: export SHIPDECK_TEST_GITHUB_TOKEN="), "\(missingToken.stderr)")
 
         let noRepository = publish(release.copy(publish: server.publishYAML(repository: "octo/nope")))
         #expect(noRepository.status == 2, "\(noRepository.combined)")
         #expect(noRepository.stderr.contains("GitHub: 404 Not Found"), "\(noRepository.stderr)")
         #expect(noRepository.stderr.contains("octo/nope"), "\(noRepository.stderr)")
+        #expect(noRepository.stderr.contains("hint: check publish.github.repository (octo/nope)"), "\(noRepository.stderr)")
 
         let tampered = release.copy(publish: server.publishYAML())
         let archive = try FileManager.default.contentsOfDirectory(atPath: tampered.appendingPathComponent("dist").path)
@@ -255,6 +323,7 @@ enum FileDigestForTests {
         #expect(unverified.status == 2, "\(unverified.combined)")
         #expect(unverified.stderr.contains("does not verify, so nothing was published"), "\(unverified.stderr)")
         #expect(unverified.stderr.contains("MISMATCH \(archive)"), "\(unverified.stderr)")
+        #expect(unverified.stderr.contains("hint: run `shipdeck verify"), "\(unverified.stderr)")
 
         var state = try server.state()
         #expect(state.log.allSatisfy { $0.method == "GET" }, "\(state.log)")
@@ -273,6 +342,7 @@ enum FileDigestForTests {
         let noHost = publish(unreachable)
         #expect(noHost.status == 2, "\(noHost.combined)")
         #expect(noHost.stderr.contains("cannot connect to 127.0.0.1:9"), "\(noHost.stderr)")
+        #expect(noHost.stderr.contains("hint: check publish.github.api_url"), "\(noHost.stderr)")
         state = try server.state()
         #expect(state.violations.isEmpty, "\(state.violations)")
     }

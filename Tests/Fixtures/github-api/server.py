@@ -11,8 +11,11 @@ record in /__control/state "violations" — a test fails on any. Uploads go to a
 Faults (POST /__control/faults, a JSON list, consumed in order of match):
   {"method": "POST", "path": "/assets", "times": 1, "status": 502, "body": {...}, "headers": {...}}
   {"method": "POST", "path": "/assets", "times": 1, "reset_after": 1000}   # RST after reading N body bytes
+  {"method": "POST", "path": "/assets", "times": 1, "lost_answer": true}  # store the asset, then RST
   {"method": "GET", "path": "/releases", "times": 1, "delay": 3}           # answer after 3 s
   {"throttle": 200000}                                                     # uploads read at N bytes/s
+Control: GET /__control/state; POST /__control/release (seed a release), /__control/asset (seed an
+uploaded asset: {"release_id": N, "name": "...", "data": "text"}).
 Prints "api=PORT uploads=PORT" on its first line once both ports listen.
 """
 import argparse
@@ -31,7 +34,7 @@ from openapi_schema_validator import OAS30Validator
 
 LOCK = threading.RLock()  # re-entrant: handlers answer (send_json logs under LOCK) while holding it
 STATE = {"releases": [], "assets": {}, "log": [], "violations": [], "next_id": 1, "faults": [], "throttle": 0,
-         "upload_bytes": 0}
+         "upload_bytes": 0, "uploading": 0}
 DOCS = "https://docs.github.com/rest"
 
 
@@ -291,7 +294,8 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 assets = [{k: v for k, v in a.items()} for a in STATE["assets"].values()]
                 payload = {"releases": STATE["releases"], "assets": assets, "log": STATE["log"],
-                           "violations": STATE["violations"], "upload_bytes": STATE["upload_bytes"]}
+                           "violations": STATE["violations"], "upload_bytes": STATE["upload_bytes"],
+                           "uploading": STATE["uploading"]}
             return self.send_json(200, payload)
         if path == "/__control/faults":
             with LOCK:
@@ -301,9 +305,22 @@ class Handler(BaseHTTPRequestHandler):
                     else:
                         STATE["faults"].append(fault)
             return self.send_json(200, {"ok": True})
+        if path == "/__control/asset":  # seed an uploaded asset: {"release_id", "name", "data" (text)}
+            body = json.loads(raw)
+            data = body["data"].encode()
+            with LOCK:
+                r = next(r for r in STATE["releases"] if r["id"] == body["release_id"])
+                aid = STATE["next_id"]
+                STATE["next_id"] += 1
+                STATE["assets"][aid] = {
+                    "id": aid, "repo": r["repo"], "tag": r["tag_name"], "release_id": r["id"], "name": body["name"],
+                    "label": None, "state": "uploaded", "content_type": "application/octet-stream",
+                    "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "created_at": now()}
+            return self.send_json(201, {"id": aid})
         if path == "/__control/release":  # seed a release (a test's precondition)
             with LOCK:
-                release = self.new_release(json.loads(raw), "owner/repo")
+                body = json.loads(raw)
+                release = self.new_release(body, body.get("repo", "owner/repo"))
             return self.send_json(201, self.release_json(release))
         self.send_json(404, {"message": "unknown control path"})
 
@@ -456,6 +473,14 @@ class Handler(BaseHTTPRequestHandler):
                      "label": query.get("label"), "state": "open", "content_type": self.headers["Content-Type"],
                      "size": 0, "sha256": "", "created_at": now()}
             STATE["assets"][aid] = asset
+            STATE["uploading"] += 1  # bodies being read now (a test waits for 0 after killing a client)
+        try:
+            return self.receive_asset(asset, length, name, fault)
+        finally:
+            with LOCK:
+                STATE["uploading"] -= 1
+
+    def receive_asset(self, asset, length, name, fault):
         digest = hashlib.sha256()
         received = 0
         reset_after = fault.get("reset_after") if fault else None
@@ -484,6 +509,12 @@ class Handler(BaseHTTPRequestHandler):
             asset.update({"state": "uploaded", "size": received, "sha256": digest.hexdigest()})
             payload = self.asset_json(asset)
             STATE["log"].append({"uploaded": name, "sha256": asset["sha256"]})
+        if fault and fault.get("lost_answer"):
+            # The asset is stored, but its answer never arrives (an abortive close instead).
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         self.send_json(201, payload)
 
 
