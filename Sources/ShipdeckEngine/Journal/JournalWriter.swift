@@ -52,6 +52,10 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     package var ioCounts: (writes: Int, syncs: Int) { lock.withLock { counts } }
 
     package func release(didEmit record: EventRecord, state: ReleaseState) {
+        switch record.event {
+        case .publishStarted, .publishUnit, .publishFinished: return  // dist/shipdeck.publish.jsonl has them
+        default: break
+        }
         if case .releaseStarted(let info) = record.event {
             io.sync { open(plan: info) }
         }

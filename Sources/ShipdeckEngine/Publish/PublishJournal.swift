@@ -33,7 +33,7 @@ package final class PublishJournal: ReleaseObserver, @unchecked Sendable {
         lock.withLock {
             if handle == nil, failure == nil {
                 if !FileManager.default.fileExists(atPath: url.path) {
-                    FileManager.default.createFile(atPath: url.path, contents: nil)
+                    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
                 }
                 handle = FileHandle(forWritingAtPath: url.path)
                 if handle == nil { failure = "cannot write \(url.path)" }

@@ -36,14 +36,19 @@ package final class PublishPhase: Sendable {
     }
 
     private let sharedTransport: HTTPTransport
+    /// Cancels the upload under way and every unit not yet run (quitting the dashboard).
+    package let cancellation = HTTPCancellation()
+    /// What `retry(unit:)` needs from the run: see PublishPhase+Retry.swift.
+    let session = PublishSession()
 
-    /// Runs every unit of `plan`; returns how the publish ended. Shuts the transport down at the end.
+    /// Runs every unit of `plan`; returns how the publish ended. The transport stays open for
+    /// `retry(unit:)` and is shut down when the phase goes away.
     package func run(_ plan: PublishPlan) -> ReleaseOutcome {
-        defer { sharedTransport.shutdown() }
         // What an interrupted publish finished, read before this run appends to the same journal.
         let journalDone = options.resume ? PublishJournal.completedUnits(in: options.dist) : [:]
         let journal = PublishJournal(dist: options.dist)
         if !options.dryRun { hub.add(journal) }
+        session.journal = journal
         defer { journal.close() }
         let started = Date()
         hub.emit(.publishStarted(units: plan.units, dryRun: options.dryRun))
@@ -53,7 +58,9 @@ package final class PublishPhase: Sendable {
         if options.dryRun {
             outcome = dryRun(plan)
         } else if let token = plan.token {
-            outcome = publish(plan, client: client(plan, token: token), journalDone: journalDone)
+            let client = client(plan, token: token)
+            session.prepared(plan: plan, client: client, journalDone: journalDone)
+            outcome = publish(plan, client: client, journalDone: journalDone)
         } else {
             outcome = .failed
         }
@@ -64,7 +71,7 @@ package final class PublishPhase: Sendable {
 
     // MARK: Units
 
-    private func publish(
+    func publish(
         _ plan: PublishPlan, client: GitHubReleasesClient, journalDone: [String: String]
     ) -> ReleaseOutcome {
         // The draft release.
@@ -76,10 +83,16 @@ package final class PublishPhase: Sendable {
             return .failed
         }
         let (release, serverAssets) = made
+        session.release = release
 
         // Every asset.
         var failures = 0
         for asset in plan.assets {
+            if cancellation.isCancelled {
+                finish(asset.unitID, .cancelled, detail: "publish cancelled")
+                failures += 1
+                continue
+            }
             let ok = unit(asset.unitID) { attempt in
                 try self.send(
                     asset, to: release, existing: serverAssets.first { $0.name == asset.name }, client: client,
@@ -87,8 +100,17 @@ package final class PublishPhase: Sendable {
             } != nil
             if !ok { failures += 1 }
         }
+        return publishLast(plan, client: client, release: release, failures: failures)
+    }
 
-        // Publish last, so nobody sees a half-uploaded release.
+    /// Publish last, so nobody sees a half-uploaded release.
+    func publishLast(
+        _ plan: PublishPlan, client: GitHubReleasesClient, release: GitHubRelease, failures: Int
+    ) -> ReleaseOutcome {
+        if cancellation.isCancelled {
+            finish(PublishPlan.publishUnit, .cancelled, detail: "publish cancelled: the release stays a draft")
+            return .cancelled
+        }
         if failures > 0 {
             finish(
                 PublishPlan.publishUnit, .skipped,
@@ -103,14 +125,14 @@ package final class PublishPhase: Sendable {
             finish(PublishPlan.publishUnit, .skipped, detail: "left a draft (publish.github.draft: true)")
             return .succeeded
         }
-        let published = unit(PublishPlan.publishUnit) { attempt -> (Void, String, PublishUnitResult) in
+        let published: Void? = unit(PublishPlan.publishUnit) { attempt -> (Void, String, PublishUnitResult) in
             let done = try client.publish(release, onRetry: self.retryReporter(PublishPlan.publishUnit, attempt))
             return ((), "published \(done.tagName)" + (done.htmlURL.map { ": \($0)" } ?? ""), .done)
         }
         return published == nil ? .failed : .succeeded
     }
 
-    private func findOrCreateRelease(
+    func findOrCreateRelease(
         _ plan: PublishPlan, client: GitHubReleasesClient, unit: String, attempt: Int
     ) throws -> ((GitHubRelease, [GitHubAsset]), String, PublishUnitResult) {
         let onRetry = retryReporter(unit, attempt)
@@ -128,7 +150,7 @@ package final class PublishPhase: Sendable {
 
     /// One asset: skipped when the server has exactly it, uploaded otherwise (after deleting an
     /// incomplete upload, or a different asset when `replace_existing`).
-    private func send(
+    func send(
         _ asset: PublishAsset, to release: GitHubRelease, existing: GitHubAsset?, client: GitHubReleasesClient,
         plan: PublishPlan, journalSHA: String?, attempt: Int
     ) throws -> (Void, String, PublishUnitResult) {
@@ -169,7 +191,7 @@ package final class PublishPhase: Sendable {
         for _ in 1...2 where found == nil {
             if let uploaded = try client.upload(
                 file: asset.path, size: asset.size, name: asset.name, label: asset.label, contentType: asset.contentType,
-                to: release, progress: { progress.report($0) }, onRetry: onRetry)
+                to: release, progress: { progress.report($0) }, cancellation: cancellation, onRetry: onRetry)
             {
                 found = uploaded
                 break
@@ -273,8 +295,8 @@ package final class PublishPhase: Sendable {
 
     /// Runs one unit: started, then finished with its detail, or failed with the error's words.
     /// Returns the unit's value, nil when it failed.
-    private func unit<T>(_ id: String, _ body: (Int) throws -> (T, String, PublishUnitResult)) -> T? {
-        let attempt = 1
+    func unit<T>(_ id: String, _ body: (Int) throws -> (T, String, PublishUnitResult)) -> T? {
+        let attempt = session.startAttempt(id)
         hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .started))
         let started = Date()
         do {
@@ -283,16 +305,18 @@ package final class PublishPhase: Sendable {
             return value
         } catch {
             let text = (error as? ShipdeckError)?.description ?? "\(error)"
-            finish(id, .failed, seconds: Date().timeIntervalSince(started), detail: text)
+            finish(id, cancellation.isCancelled ? .cancelled : .failed, seconds: Date().timeIntervalSince(started), detail: text)
             return nil
         }
     }
 
-    private func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
-        hub.emit(.publishUnit(unit: id, attempt: 1, phase: .finished(result: result, seconds: seconds, detail: detail)))
+    func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
+        session.record(id, result)
+        hub.emit(.publishUnit(
+            unit: id, attempt: max(1, session.attempt(id)), phase: .finished(result: result, seconds: seconds, detail: detail)))
     }
 
-    private func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
+    func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
         { [hub] retry in
             let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
             hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: retry.reason)))

@@ -5,4 +5,15 @@ public protocol ReleaseCommands: AnyObject, Sendable {
     @discardableResult func retryFailed() -> Int
     @discardableResult func cancel(cell: String) -> Bool
     func cancelAll()
+    /// Runs a failed or cancelled publish unit again (`release --publish` in the dashboard); false
+    /// when there is no publish or the unit cannot be retried now.
+    @discardableResult func retryPublish(unit: String) -> Bool
+    /// Stops the publish under way (the release stays a draft).
+    func cancelPublish()
+}
+
+extension ReleaseCommands {
+    /// No publish here (a release without `--publish`).
+    @discardableResult public func retryPublish(unit: String) -> Bool { false }
+    public func cancelPublish() {}
 }

@@ -45,7 +45,8 @@ public enum Dashboard {
         if options.mouse { terminal.enableMouse(true) }
         let clipboard = Clipboard.support(environment: options.environment, terminfoHasMs: Clipboard.terminfoHasMs())
         let controller = DashboardController(commands: live, glyphs: terminal.utf8 ? .unicode : .ascii,
-                                             title: options.title ?? "shipdeck", clipboard: clipboard)
+                                             title: options.title ?? "shipdeck", clipboard: clipboard,
+                                             publishes: options.publishes)
         // The owner thread's copy of the release; the pump replaces it, nothing here waits for the hub.
         var state = ReleaseState()
         snapshots.requestSnapshot()

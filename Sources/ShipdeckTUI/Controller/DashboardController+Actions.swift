@@ -46,6 +46,14 @@ extension DashboardController {
                 let signature = signatures[min(max(0, view.signingSelection), signatures.count - 1)]
                 return (signature.signature ?? signature.file, "the signature file name of \(UntrustedText.escape(signature.file))")
             }()
+        case .publish:
+            item = selectedPublishUnit(state).map { unit in
+                // The server's words of a failure, else the file's sha256 (escaped: server text).
+                if unit.result == .failed, let detail = unit.detail {
+                    return (UntrustedText.escape(detail), "the failure of \(UntrustedText.escape(unit.info.title))")
+                }
+                return (unit.info.sha256 ?? unit.info.title, "\(unit.info.sha256 == nil ? "the title" : "the sha256") of \(UntrustedText.escape(unit.info.title))")
+            }
         }
         guard let item else {
             view.say("nothing to copy here", now: now)
@@ -109,6 +117,16 @@ extension DashboardController {
                                                     total: total)
             let index = first + row - content.row
             if index < total { view.signingSelection = index }
+        case .publish:
+            let total = state.publish.units.count
+            guard total > 0, row >= content.row else { return }
+            let first = MatrixGridView.firstVisible(selected: min(view.publishSelection, total - 1), visible: max(1, content.height),
+                                                    total: total)
+            let index = first + row - content.row
+            if index < total {
+                view.publishSelection = index
+                view.publishUserMoved = true
+            }
         case .log:
             break
         }
@@ -135,6 +153,7 @@ extension DashboardController {
             view.hashesSelection = min(max(0, view.hashesSelection + d), max(0, state.artifacts.count - 1))
         case .signing:
             view.signingSelection = min(max(0, view.signingSelection + d), max(0, state.signatures.count - 1))
+        case .publish: movePublish(by: d, state: state)
         }
     }
 }

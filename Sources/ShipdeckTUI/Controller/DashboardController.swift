@@ -37,10 +37,13 @@ final class DashboardController {
     var lastState: ReleaseState?
 
     var readOnly: Bool { commands == nil }
+    /// `release --publish`: a publish follows a successful release, and the dashboard stays until it ends.
+    let publishes: Bool
 
     init(commands: ReleaseCommands?, glyphs: Glyphs = .unicode, title: String = "shipdeck",
-         clipboard: Clipboard.Support = .unsupported(reason: "no terminal")) {
+         clipboard: Clipboard.Support = .unsupported(reason: "no terminal"), publishes: Bool = false) {
         self.commands = commands
+        self.publishes = publishes
         self.glyphs = glyphs
         self.title = title
         self.clipboard = clipboard
@@ -65,7 +68,8 @@ final class DashboardController {
         settle(state)
         pollSearch(state, now: now)
         var context = RenderContext(state: state, view: view, now: now, glyphs: glyphs, readOnly: readOnly, title: title)
-        layout = DashboardLayout.compute(width: screen.width, height: screen.height, gridRows: context.matrix.rows.count)
+        layout = DashboardLayout.compute(width: screen.width, height: screen.height, gridRows: context.matrix.rows.count,
+                                         publishUnits: state.publish.units.count)
         if let layout {
             let logRect = DashboardRenderer.rect(of: .log, layout: layout, view: view) ?? layout.log
             logHeight = LogPaneView.textHeight(logRect, source: context.logSource)
@@ -108,9 +112,17 @@ final class DashboardController {
             view.selectedCell = failed
             view.attemptBack = 0
         }
-        if view.quitting, let outcome = state.outcome, exitCode == nil {
-            exitCode = Self.exitCode(outcome)
+        settlePublish(state)
+        if view.quitting, state.outcome != nil, !isPublishing(state), exitCode == nil {
+            exitCode = exitCode(for: state)
         }
+    }
+
+    /// The release's code, and 1 when it succeeded but its publish did not.
+    func exitCode(for state: ReleaseState) -> Int32 {
+        let code = Self.exitCode(state.outcome)
+        guard code == 0, publishes, state.outcome == .succeeded else { return code }
+        return state.publish.outcome == .succeeded ? 0 : 1
     }
 
     /// 0 succeeded, 1 failed or cancelled, 130 interrupted.
@@ -187,7 +199,8 @@ final class DashboardController {
         case .character("/"): view.searchInput = ""
         case .character("n"): findNext(forward: true, state: state, now: now)
         case .character("N"): findNext(forward: false, state: state, now: now)
-        case .character("r"): retrySelected(state, now: now)
+        case .character("r"):
+            if view.focus == .publish { retryPublishSelected(state, now: now) } else { retrySelected(state, now: now) }
         case .character("R"): retryFailed(state, now: now)
         case .character("c"): cancelSelected(state, now: now)
         case .character("L"):
@@ -214,8 +227,9 @@ final class DashboardController {
     }
 
     private func cycleFocus(_ step: Int) {
-        let panes = DashboardViewState.Pane.allCases
-        view.focus = panes[(view.focus.rawValue + step + panes.count) % panes.count]
+        let panes = DashboardViewState.Pane.allCases.filter { layout?.shows($0) ?? ($0 != .publish) }
+        let current = panes.firstIndex(of: view.focus) ?? 0
+        view.focus = panes[(current + step + panes.count) % panes.count]
     }
 
     func select(_ id: String) {
@@ -240,6 +254,7 @@ final class DashboardController {
             view.hashesSelection = min(max(0, view.hashesSelection + dRow), max(0, state.artifacts.count - 1))
         case .signing:
             view.signingSelection = min(max(0, view.signingSelection + dRow), max(0, state.signatures.count - 1))
+        case .publish: movePublish(by: dRow, state: state)
         }
     }
 
@@ -273,6 +288,7 @@ final class DashboardController {
             if let first = MatrixModel(cells: state.info?.cells ?? []).firstID { view.userMoved = true; select(first) }
         case .hashes: view.hashesSelection = 0
         case .signing: view.signingSelection = 0
+        case .publish: movePublish(by: -state.publish.units.count, state: state)
         case .log:
             view.follow = false
             let source = logSource(state)
@@ -291,6 +307,7 @@ final class DashboardController {
             if let last = MatrixModel(cells: state.info?.cells ?? []).orderedIDs.last { view.userMoved = true; select(last) }
         case .hashes: view.hashesSelection = max(0, state.artifacts.count - 1)
         case .signing: view.signingSelection = max(0, state.signatures.count - 1)
+        case .publish: movePublish(by: state.publish.units.count, state: state)
         case .log: view.follow = true
         }
     }
@@ -378,8 +395,8 @@ final class DashboardController {
     }
 
     private func quit(_ state: ReleaseState, now: Double) {
-        if readOnly || state.isFinished || state.info == nil && commands == nil {
-            exitCode = Self.exitCode(state.outcome)
+        if readOnly || (state.isFinished && !isPublishing(state)) || state.info == nil && commands == nil {
+            exitCode = readOnly ? Self.exitCode(state.outcome) : exitCode(for: state)
             return
         }
         if view.quitting { return }
@@ -389,7 +406,13 @@ final class DashboardController {
     private func confirmQuit(_ state: ReleaseState, now: Double) {
         guard let commands else { return }
         if state.isFinished {
-            exitCode = Self.exitCode(state.outcome)
+            guard isPublishing(state) else {
+                exitCode = exitCode(for: state)
+                return
+            }
+            view.quitting = true
+            commands.cancelPublish()
+            view.say("stopping the publish (the release stays a draft); the dashboard closes when it has", now: now, seconds: 600)
             return
         }
         view.quitting = true
@@ -399,12 +422,12 @@ final class DashboardController {
 
     /// Called when SIGINT/SIGTERM reached the dashboard and nobody else handles them.
     func interruptedBySignal(_ state: ReleaseState, now: Double) {
-        if readOnly || state.isFinished {
-            exitCode = readOnly ? 130 : Self.exitCode(state.outcome)
+        if readOnly || (state.isFinished && !isPublishing(state)) {
+            exitCode = readOnly ? 130 : exitCode(for: state)
             return
         }
         view.quitting = true
-        commands?.cancelAll()
+        if state.isFinished { commands?.cancelPublish() } else { commands?.cancelAll() }
     }
 
     /// The live release ended by SIGINT/SIGTERM: return at once.

@@ -15,6 +15,10 @@ public struct DashboardOptions: Sendable {
     /// Clicks select and focus, the wheel scrolls (`--no-mouse` turns it off). Only clicks and the
     /// wheel are asked for, never motion, so Shift-drag still selects text in the terminal.
     public var mouse: Bool
+    /// `release --publish`: the publish runs while the dashboard is open (its events on the same
+    /// hub, `r` in the Publish pane through `ReleaseCommands.retryPublish`), quitting waits for it
+    /// (or stops it after asking), and the exit code counts it.
+    public var publishes = false
 
     public init(theme: String? = nil, color: ColorMode = .auto, readOnly: Bool = false, title: String? = nil,
                 environment: [String: String]? = nil, mouse: Bool = true) {

@@ -2,7 +2,8 @@
 /// It belongs to the dashboard's owner thread; the release itself is in `ReleaseState`.
 struct DashboardViewState: Sendable {
     enum Pane: Int, CaseIterable, Sendable {
-        case grid, log, hashes, signing
+        /// `publish` is there only while `release --publish` publishes (see DashboardLayout).
+        case grid, log, hashes, signing, publish
 
         var title: String {
             switch self {
@@ -10,6 +11,7 @@ struct DashboardViewState: Sendable {
             case .log: return "Log"
             case .hashes: return "Hashes"
             case .signing: return "Signing"
+            case .publish: return "Publish"
             }
         }
     }
@@ -62,6 +64,10 @@ struct DashboardViewState: Sendable {
 
     var hashesSelection = 0
     var signingSelection = 0
+    /// The Publish pane's selected unit (an index into `PublishState.units`): the one `r` retries.
+    var publishSelection = 0
+    /// Until the user moves in the Publish pane, its selection follows the running or failed unit.
+    var publishUserMoved = false
 
     var overlay: Overlay?
     /// A one-line message in the footer, until `messageUntil` (seconds since 1970).

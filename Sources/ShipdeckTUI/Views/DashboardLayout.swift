@@ -11,11 +11,31 @@ struct DashboardLayout: Equatable {
     var log: Rect
     var hashes: Rect
     var signing: Rect
+    /// The Publish pane, below the log, while a publish runs or has run; nil otherwise.
+    var publish: Rect?
     var footer: Rect
     var wide: Bool
 
     /// The layout for a `width`×`height` terminal whose matrix has `gridRows` GOOS rows.
-    static func compute(width: Int, height: Int, gridRows: Int) -> DashboardLayout? {
+    /// `publishUnits`: the publish phase's units once it started (0: no Publish pane). The pane
+    /// spans the whole width above the footer (at most a third of the height), so the server's
+    /// words have room; the other panes keep the minimum size above it.
+    static func compute(width: Int, height: Int, gridRows: Int, publishUnits: Int = 0) -> DashboardLayout? {
+        var publishHeight = 0
+        if publishUnits > 0 {
+            publishHeight = min(publishUnits + 2, height / 3)
+            if height - publishHeight < minimumHeight { publishHeight = height - minimumHeight }
+            if publishHeight < 4 { publishHeight = 0 }
+        }
+        guard var layout = computePanes(width: width, height: height - publishHeight, gridRows: gridRows) else { return nil }
+        if publishHeight > 0 {
+            layout.publish = Rect(row: layout.footer.row, column: 0, width: width, height: publishHeight)
+            layout.footer.row = height - 1
+        }
+        return layout
+    }
+
+    private static func computePanes(width: Int, height: Int, gridRows: Int) -> DashboardLayout? {
         guard width >= minimumWidth, height >= minimumHeight else { return nil }
         let header = Rect(row: 0, column: 0, width: width, height: 2)
         let footer = Rect(row: height - 1, column: 0, width: width, height: 1)
@@ -33,7 +53,7 @@ struct DashboardLayout: Equatable {
                 log: Rect(row: top, column: 0, width: logWidth, height: remaining),
                 hashes: Rect(row: top, column: logWidth, width: side, height: hashesHeight),
                 signing: Rect(row: top + hashesHeight, column: logWidth, width: side, height: remaining - hashesHeight),
-                footer: footer, wide: true)
+                publish: nil, footer: footer, wide: true)
         }
         let bottom = min(8, max(4, remaining * 2 / 5))
         let logHeight = remaining - bottom
@@ -43,7 +63,7 @@ struct DashboardLayout: Equatable {
             log: Rect(row: top, column: 0, width: width, height: logHeight),
             hashes: Rect(row: top + logHeight, column: 0, width: hashesWidth, height: bottom),
             signing: Rect(row: top + logHeight, column: hashesWidth, width: width - hashesWidth, height: bottom),
-            footer: footer, wide: false)
+            publish: nil, footer: footer, wide: false)
     }
 
     /// Where `pane` is drawn.
@@ -53,10 +73,14 @@ struct DashboardLayout: Equatable {
         case .log: return log
         case .hashes: return hashes
         case .signing: return signing
+        case .publish: return publish ?? Rect(row: 0, column: 0, width: 0, height: 0)
         }
     }
 
     /// The area between the header and the footer: where a zoomed pane or the timeline goes.
+    /// Whether `pane` is on screen in this layout (the Publish pane only while publishing).
+    func shows(_ pane: DashboardViewState.Pane) -> Bool { pane != .publish || publish != nil }
+
     var middle: Rect { Rect(row: header.bottom, column: 0, width: footer.width, height: footer.row - header.bottom) }
 
     /// The pane under a screen position (nil on the header and footer).

@@ -3,7 +3,8 @@ enum DashboardRenderer {
     static func draw(_ context: RenderContext, on screen: Screen) {
         screen.clear()
         guard let layout = DashboardLayout.compute(width: screen.width, height: screen.height,
-                                                   gridRows: context.matrix.rows.count) else {
+                                                   gridRows: context.matrix.rows.count,
+                                                   publishUnits: context.state.publish.units.count) else {
             drawTooSmall(context, on: screen)
             return
         }
@@ -13,7 +14,9 @@ enum DashboardRenderer {
         } else if context.view.zoomed {
             drawPane(context.view.focus, context, in: layout.middle, on: screen)
         } else {
-            for pane in DashboardViewState.Pane.allCases { drawPane(pane, context, in: layout.rect(for: pane), on: screen) }
+            for pane in DashboardViewState.Pane.allCases where layout.shows(pane) {
+                drawPane(pane, context, in: layout.rect(for: pane), on: screen)
+            }
         }
         FooterView(context: context).draw(in: layout.footer, on: screen)
         OverlayView(context: context).draw(on: screen)
@@ -25,6 +28,9 @@ enum DashboardRenderer {
         case .log: LogPaneView(context: context).draw(in: rect, on: screen)
         case .hashes: HashesPaneView(context: context).draw(in: rect, on: screen)
         case .signing: SigningPaneView(context: context).draw(in: rect, on: screen)
+        case .publish:
+            PublishPaneView(context: context, focused: context.view.focus == .publish,
+                            selected: context.view.publishSelection).draw(in: rect, on: screen)
         }
     }
 

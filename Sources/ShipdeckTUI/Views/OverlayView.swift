@@ -34,7 +34,11 @@ struct OverlayView {
             lines.append("\(g.succeeded) ok  \(g.failed) failed  \(g.running) running  \(g.queued) queued  \(g.cancelled) cancelled")
             box(title: "Keys", lines: lines, on: screen)
         case .confirmQuit?:
-            box(title: "Quit", lines: ["Cells are still running.", "Cancel them and quit? (y/n)"], on: screen)
+            if context.state.isFinished {
+                box(title: "Quit", lines: ["Publishing is under way.", "Stop it (a draft stays) and quit? (y/n)"], on: screen)
+            } else {
+                box(title: "Quit", lines: ["Cells are still running.", "Cancel them and quit? (y/n)"], on: screen)
+            }
         case .changelog(let lines, let top)?:
             ChangelogOverlayView(context: context, lines: lines, top: top).draw(on: screen)
         case nil:

@@ -2,39 +2,41 @@ import ShipdeckModel
 
 /// The Publish pane: one row per unit (verify, the draft, each asset, publishing), each with a glyph
 /// and a word — queued, uploading with % and rate, done, skipped, FAILED with the server's words —
-/// never colour alone. `selected` (an index into the units) is the row `r` retries.
+/// never colour alone. `selected` (an index into the units) is the row `r` retries when the pane
+/// has the focus.
 struct PublishPaneView {
     let context: RenderContext
     var focused = false
-    var selected: Int?
-    var top = 0
+    var selected = 0
 
     func draw(in rect: Rect, on screen: Screen) {
         let g = context.glyphs, e = context.escape
         let publish = context.state.publish
-        let failed = publish.failed.count
+        let units = publish.units
+        let failed = publish.failed.count + units.filter { $0.result == .cancelled }.count
         let frame = PaneFrame(rect: rect, focused: focused, glyphs: g)
-        frame.draw(
-            on: screen, title: publish.dryRun ? "Publish (dry run)" : "Publish",
-            right: failed > 0 ? "\(failed) failed · r retries" : "\(publish.units.filter { $0.result != nil }.count)/\(publish.units.count)")
         let area = frame.content
+        let selection = min(max(0, selected), max(0, units.count - 1))
+        let first = MatrixGridView.firstVisible(selected: selection, visible: max(1, area.height), total: units.count)
+        let more = PaneFrame.more(first: first, visible: area.height, total: units.count, glyphs: g)
+        let count = failed > 0 && !context.readOnly
+            ? "\(failed) to retry: r" : "\(units.filter { $0.result != nil }.count)/\(units.count)"
+        frame.draw(on: screen, title: publish.dryRun ? "Publish (dry run)" : "Publish",
+                   right: count + (more.isEmpty ? "" : "  " + more))
         guard area.height > 0 else { return }
         guard publish.started else {
             screen.put(" not publishing", row: area.row, column: area.column, width: area.width, style: Style(.dim))
             return
         }
-        let first = min(max(0, top), max(0, publish.units.count - area.height))
-        for (offset, unit) in publish.units.enumerated().dropFirst(first).prefix(area.height) {
+        for (offset, unit) in units.enumerated().dropFirst(first).prefix(area.height) {
             let (glyph, word, role) = Self.describe(unit, now: context.now, glyphs: g)
             var line = " \(glyph) \(TextWidth.pad(word, to: 16)) \(e(unit.info.target)): \(e(unit.info.title))"
-            if let detail = unit.detail, unit.result == .failed || unit.running {
-                line += "  \(e(detail.split(separator: "\n").first.map(String.init) ?? ""))"
+            if let detail = unit.detail {
+                let words = detail.split(separator: "\n").map { e($0.trimmingCharacters(in: .whitespaces)) }
+                line += "  " + words.joined(separator: " \(g.ellipsis) ")
             }
-            let row = area.row + offset - first
-            screen.put(line, row: row, column: area.column, width: area.width, style: Style(role), ellipsis: g.ellipsis)
-            if offset == selected, focused {
-                screen.put(">", row: row, column: area.column, style: Style(.key))
-            }
+            screen.put(line, row: area.row + offset - first, column: area.column, width: area.width,
+                       style: Style(role, selected: focused && offset == selection), ellipsis: g.ellipsis)
         }
     }
 

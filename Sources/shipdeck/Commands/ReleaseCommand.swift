@@ -105,7 +105,7 @@ struct ReleaseCommand: ParsableCommand {
 
         let environment = ProcessInfo.processInfo.environment
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
-        let dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment, mouse: !noMouse)
+        var dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment, mouse: !noMouse)
         let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)
         if dashboard || theme != nil { try Dashboard.validate(dashboardOptions) }
         if json {
@@ -129,7 +129,15 @@ struct ReleaseCommand: ParsableCommand {
         }
         let outcome: ReleaseOutcome
         var dashboardCode: Int32?
-        if dashboard {
+        var publishedInDashboard = false
+        if dashboard, publish {
+            // The publish runs while the dashboard is open: see ReleaseCommand+Publish.swift.
+            dashboardOptions.publishes = true
+            let publishing = Self.dashboardPublishing(plan: plan, engine: engine)
+            dashboardCode = Self.runDashboard(engine: engine, commands: publishing.commands, options: dashboardOptions)
+            (dashboardCode, publishedInDashboard) = publishing.finish(dashboardCode: dashboardCode ?? 0)
+            outcome = engine.hub.snapshot().outcome ?? .interrupted
+        } else if dashboard {
             dashboardCode = Self.runDashboard(engine: engine, options: dashboardOptions)
             outcome = engine.hub.snapshot().outcome ?? .interrupted
         } else {
@@ -139,7 +147,7 @@ struct ReleaseCommand: ParsableCommand {
         journal.close()
         if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
-        if publish, outcome == .succeeded, (dashboardCode ?? 0) == 0 {
+        if publish, !publishedInDashboard, outcome == .succeeded, (dashboardCode ?? 0) == 0 {
             // dist/ stays locked while it is published.
             let code = Self.publishAfterRelease(plan: plan, json: json)
             distLock.release()
@@ -151,35 +159,21 @@ struct ReleaseCommand: ParsableCommand {
         throw ExitCode(dashboardCode ?? ExitStatus.of(outcome))
     }
 
-    /// `release --publish`: the publish phase over the dist/ just written, with lines (or JSON).
-    static func publishAfterRelease(plan: BuildPlan, json: Bool) -> Int32 {
-        let hub = EventHub()
-        hub.add(json ? JSONEventPrinter() : PublishLinesReporter())
-        var options = PublishOptions(dist: plan.distDirectory)
-        options.version = plan.info.version
-        let phase = PublishPhase(config: plan.config, options: options, hub: hub, dryRunOutput: { emitLine($0) })
-        let publishPlan: PublishPlan
-        do {
-            publishPlan = try phase.prepare()
-        } catch {
-            if json { JSONEventPrinter().printError(error) }
-            return ExitStatus.report(error)
-        }
-        return phase.run(publishPlan) == .succeeded ? ExitStatus.succeeded : ExitStatus.failed
-    }
-
     /// Runs the dashboard until the user quits (the release has ended by then) and prints the
     /// summary on the restored terminal. When ncurses cannot open the terminal, it prints lines
     /// instead, as `--no-tui` would, from then on.
-    static func runDashboard(engine: ReleaseEngine, options: DashboardOptions) -> Int32 {
+    static func runDashboard(
+        engine: ReleaseEngine, commands: ReleaseCommands? = nil, options: DashboardOptions
+    ) -> Int32 {
         let code: Int32
         do {
-            code = try Dashboard.run(hub: engine.hub, commands: engine, options: options)
+            code = try Dashboard.run(hub: engine.hub, commands: commands ?? engine, options: options)
         } catch {
             let text = (error as? ShipdeckError)?.description ?? "\(error)"
             FileHandle.standardError.write(Data("shipdeck: warning: \(UntrustedText.escapeMultiline(text))\n".utf8))
             let reporter = HeadlessReporter(githubActions: false)
             engine.hub.add(reporter)
+            if options.publishes { engine.hub.add(PublishLinesReporter()) }
             return ExitStatus.of(engine.waitUntilFinished())
         }
         engine.hub.flush()

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// `release --publish` in the real dashboard (tmux) against the local GitHub stand-in: the publish
+/// runs while the dashboard is open, the Publish pane shows each unit (queued, % and rate, done,
+/// FAILED with the server's words), `r` there retries a failed upload, and the exit code counts the
+/// publish. The release itself is resumed from a finished dist/, so no cell builds again.
+@Suite("Publish pane in tmux", .serialized)
+struct PublishDashboardTmuxTests {
+    let release = PublishableRelease.shared
+
+    func start(_ server: GitHubStandIn, faults: [[String: Any]]) throws -> (DashboardTmuxTests.Tmux, URL) {
+        try server.inject(faults)
+        let module = release.copy(publish: server.publishYAML())
+        let tmux = try DashboardTmuxTests.Tmux(
+            width: 120, height: 36, directory: module,
+            environment: ["SHIPDECK_TEST_GITHUB_TOKEN=\(GitHubStandIn.token)", "SHIPDECK_TEST_RETRY_BASE_MS=50"])
+        tmux.type("\(DashboardTmuxTests.shipdeck) release --resume --publish; echo \"EXIT=$?\"")
+        return (tmux, module)
+    }
+
+    @Test("uploads show % and rate; a failed upload shows the server's words; r retries it; the release is published and q exits 0")
+    func aFailedUploadIsRetriedWithR() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        // Uploads slow enough to watch; checksums.txt fails every attempt of its first try.
+        let (tmux, module) = try start(server, faults: [
+            ["throttle": 400_000],
+            ["method": "POST", "path": "/assets", "name": "checksums", "times": 5, "status": 503,
+             "body": ["message": "the disk is on fire"]],
+        ])
+        defer { tmux.kill() }
+
+        let uploading = tmux.waitFor { screen in
+            screen.contains("─ Publish") && screen.range(of: #"\d+% \d+(\.\d)?[KM]iB/s"#, options: .regularExpression) != nil
+        }
+        #expect(uploading, "no upload with % and rate:\n\(tmux.capture())")
+        let failed = tmux.waitFor { $0.contains("FAILED") && $0.contains("the disk is on fire") && $0.contains("to retry: r") }
+        #expect(failed, "no failed unit with the server's words:\n\(tmux.capture())")
+        #expect(tmux.waitFor { $0.contains("left a draft") }, "\(tmux.capture())")
+        var state = try server.state()
+        #expect(state.releases.first?.draft == true)
+        #expect(state.uploads(of: "checksums.txt") == 0)
+        #expect(!tmux.capture().contains("EXIT="), "the dashboard closed by itself")
+
+        // The Publish pane is the last in the Tab order; its selection is on the failed unit.
+        try server.inject([["throttle": 0]])
+        tmux.press("BTab")
+        tmux.press("r")
+        let published = tmux.waitFor { $0.contains("published v1.2.0") }
+        #expect(published, "r did not publish:\n\(tmux.capture())")
+        #expect(!tmux.capture().contains("the disk is on fire"))
+        state = try server.state()
+        #expect(state.releases.first?.draft == false)
+        #expect(state.violations.isEmpty, "\(state.violations)")
+        for (name, sha) in release.expectedAssets(in: module) {
+            #expect(state.uploads(of: name) == 1, "\(name) uploaded \(state.uploads(of: name)) times")
+            #expect(state.assets.first { $0.name == name }?.sha256 == sha, "\(name)")
+        }
+        #expect(!tmux.capture().contains(GitHubStandIn.token))
+
+        tmux.press("q")
+        #expect(tmux.waitFor("EXIT=0", timeout: 30), "\(tmux.capture())")
+        #expect(tmux.capture().contains("publish succeeded"), "\(tmux.capture())")
+    }
+
+    @Test("a publish that fails keeps the dashboard open; q then exits 1 and the release stays a draft")
+    func aFailedPublishExitsOne() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let (tmux, _) = try start(server, faults: [
+            ["method": "POST", "path": "/assets", "name": "linux", "times": 50, "status": 502,
+             "body": ["message": "upstream is down"]],
+        ])
+        defer { tmux.kill() }
+        #expect(tmux.waitFor { $0.contains("left a draft") && $0.contains("upstream is down") }, "\(tmux.capture())")
+        #expect(!tmux.capture().contains("EXIT="), "the dashboard closed by itself")
+        tmux.press("q")
+        #expect(tmux.waitFor("EXIT=1", timeout: 30), "\(tmux.capture())")
+        let screen = tmux.capture()
+        #expect(screen.contains("publish FAILED") && screen.contains("upstream is down"), "\(screen)")
+        #expect(try server.state().releases.first?.draft == true)
+    }
+}
