@@ -14,4 +14,6 @@ final class RecordingCommands: ReleaseCommands, @unchecked Sendable {
     func retryFailed() -> Int { lock.withLock { log.append("retryFailed") }; return 1 }
     func cancel(cell: String) -> Bool { lock.withLock { log.append("cancel \(cell)") }; return true }
     func cancelAll() { lock.withLock { log.append("cancelAll") } }
+    func retryPublish(unit: String) -> Bool { lock.withLock { log.append("retryPublish \(unit)") }; return retryAnswer }
+    func cancelPublish() { lock.withLock { log.append("cancelPublish") } }
 }
