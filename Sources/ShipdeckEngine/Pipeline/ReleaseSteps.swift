@@ -6,6 +6,8 @@ struct ReleaseSteps {
     let plan: BuildPlan
     let dist: DistFolder
     let hub: EventHub
+    /// Cells whose binary came from the artifact cache, with the original build's record (provenance).
+    var cachedBuilds: [String: ArtifactCacheEntry] = [:]
 
     /// Runs the release-wide steps over these cell artifacts (files already in dist/); returns
     /// false when a step failed. A normal release passes its succeeded cells' artifacts, from the
