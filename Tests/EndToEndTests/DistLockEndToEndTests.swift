@@ -44,7 +44,7 @@ import Testing
             process.executableURL = TestSupport.shipdeckBinary
             process.arguments = arguments
             process.currentDirectoryURL = directory
-            var env = ProcessInfo.processInfo.environment
+            var env = TestSupport.childEnvironment
             env["TERM"] = "dumb"
             process.environment = env
             process.standardOutput = try FileHandle(forWritingTo: out)

@@ -46,6 +46,57 @@ import Testing
         #expect(listing.stdout == "LICENSE\nREADME.md\nhello\n", "\(listing.combined)")
     }
 
+    /// `nfpms:` in a GoReleaser config makes a .deb and an .rpm per Linux cell, listed in the
+    /// checksums file as GoReleaser lists its Linux packages, and the release verifies.
+    @Test func nfpmsMakesLinuxPackagesListedInTheChecksums() throws {
+        let module = TestSupport.copyFixture("goreleaser-hello", git: true, tag: "v1.2.3")
+        let config = module.appendingPathComponent(".goreleaser.yaml")
+        var text = try String(contentsOf: config, encoding: .utf8)
+        // A before hook makes the manual page the package takes (cli/cli's `make manpages`).
+        text = text.replacingOccurrences(
+            of: "    - go mod tidy\n", with: "    - go mod tidy\n    - sh -c \"mkdir -p man && echo page > man/hello.1\"\n")
+        text += """
+
+            nfpms:
+              - package_name: hello
+                maintainer: Example Maintainer <maintainer@example.com>
+                description: Says hello.
+                license: MIT
+                formats: [deb, rpm]
+                bindir: /usr/bin
+                contents:
+                  - { src: README.md, dst: /usr/share/doc/hello/README.md }
+                  - { src: "./man/*.1", dst: /usr/share/man/man1 }
+                meta: false
+
+            """
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        _ = TestSupport.run("/usr/bin/git", ["commit", "-qam", "nfpms"], in: module)
+        _ = TestSupport.run("/usr/bin/git", ["tag", "-f", "v1.2.3"], in: module)
+        let out = TestSupport.shipdeck(["release", "--no-tui", "--target", "linux/amd64"], in: module)
+        #expect(out.status == 0, "\(out.combined)")
+        #expect(!out.combined.contains("no Linux packages"), "\(out.combined)")
+        #expect(out.combined.contains("nfpms[0].meta is not supported"), "a key Shipdeck does not make is named: \(out.combined)")
+        let dist = module.appendingPathComponent("dist")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dist.path))
+        let deb = try #require(files.first { $0.hasSuffix(".deb") }, "\(files.sorted())")
+        let rpm = try #require(files.first { $0.hasSuffix(".rpm") }, "\(files.sorted())")
+        let sums = try String(contentsOf: dist.appendingPathComponent("hello_1.2.3_checksums.txt"), encoding: .utf8)
+        #expect(sums.contains("  \(deb)\n") && sums.contains("  \(rpm)\n"), "\(sums)")
+        let check = TestSupport.run("/usr/bin/sha256sum", ["-c", "hello_1.2.3_checksums.txt"], in: dist)
+        #expect(check.status == 0, "\(check.combined)")
+        let contents = TestSupport.run("/usr/bin/dpkg-deb", ["--contents", deb], in: dist)
+        #expect(contents.stdout.contains("./usr/bin/hello") && contents.stdout.contains("./usr/share/doc/hello/README.md"),
+                "\(contents.combined)")
+        // The glob is resolved after the hook made the file, placed under dst as nfpm does.
+        #expect(contents.stdout.contains("./usr/share/man/man1/hello.1"), "\(contents.combined)")
+        #expect(out.combined.contains("is checked again after the before hooks run"), "\(out.combined)")
+        let query = TestSupport.run("/usr/bin/rpm", ["-qlp", rpm], in: dist)
+        #expect(query.stdout.contains("/usr/bin/hello"), "\(query.combined)")
+        let verify = TestSupport.shipdeck(["verify", "--allow-unsigned", dist.path], in: module)
+        #expect(verify.status == 0, "\(verify.combined)")
+    }
+
     @Test func initFromGoReleaserWritesAnEquivalentShipdeckYml() throws {
         let module = TestSupport.copyFixture("goreleaser-hello", git: true, tag: "v1.2.3")
         let before = TestSupport.shipdeck(["plan"], in: module)

@@ -105,16 +105,16 @@ import ShipdeckEngine
     /// `shipdeck check` on each real config: exit 1 and exactly its unsupported keys, each with what
     /// Shipdeck does instead.
     @Test(arguments: [
-        ("cli", ["release", "nfpms"]),
+        ("cli", ["release"]),
         ("cosign", [
             "gomod", "builds[0].no_unique_dist_dir", "builds[2].no_unique_dist_dir", "builds[3].no_unique_dist_dir",
             "builds[4].no_unique_dist_dir", "builds[5].no_unique_dist_dir", "builds[6].no_unique_dist_dir", "signs",
             "release", "rigs",
         ]),
         ("fzf", ["notarize", "release"]),
-        ("task", ["gomod", "git", "nfpms", "brews", "winget", "cloudsmiths"]),
+        ("task", ["gomod", "git", "brews", "winget", "cloudsmiths"]),
         ("blocky", ["release", "changelog.use"]),
-        ("glow", ["nfpms", "brews", "snapcrafts", "signs"]),
+        ("glow", ["brews", "snapcrafts", "signs"]),
     ])
     func checkListsExactlyTheUnsupportedKeys(name: String, keys: [String]) throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -21,6 +21,15 @@ enum TestSupport {
         fatalError("shipdeck binary not found beside \(CommandLine.arguments[0]); run `swift build` first")
     }
 
+    /// The environment children of tests get: the test's own, with the artifact cache off
+    /// (SHIPDECK_NO_CACHE=1), so a test's build never comes from another test's binary. The cache's
+    /// own tests turn it on with a private XDG_CACHE_HOME (ArtifactCacheEndToEndTests).
+    static var childEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["SHIPDECK_NO_CACHE"] = "1"
+        return env
+    }
+
     /// The Go toolchain tests use.
     static var goBinary: String {
         if let go = ProcessInfo.processInfo.environment["GO"], !go.isEmpty { return go }
@@ -79,7 +88,7 @@ enum TestSupport {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
+        var env = childEnvironment
         env["TERM"] = "dumb"
         for (key, value) in environment { env[key] = value.isEmpty ? nil : value }
         process.environment = env

@@ -55,7 +55,7 @@ enum WatchTestsSupport {
     /// Runs a program that leaves a daemon behind (tmux, sshd) through the engine's posix_spawn
     /// runner: Foundation.Process on Linux can miss the exit of such a program and wait forever.
     static func runSpawned(_ executable: String, _ arguments: [String]) -> TestSupport.Output {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = TestSupport.childEnvironment
         environment["TERM"] = "xterm-256color"
         let spec = ProcessSpec(
             executable: executable, arguments: arguments, environment: environment,
@@ -120,7 +120,7 @@ enum WatchTestsSupport {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             process.currentDirectoryURL = directory
-            var env = ProcessInfo.processInfo.environment
+            var env = TestSupport.childEnvironment
             env["TERM"] = "dumb"
             for (key, value) in environment { env[key] = value.isEmpty ? nil : value }
             process.environment = env

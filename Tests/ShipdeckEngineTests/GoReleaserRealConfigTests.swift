@@ -85,7 +85,15 @@ import Testing
                 "gh_1.2.3_macOS_amd64/share/man/man1/gh.1", "gh_1.2.3_macOS_amd64/bin/gh",
             ])
         #expect(try entries(plan, "gh_1.2.3_windows_amd64.zip") == ["LICENSE", "bin/gh.exe"])
-        #expect(unsupported(plan) == ["release", "nfpms"])
+        #expect(unsupported(plan) == ["release"])
+        // nfpms: becomes packages: a .deb and an .rpm per Linux cell, with nfpm's keys.
+        let packages = try #require(plan.packages)
+        #expect(packages.bindir == "/usr" && packages.license == "MIT" && packages.homepage == "https://github.com/cli/cli")
+        let linux = plan.cells.filter { $0.info.target.goos == "linux" }
+        #expect(!linux.isEmpty)
+        for cell in linux {
+            #expect(Set((packages.outputs[cell.id] ?? []).map(\.format)) == [.deb, .rpm], "\(cell.id)")
+        }
         // The merged build defaults: main, binary and both ldflags entries (`time` reads SOURCE_DATE_EPOCH).
         let mac = try #require(plan.cell("macos:darwin/amd64"))
         #expect(mac.goreleaser?.mainPackage == "./cmd/gh")
@@ -164,7 +172,7 @@ import Testing
                 "LICENSE", "README.md", "completion/bash/task.bash", "completion/fish/task.fish", "completion/zsh/_task",
                 "task",
             ])
-        #expect(unsupported(plan) == ["gomod", "git", "nfpms", "brews", "winget", "cloudsmiths"])
+        #expect(unsupported(plan) == ["gomod", "git", "brews", "winget", "cloudsmiths"])
         // `{{if .IsNightly}}…{{end}}` renders empty and is dropped, as GoReleaser drops empty ldflags.
         #expect(plan.cell("linux/amd64")?.buildArguments.last == "-ldflags=-s -w -buildid=")
         #expect(plan.info.project == "task", "project_name defaults to the origin remote's repository")
@@ -209,7 +217,7 @@ import Testing
             ])
         #expect(
             try entries(plan, "glow_1.2.3_Windows_x86_64.zip") == ["CHANGELOG.md", "LICENSE", "README.md", "glow.exe"])
-        #expect(unsupported(plan) == ["nfpms", "brews", "snapcrafts", "signs"])
+        #expect(unsupported(plan) == ["brews", "snapcrafts", "signs"])
         let linux = try #require(plan.cell("linux/amd64"))
         #expect(linux.cellEnvironment["GO111MODULE"] == "on")
         #expect(

@@ -127,11 +127,8 @@ import Testing
         #expect(packages.scripts.postinstall == "scripts/post.sh")
     }
 
-    /// Known gap after two streams met: the GoReleaser project reader (GoReleaserProject.insteadOf)
-    /// lists `nfpms` as unsupported as a whole, so the per-key notes of GoReleaserImport+NFPM are not
-    /// shown. Left for the next session (issue 14/15); this test says what is expected.
-    @Test(.disabled("nfpms notes are replaced by GoReleaserProject's whole-section note; see the comment"))
-    func goreleaserNfpmsKeysShipdeckDoesNotMakeAreNamed() throws {
+    /// A release from a GoReleaser config names each nfpms key it does not make, not the whole section.
+    @Test func goreleaserNfpmsKeysShipdeckDoesNotMakeAreNamed() throws {
         let config = try GoReleaserImport.parse(
             """
             project_name: tool
@@ -152,5 +149,50 @@ import Testing
         ] {
             #expect(warnings.contains(part), "no warning about \(part):\n\(warnings)")
         }
+        #expect(!warnings.contains("no Linux packages"), "\(warnings)")
+        #expect(config.packages?.formats == [.deb, .rpm])
+        let unsupported = config.goreleaser?.unsupported.map(\.path) ?? []
+        #expect(!unsupported.contains("nfpms") && unsupported.contains("nfpms[0].meta"), "\(unsupported)")
+    }
+
+    /// A malformed nfpms: in a GoReleaser config stops the release with the key, instead of
+    /// releasing without packages.
+    @Test func goreleaserNfpmsThatIsNotAListIsAnError() throws {
+        #expect {
+            _ = try GoReleaserImport.parse("project_name: tool\nnfpms: 3\n", file: ".goreleaser.yaml", defaultProject: "x")
+        } throws: { error in
+            "\(error)".contains("nfpms") && "\(error)".contains("expected a list")
+        }
+    }
+
+    /// nfpm's glob rule: each match of a wildcard src goes under dst by its path below the
+    /// matches' common folder; a wildcard matching nothing is an error naming the key.
+    @Test func wildcardContentsGoUnderDstByTheirPathBelowTheCommonFolder() throws {
+        let module = FileManager.default.temporaryDirectory.appendingPathComponent("shipdeck-globs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: module) }
+        for path in ["man/man1/a.1", "man/man1/b.1", "man/man5/c.5", "man/notes.txt"] {
+            let url = module.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: url)
+        }
+        let sources = PackageFileSources(
+            formats: [.deb], moduleDirectory: module, binaryDestinations: ["/usr/bin/tool"],
+            fail: { ShipdeckError(.config, "\($0): \($1)", hint: $2) })
+        func content(_ src: String, _ dst: String) -> PackagesConfig.Content {
+            PackagesConfig.Content(source: src, destination: dst, kind: .file, mode: nil, packager: nil, key: "packages.contents[0]", line: nil)
+        }
+        let one = try sources.resolve([content("man/man1/*.1", "/usr/share/man/man1")], missingMayAppearLater: false)
+        #expect(one.files[.deb]?.map(\.destination) == ["/usr/share/man/man1/a.1", "/usr/share/man/man1/b.1"])
+        let deep = try sources.resolve([content("man/**/*.[0-9]", "/usr/share/man/")], missingMayAppearLater: false)
+        #expect(deep.files[.deb]?.map(\.destination).sorted()
+            == ["/usr/share/man/man1/a.1", "/usr/share/man/man1/b.1", "/usr/share/man/man5/c.5"])
+        let literal = try sources.resolve([content("man/notes.txt", "/usr/share/doc/tool/")], missingMayAppearLater: false)
+        #expect(literal.files[.deb]?.map(\.destination) == ["/usr/share/doc/tool/notes.txt"])
+        #expect {
+            _ = try sources.resolve([content("man/*.8", "/usr/share/man/man8")], missingMayAppearLater: false)
+        } throws: { "\($0)".contains("contents[0].src") && "\($0)".contains("matches no file") }
+        let later = try sources.resolve([content("gen/*.8", "/usr/share/man/man8")], missingMayAppearLater: true)
+        #expect(later.deferred.count == 1 && later.files[.deb]?.isEmpty == true)
+        #expect(later.warnings.first?.contains("checked again after the before hooks run") == true)
     }
 }

@@ -114,9 +114,23 @@ package struct GitHubWorkflow: Sendable {
         if needsZig {
             out += "      - name: Install zig (cgo cells)\n        run: python3 -m pip install --user ziglang\n"
         }
+        // The artifact cache (Cache/ArtifactCache.swift) kept between runs, one per shard: a cell
+        // whose inputs did not change since the last run takes its binary from there. Its folder is
+        // set explicitly (XDG_CACHE_HOME under runner.temp, outside the module, whose files are
+        // part of every fingerprint); keys are immutable, so each run saves under its commit and
+        // restores the newest of its shard.
         out += """
+                  - name: Restore the artifact cache
+                    uses: actions/cache@v4
+                    with:
+                      path: ${{ runner.temp }}/shipdeck-cache/shipdeck/artifacts
+                      key: shipdeck-artifacts-${{ runner.os }}-${{ matrix.part }}-${{ github.sha }}
+                      restore-keys: |
+                        shipdeck-artifacts-${{ runner.os }}-${{ matrix.part }}-
                   - name: Build shard ${{ matrix.shard }}
                     run: shipdeck release --no-tui --shard "${{ matrix.shard }}" --dist dist
+                    env:
+                      XDG_CACHE_HOME: ${{ runner.temp }}/shipdeck-cache
                   - name: Upload part ${{ matrix.shard }}
                     uses: actions/upload-artifact@v4
                     with:

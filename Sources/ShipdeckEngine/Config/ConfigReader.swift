@@ -11,6 +11,7 @@ package struct ConfigReader {
         "images", "publish",
         "sbom", "universal_binaries", "changelog",
         "packages",
+        "cache",
         "zig", "smoke", "smoke_args", "timeout", "goarm", "goamd64", "goarm64", "go386", "gomips",
     ]
 
@@ -76,6 +77,16 @@ package struct ConfigReader {
             case "changelog": config.changelog = try changelog(value)
             case "publish": config.publish = try publish(value)
             case "packages": config.packages = try packages(value)
+            case "cache":
+                for (k, v) in try mapping(value, key: key) {
+                    guard k.string == "max_size" else { throw unknownKey("cache.\(k.string ?? "?")", at: k, known: ["max_size"]) }
+                    let text = try string(v, key: "cache.max_size")
+                    guard let bytes = ByteSize.bytes(text) else {
+                        throw error("cache.max_size", at: v, "\(UntrustedText.escape(text)) is not a size",
+                                    hint: "write a positive size such as 2GiB, 500MiB or 800M")
+                    }
+                    config.cacheMaxBytes = bytes
+                }
             default:
                 throw unknownKey(key, at: keyNode, known: Self.topLevelKeys.sorted())
             }

@@ -68,6 +68,8 @@ package struct ShipdeckConfig: Sendable {
     package var checksumName = "checksums.txt"
     /// `signers:`: who signs what (issue 5, Sources/ShipdeckEngine/Signing).
     package var signers: [SignerConfig] = []
+    /// `cache: {max_size: 2GiB}`: the artifact cache's bound (Cache/ArtifactCache.swift); nil for the default.
+    package var cacheMaxBytes: Int64?
     /// `reproducible: true`: build each cell twice and compare (also `--verify-reproducible`).
     package var reproducible = false
     /// `provenance: true`: write a signed in-toto/SLSA provenance statement.

@@ -70,20 +70,28 @@ package enum GoReleaserImport {
         config.path = file
         // changelog: is read by GoReleaserImport+Changelog.swift; the keys it does not apply are listed
         // with the others.
-        var changelogWarnings: [String] = []
+        // nfpms: is read by GoReleaserImport+NFPM.swift into `packages:` (errors stop the release
+        // here, not silently in the translation); the keys it does not make are listed with the rest.
+        var sectionWarnings: [String] = []
         if let root = try ConfigPreflight.compose(text, file: file), case .mapping(let top) = root {
             for (key, value) in top {
-                guard let name = key.string, name == "changelog" else { continue }
-                var scratch = ShipdeckConfig()
+                guard let name = key.string, name == "changelog" || name == "nfpms" else { continue }
                 var paths: [String] = []
-                try importRelease(name, value, into: &scratch, reader: ConfigReader(file: file)) { paths.append($0) }
+                let reader = ConfigReader(file: file)
+                if name == "nfpms" {
+                    config.packages = nil
+                    sectionWarnings += try readNFPMs(value, into: &config, reader: reader) { paths.append($0) }
+                } else {
+                    var scratch = ShipdeckConfig()
+                    try importRelease(name, value, into: &scratch, reader: reader) { paths.append($0) }
+                }
                 project.unsupported += paths.map(unsupportedEntry)
-                changelogWarnings += paths.map { "\(file): \($0) is not supported by Shipdeck and was ignored" }
+                sectionWarnings += paths.map { "\(file): \($0) is not supported by Shipdeck and was ignored" }
             }
         }
         config.goreleaser = project
-        let own = project.unsupported.filter { !$0.path.hasPrefix("changelog.") }
-        config.warnings = own.map { "\(file): \($0.path) is not supported: \($0.instead)" } + changelogWarnings
+        let own = project.unsupported.filter { !$0.path.hasPrefix("changelog.") && !$0.path.hasPrefix("nfpms") }
+        config.warnings = own.map { "\(file): \($0.path) is not supported: \($0.instead)" } + sectionWarnings
         return config
     }
 

@@ -82,12 +82,18 @@ extension GoReleaserPlanner {
         let info = ReleaseInfo(
             project: name, version: built.version, commit: source.commit, goVersion: toolchain.version,
             sourceDateEpoch: epoch, distDirectory: distDir.path, shipdeckVersion: Shipdeck.version,
-            cells: built.cells.map(\.info))
+            cells: built.cells.map(\.info), compression: ArchiveCompression.description)
         var plan = BuildPlan(
             info: info, config: config, toolchain: toolchain, source: source, cells: built.cells,
             moduleDirectory: moduleDir, distDirectory: distDir,
             mainPackage: built.cells.first?.goreleaser?.mainPackage ?? ".", warnings: warnings)
         plan.goreleaser = built.release
+        // nfpms: (read into packages: by GoReleaserImport+NFPM.swift): a .deb and an .rpm per Linux cell.
+        // Files the before hooks may make (`make manpages`) are checked again by the package stage.
+        plan.packages = try PackagePlan.prepare(
+            config: config, project: name, version: built.version, cells: built.cells, moduleDirectory: moduleDir,
+            epoch: epoch, contentsMayAppearLater: !project.beforeHooks.isEmpty)
+        plan.warnings += plan.packages?.warnings ?? []
         return plan
     }
 }

@@ -28,7 +28,6 @@ extension GoReleaserProject {
     /// What Shipdeck does instead of each top-level section it does not read.
     static let insteadOf: [String: String] = [
         "release": "not published from a GoReleaser config; the files are in dist/",
-        "nfpms": "no Linux packages are built from a GoReleaser config",
         "signs": "nothing is signed; configure signers in shipdeck.yml",
         "binary_signs": "nothing is signed; configure signers in shipdeck.yml",
         "docker_signs": "nothing is signed",
@@ -148,8 +147,8 @@ extension GoReleaserProject {
                             project.releaseName = try reader.string(gv, key: "release.github.name")
                         }
                     }
-                case "changelog":
-                    break  // GoReleaserImport+Changelog.swift reads it (GoReleaserImport.parse lists what it does not apply)
+                case "changelog", "nfpms":
+                    break  // GoReleaserImport+Changelog.swift / +NFPM.swift read them (GoReleaserImport.parse lists what it does not apply)
                 case "pro":
                     skip(key, "GoReleaser Pro features are not read")
                 default:

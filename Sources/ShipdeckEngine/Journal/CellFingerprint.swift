@@ -10,11 +10,12 @@ import Foundation
 /// It covers the source tree (every file under the module, go.mod and go.sum included, by path
 /// and content; `.git` and the dist folder are left out), the config file, the Go version, the
 /// cell's target, its whole child environment, its go arguments, its archive format and names,
-/// and Shipdeck's own version. `--resume` keeps a cell only when the fingerprint recorded in the
+/// the C toolchain of a cgo cell (the `CC`/`CXX` executable by path, size and modification time: an
+/// upgraded zig at the same path changes it), and Shipdeck's own version. `--resume` keeps a cell only when the fingerprint recorded in the
 /// journal equals the one computed now, so anything that could change the output forces a rebuild.
 package struct CellFingerprint: Sendable, Hashable {
     /// Bumped when what goes into the fingerprint changes, so old journals never match by accident.
-    package static let scheme = "shipdeck-cell-fingerprint-v1"
+    package static let scheme = "shipdeck-cell-fingerprint-v2"
 
     /// Hex SHA-256.
     package let value: String
@@ -36,6 +37,11 @@ package struct CellFingerprint: Sendable, Hashable {
         ]
         fields += cell.buildArguments.map { ("arg", $0) }
         fields += cell.environment.sorted { $0.key < $1.key }.map { ("env", "\($0.key)=\($0.value)") }
+        for variable in ["CC", "CXX"] {
+            if let command = cell.environment[variable] {
+                fields.append(("tool", "\(variable)=" + Self.toolIdentity(command, path: cell.environment["PATH"])))
+            }
+        }
         if let config = plan.config.path {
             fields.append(("config", (try? FileDigest.sha256(path: config).hex) ?? "unreadable"))
         }
@@ -59,6 +65,17 @@ package struct CellFingerprint: Sendable, Hashable {
             uniqueKeysWithValues: plan.cells.map {
                 ($0.id, CellFingerprint(plan: plan, cell: $0, sourceTree: tree).value)
             })
+    }
+
+    /// The executable a `CC` value runs (its first word, looked up on PATH), as `path size mtime`:
+    /// an in-place upgrade (a new zig at the same path) gives another identity.
+    static func toolIdentity(_ command: String, path: String?) -> String {
+        guard let word = command.split(separator: " ").first.map(String.init) else { return "none" }
+        guard let found = word.contains("/") ? word : ProcessRunner.which(word, path: path) else { return "\(word) not found" }
+        let resolved = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
+        var info = stat()
+        guard stat(resolved, &info) == 0 else { return "\(resolved) unreadable" }
+        return "\(resolved) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 
     /// The source tree hash of the plan's module, leaving out `.git` and the dist folder.

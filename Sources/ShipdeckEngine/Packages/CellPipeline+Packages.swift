@@ -9,10 +9,12 @@ extension CellPipeline {
     /// directory (hashed while written) and published by the hash stage like the archive. With a
     /// gpg signer, the rpm carries an OpenPGP header signature. No-op for other cells.
     func packagesStage(binary: URL, into work: URL) throws -> [PendingArtifact] {
-        guard let packages = plan.packages, let outputs = packages.outputs[cell.id], !outputs.isEmpty else { return [] }
+        guard let planned = plan.packages, let outputs = planned.outputs[cell.id], !outputs.isEmpty else { return [] }
         let gpg = plan.trust.signers.lazy.compactMap { $0 as? GPGSigner }.first
         var written: [PendingArtifact] = []
         try stage(.package, report: { StageReport(detail: $0) }) { () throws -> String in
+            // Contents a before hook was to make are resolved now, and must exist.
+            let packages = try planned.resolvingDeferredContents()
             var notes: [String] = []
             for output in outputs {
                 if let stop = stopped() { throw stop }

@@ -50,15 +50,30 @@ struct PackagePlan: Sendable {
     /// Per cell id, the packages to write.
     var outputs: [String: [Output]]
     var epoch: Int64
+    /// Contents whose source did not exist yet when the release was planned (GoReleaser before
+    /// hooks may make them): the package stage resolves them (`resolvingDeferredContents`).
+    var deferredContents: [PackagesConfig.Content] = []
+    var contents: PackageFileSources?
+    /// Plan-time notes (a deferred content entry).
+    var warnings: [String] = []
+
+    /// This plan with the deferred contents resolved; each must exist now.
+    func resolvingDeferredContents() throws -> PackagePlan {
+        guard !deferredContents.isEmpty, let contents else { return self }
+        var copy = self
+        copy.files = try contents.resolve(deferredContents, into: files, missingMayAppearLater: false).files
+        copy.deferredContents = []
+        return copy
+    }
 
     /// Nil when `packages:` is not configured.
     static func prepare(
         config: ShipdeckConfig, project: String, version: String, cells: [CellPlan],
-        moduleDirectory: URL, epoch: Int64
+        moduleDirectory: URL, epoch: Int64, contentsMayAppearLater: Bool = false
     ) throws -> PackagePlan? {
         guard let packages = config.packages else { return nil }
         let origin = packages.origin
-        func fail(_ key: String, _ message: String, hint: String) -> ShipdeckError {
+        @Sendable func fail(_ key: String, _ message: String, hint: String) -> ShipdeckError {
             ShipdeckError(
                 .config,
                 "\(origin).\(key): \(message)".replacingOccurrences(of: "packages.packages.", with: "packages."),
@@ -138,40 +153,13 @@ struct PackagePlan: Sendable {
             relations[format] = lists
         }
 
-        // Extra files.
-        var files: [PackagesConfig.Format: [File]] = [:]
+        // Extra files (PackageFileSources.swift): with GoReleaser before hooks, a missing one may still be made.
         let binaryDestinations = Set(cells.map { packages.bindir + "/" + $0.executableName })
-        for format in packages.formats { files[format] = [] }
-        for content in packages.contents {
-            let key =
-                content.key.hasPrefix("packages.") ? String(content.key.dropFirst("packages.".count)) : content.key
-            let url = resolve(content.source, in: moduleDirectory)
-            var info = stat()
-            guard stat(url.path, &info) == 0 else {
-                throw fail(
-                    "\(key).src", "'\(UntrustedText.escape(content.source))' does not exist in \(moduleDirectory.path)",
-                    hint: "fix the path (relative to the module), or remove the entry")
-            }
-            guard (info.st_mode & S_IFMT) == S_IFREG else {
-                throw fail(
-                    "\(key).src", "'\(UntrustedText.escape(content.source))' is not a regular file",
-                    hint: "list each file of a directory as its own entry")
-            }
-            let mode = content.mode ?? (info.st_mode & 0o111 != 0 ? 0o755 : 0o644)
-            if binaryDestinations.contains(content.destination) {
-                throw fail(
-                    "\(key).dst", "\(content.destination) is where the binary goes",
-                    hint: "choose another dst, or another packages.bindir")
-            }
-            for format in packages.formats where content.packager == nil || content.packager == format {
-                if files[format]!.contains(where: { $0.destination == content.destination }) {
-                    throw fail(
-                        "\(key).dst", "\(content.destination) is listed twice", hint: "remove one of the entries")
-                }
-                files[format]!.append(
-                    File(source: url, destination: content.destination, mode: mode, kind: content.kind))
-            }
-        }
+        let contents = PackageFileSources(
+            formats: packages.formats, moduleDirectory: moduleDirectory, binaryDestinations: binaryDestinations,
+            fail: { fail($0, $1, hint: $2) })
+        let resolved = try contents.resolve(packages.contents, missingMayAppearLater: contentsMayAppearLater)
+        let files = resolved.files
 
         // Maintainer scripts: executable files that start with #!.
         var scripts: [String: Script] = [:]
@@ -250,11 +238,15 @@ struct PackagePlan: Sendable {
         }
         let summary = lines.removeFirst()
         while lines.first == "" { lines.removeFirst() }
-        return PackagePlan(
+        var plan = PackagePlan(
             name: name, version: packageVersion, maintainer: packages.maintainer, summary: summary, details: lines,
             vendor: packages.vendor, homepage: packages.homepage, license: packages.license, section: packages.section,
             priority: packages.priority, bindir: packages.bindir, files: files, scripts: scripts, relations: relations,
             outputs: outputs, epoch: epoch)
+        plan.deferredContents = resolved.deferred
+        plan.contents = contents
+        plan.warnings = resolved.warnings.map { "\(origin): \($0)" }
+        return plan
     }
 
     static func resolve(_ path: String, in module: URL) -> URL {

@@ -21,6 +21,9 @@ struct CellPipeline {
     /// Called once the CPU-heavy part (the builds) is over, so the scheduler can start the next
     /// cell's build while this one archives, hashes and signs.
     var onBuildsDone: () -> Void = {}
+    /// The artifact cache (Cache/), nil with `--no-cache`; and this cell's input fingerprint, its key.
+    var cache: ArtifactCache?
+    var fingerprint: String?
 
     /// Why an attempt stopped early.
     struct StageFailure: Error {
@@ -41,9 +44,11 @@ struct CellPipeline {
         do {
             let work = try dist.workDirectory(for: cell.id, attempt: attempt)
             defer { try? FileManager.default.removeItem(at: work) }
-            let binary = try stage(.build) { try build(into: work) }
-            try reproducibilityStage(binary: binary)  // only with --verify-reproducible / reproducible: true
+            // From the artifact cache when an earlier build had the same inputs (Cache/CellPipeline+Cache.swift).
+            let (binary, cached) = try buildStage(into: work)
+            let second = try reproducibilityStage(binary: binary, work: work)  // only with --verify-reproducible / reproducible: true
             onBuildsDone()
+            if cached == nil { storeInCache(binary, buildSeconds: ledger?.cell(cell.id)?.buildSeconds) }
             try authenticodeStage(binary: binary)  // only for windows cells with an authenticode signer
             if cell.smoke { try smokeStage(binary: binary) }
             var artifacts: [(url: URL, name: String, kind: ArtifactRecord.Kind, digest: (hex: String, size: Int64)?)] =
@@ -54,8 +59,13 @@ struct CellPipeline {
                 artifacts += try stage(.archive) { try writeGoReleaserArchives(g, binary: binary, work: work) }
             } else if cell.archiveFormat != .binary {
                 // The archive is hashed while it is written; the hash stage reuses that digest.
-                let archive = try stage(.archive) { try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work) }
+                // With --verify-reproducible the archive is compared with the second build's and the earlier run's.
+                let archive = try stage(.archive, report: { StageReport(detail: $0.1) }) { () throws -> (ArchiveStage.Output, String?) in
+                    let archive = try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work)
+                    return (archive, try compareArchives(archive, binary: binary, second: second, cached: cached, work: work))
+                }.0
                 artifacts.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
+                recordArchivesInCache([.init(name: archive.name, sha256: archive.sha256, size: archive.size)])
             }
             artifacts += try packagesStage(binary: binary, into: work)  // only Linux cells with `packages:`
             try stage(.hash) {
@@ -110,7 +120,7 @@ struct CellPipeline {
         switch outcome.result {
         case .failed: throw StageFailure(message: outcome.failure ?? outcome.detail ?? "\(stage.rawValue) failed")
         case .cancelled: throw StageFailure(message: outcome.detail ?? "cancelled", cancelled: true)
-        case .succeeded, .skipped: return value
+        case .succeeded, .skipped, .cached: return value
         }
     }
 
@@ -137,7 +147,7 @@ struct CellPipeline {
         if let failure = stopped() { throw failure }
     }
 
-    private func build(into work: URL) throws -> URL {
+    func build(into work: URL) throws -> URL {
         let output = work.appendingPathComponent(cell.executableName)
         // A GoReleaser build has its own main package and directory, and hooks around the build.
         let g = cell.goreleaser

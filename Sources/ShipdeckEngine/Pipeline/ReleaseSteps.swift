@@ -6,6 +6,8 @@ struct ReleaseSteps {
     let plan: BuildPlan
     let dist: DistFolder
     let hub: EventHub
+    /// Cells whose binary came from the artifact cache, with the original build's record (provenance).
+    var cachedBuilds: [String: ArtifactCacheEntry] = [:]
 
     /// Runs the release-wide steps over these cell artifacts (files already in dist/); returns
     /// false when a step failed. A normal release passes its succeeded cells' artifacts, from the
@@ -36,8 +38,11 @@ struct ReleaseSteps {
         if plan.goreleaser?.checksumDisabled == true {
             hub.emit(.stepFinished(step: .checksums, result: .skipped, seconds: 0, detail: "checksum.disable is true"))
         } else { ok = ok && step(.checksums) {
-            // A GoReleaser config lists what GoReleaser's checksums.txt would (GoReleaser/GoReleaserManifest.swift).
-            let listed = plan.goreleaser.map { g in cellArtifacts.filter { g.checksummed.contains($0.name) } }
+            // A GoReleaser config lists what GoReleaser's checksums.txt would (GoReleaser/GoReleaserManifest.swift):
+            // its archives and binaries, and the Linux packages of nfpms:.
+            let listed = plan.goreleaser.map { g in
+                cellArtifacts.filter { g.checksummed.contains($0.name) || $0.kind == .linuxPackage }
+            }
                 ?? cellArtifacts.filter { $0.kind != .signature }
             let file = ChecksumsFile(entries: listed.map { ($0.name, $0.sha256) })
             let data = Data(file.text.utf8)

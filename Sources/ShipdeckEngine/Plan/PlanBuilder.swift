@@ -203,6 +203,7 @@ public enum PlanBuilder {
         built.universal = universal
         built.packages = try PackagePlan.prepare(config: config, project: project, version: version, cells: cells,
                                                  moduleDirectory: moduleDir, epoch: epoch)
+        built.warnings += built.packages?.warnings ?? []
         return built
     }
 

@@ -35,6 +35,20 @@ package struct ProvenanceStatement: Codable, Sendable, Equatable {
         package var shipdeckVersion: String
         /// The archive compressors (`ArchiveCompression.description`).
         package var compression: String?
+        /// Cells whose binary this release took from the artifact cache, with the build that made
+        /// it; absent when every binary was built by this release.
+        package var cachedBuilds: [CachedBuild]? = nil
+    }
+
+    /// A binary reused from the artifact cache: its cache key and bytes, and the original build.
+    package struct CachedBuild: Codable, Sendable, Equatable {
+        package var target: String
+        package var cacheKey: String
+        package var sha256: String
+        package var builtAt: String
+        package var builtForVersion: String
+        package var builtAtCommit: String?
+        package var builtByShipdeck: String
     }
 
     package struct BuildDefinition: Codable, Sendable, Equatable {
@@ -65,7 +79,7 @@ package struct ProvenanceStatement: Codable, Sendable, Equatable {
     ///   - goModules: the Go modules compiled in (`goModuleDependencies`), listed as resolved dependencies.
     ///   - remote: the `origin` remote of the source checkout, for the source URI.
     static func make(plan: BuildPlan, artifacts: [ArtifactRecord], goModules: [Dependency] = [],
-                     remote: String? = nil) -> ProvenanceStatement {
+                     remote: String? = nil, cached: [String: ArtifactCacheEntry] = [:]) -> ProvenanceStatement {
         let cells = plan.cells.map {
             CellParameters(
                 target: $0.id, arguments: $0.goArguments(output: $0.binaryName, mainPackage: plan.mainPackage),
@@ -90,7 +104,13 @@ package struct ProvenanceStatement: Codable, Sendable, Equatable {
                 cells: cells),
             internalParameters: InternalParameters(
                 goVersion: plan.toolchain.version, sourceDateEpoch: plan.info.sourceDateEpoch,
-                shipdeckVersion: Shipdeck.version, compression: plan.info.compression),
+                shipdeckVersion: Shipdeck.version, compression: plan.info.compression,
+                cachedBuilds: cached.isEmpty ? nil : cached.sorted { $0.key < $1.key }.map { id, entry in
+                    CachedBuild(
+                        target: id, cacheKey: entry.key, sha256: entry.sha256, builtAt: entry.build.builtAt,
+                        builtForVersion: entry.build.version, builtAtCommit: entry.build.commit,
+                        builtByShipdeck: entry.build.shipdeckVersion)
+                }),
             resolvedDependencies: dependencies)
         return ProvenanceStatement(
             _type: statementType,

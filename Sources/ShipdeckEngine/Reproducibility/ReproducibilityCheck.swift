@@ -17,6 +17,9 @@ struct ReproducibilityCheck {
         var sha256: String
         /// What differs, when not reproducible.
         var differences: [String]
+        /// The second build, moved to `keepingSecondIn` when it was given and the builds agree
+        /// (its archive is compared with the first build's).
+        var second: URL? = nil
     }
 
     /// The go binary as an absolute path: the rebuild runs in another directory.
@@ -25,7 +28,7 @@ struct ReproducibilityCheck {
         return path.contains("/") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
     }
 
-    func check(first: URL) throws -> Outcome {
+    func check(first: URL, keepingSecondIn keep: URL? = nil) throws -> Outcome {
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("shipdeck-rebuild-\(UUID().uuidString.prefix(8))", isDirectory: true)
         defer { Self.removeTree(root) }
@@ -52,7 +55,15 @@ struct ReproducibilityCheck {
                 message: "the second build (in \(source.path), empty GOCACHE) failed (\(result.summary))")
         }
         let a = try FileDigest.sha256(path: first.path), b = try FileDigest.sha256(path: second.path)
-        if a.hex == b.hex { return Outcome(reproducible: true, sha256: a.hex, differences: []) }
+        if a.hex == b.hex {
+            var kept: URL?
+            if let keep {
+                try fm.createDirectory(at: keep, withIntermediateDirectories: true)
+                kept = keep.appendingPathComponent(cell.executableName)
+                try fm.moveItem(at: second, to: kept!)
+            }
+            return Outcome(reproducible: true, sha256: a.hex, differences: [], second: kept)
+        }
 
         var differences = settingsDifferences(first, second, environment: env)
         differences.append(a.size == b.size ? "same size (\(a.size) bytes)" : "size \(a.size) vs \(b.size) bytes")

@@ -13,6 +13,9 @@ package struct EngineOptions: Sendable {
     /// `timeout:` in shipdeck.yml: one attempt of one cell may take this long; past it the cell
     /// fails saying so and its process tree is killed.
     package var cellTimeout: TimeInterval?
+    /// The artifact cache a cell's binary is taken from when an earlier build had the same input
+    /// fingerprint (and stored into after a build); nil builds everything (`--no-cache`, library default).
+    package var cache: ArtifactCache?
 
     package init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 existingDist: DistFolder.ExistingContents = .refuse) {
@@ -253,10 +256,12 @@ public final class ReleaseEngine: @unchecked Sendable {
             }
             DispatchQueue(label: "shipdeck.cell.\(id)").async { [self] in
                 let started = DispatchTime.now()
-                hub.emit(.cellFingerprint(cell: id, attempt: attempt, fingerprint: CellFingerprint(plan: plan, cell: cell).value,
-                                          reused: false))
+                let fingerprint = CellFingerprint(plan: plan, cell: cell).value
+                hub.emit(.cellFingerprint(cell: id, attempt: attempt, fingerprint: fingerprint, reused: false))
                 var pipeline = CellPipeline(plan: plan, cell: cell, attempt: attempt, dist: dist, token: token, hub: hub)
                 pipeline.runner = runner
+                pipeline.cache = options.cache
+                pipeline.fingerprint = fingerprint
                 pipeline.ledger = ledger
                 pipeline.onBuildsDone = { [self] in
                     lock.withLock { _ = building.remove(id) }
@@ -299,7 +304,9 @@ public final class ReleaseEngine: @unchecked Sendable {
         stepsQueue.async { [self] in
             var failed = false
             if !decision.stopped {
-                failed = !ReleaseSteps(plan: plan, dist: dist, hub: hub).run(cellArtifacts: ledger.succeededArtifacts())
+                var steps = ReleaseSteps(plan: plan, dist: dist, hub: hub)
+                steps.cachedBuilds = ledger.cachedBuilds()
+                failed = !steps.run(cellArtifacts: ledger.succeededArtifacts())
             }
             // A signal that arrived while the steps ran still ends the release `interrupted`.
             let (rerun, interrupted, timedOut): (Bool, Bool, Bool) = lock.withLock {

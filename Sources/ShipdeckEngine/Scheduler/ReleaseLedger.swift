@@ -14,6 +14,8 @@ final class ReleaseLedger: @unchecked Sendable {
         /// Files the current attempt published (binary, archive, signatures).
         var artifacts: [ArtifactRecord] = []
         var buildSeconds: Double?
+        /// The artifact cache entry the current attempt's binary came from, if it did.
+        var cached: ArtifactCacheEntry?
     }
 
     // `lock` guards `cells`; `order` is immutable.
@@ -71,6 +73,17 @@ final class ReleaseLedger: @unchecked Sendable {
     /// The artifacts of the cells that succeeded, in plan order: what the release steps cover.
     func succeededArtifacts() -> [ArtifactRecord] {
         lock.withLock { order.compactMap { cells[$0] }.filter { $0.status == .succeeded }.flatMap(\.artifacts) }
+    }
+
+    /// The cache entries of succeeded cells whose binary came from the artifact cache, by cell id.
+    func cachedBuilds() -> [String: ArtifactCacheEntry] {
+        lock.withLock {
+            var out: [String: ArtifactCacheEntry] = [:]
+            for (id, cell) in cells where cell.status == .succeeded {
+                if let entry = cell.cached { out[id] = entry }
+            }
+            return out
+        }
     }
 
     /// Build seconds of the cells that succeeded (and built), for the duration history.

@@ -26,7 +26,8 @@ extension ReleaseSteps {
             let modules = ProvenanceStatement.goModuleDependencies(try ProvenanceStatement.buildInfos(
                 of: subjects, in: dist.url, go: plan.toolchain.path, environment: environment))
             let statement = ProvenanceStatement.make(plan: plan, artifacts: subjects, goModules: modules,
-                                                     remote: SourceRemote.origin(of: plan.moduleDirectory, environment: environment))
+                                                     remote: SourceRemote.origin(of: plan.moduleDirectory, environment: environment),
+                                                     cached: cachedBuilds)
             let envelope = try DSSEEnvelope.sign(
                 payload: try statement.encoded(), type: DSSEEnvelope.inTotoPayloadType,
                 with: signer)

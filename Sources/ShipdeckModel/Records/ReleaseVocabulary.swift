@@ -32,6 +32,12 @@ public enum CellStatus: String, Codable, Sendable, CaseIterable {
 
 public enum StageResult: String, Codable, Sendable {
     case succeeded, failed, skipped, cancelled
+    /// The stage's output came from the artifact cache (a `build` whose binary an earlier build
+    /// with the same inputs made); it counts as succeeded.
+    case cached
+
+    /// Succeeded or cached.
+    public var isSuccess: Bool { self == .succeeded || self == .cached }
 }
 
 public enum ReleaseOutcome: String, Codable, Sendable {

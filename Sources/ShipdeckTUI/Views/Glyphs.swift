@@ -55,7 +55,7 @@ struct Glyphs: Sendable {
     func step(_ step: StepState) -> String {
         if step.running { return running }
         switch step.result {
-        case .succeeded?: return succeeded
+        case .succeeded?, .cached?: return succeeded
         case .failed?: return failed
         case .cancelled?: return cancelled
         case .skipped?, nil: return queued

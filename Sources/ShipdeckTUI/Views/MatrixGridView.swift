@@ -112,15 +112,18 @@ struct MatrixGridView {
         }
     }
 
-    /// `▶ build 3.2s`, `✔ ok 12.0s`, `✘ build failed 3.1s #2`, `· queued`, `⊘ cancelled 1.0s`.
+    /// `▶ build 3.2s`, `✔ ok 12.0s`, `✘ build failed 3.1s #2`, `· queued`, `⊘ cancelled 1.0s`; a cell whose
+    /// binary came from the artifact cache: `▶ archive cached 0.3s`, `✔ cached 0.4s`.
     func cellText(_ cell: CellState) -> String {
         let g = context.glyphs
         let time = cell.elapsed(now: context.now).map { " " + DurationText.format(max(0, $0)) } ?? ""
         let retry = cell.attempt > 1 ? " #\(cell.attempt)" : ""
         switch cell.status {
         case .queued: return "\(g.queued) queued\(retry)"
-        case .running: return "\(g.running) \(cell.stage?.rawValue ?? "start")\(time)\(retry)"
-        case .succeeded: return "\(g.succeeded) ok\(time)\(retry)"
+        case .running:
+            let cached = cell.result(of: .build) == .cached && cell.stage != .build ? " cached" : ""
+            return "\(g.running) \(cell.stage?.rawValue ?? "start")\(cached)\(time)\(retry)"
+        case .succeeded: return "\(g.succeeded) \(cell.result(of: .build) == .cached ? "cached" : "ok")\(time)\(retry)"
         case .cancelled: return "\(g.cancelled) cancelled\(time)\(retry)"
         case .failed:
             let stage = cell.stageResults.last { $0.1 == .failed }?.0

@@ -54,6 +54,14 @@ struct ReleaseCommand: ParsableCommand {
           help: "Build every cell a second time elsewhere with an empty Go cache and compare the bytes.")
     var verifyReproducible = false
 
+    @Flag(name: .customLong("no-cache"),
+          help: "Build every cell: take no binary from the artifact cache and add none (also SHIPDECK_NO_CACHE=1).")
+    var noCache = false
+
+    @Option(name: .customLong("cache-size"),
+            help: "Bound of the artifact cache in $XDG_CACHE_HOME/shipdeck/artifacts (default 2GiB, or cache.max_size); the entries used longest ago go first.")
+    var cacheSize: String?
+
     @Option(name: .customLong("shard"),
             help: "Build only part of the release: N/M (cell i goes to shard i % M + 1) or a list of cell ids; writes dist/part-*.json for `shipdeck merge`.")
     var shard: String?
@@ -74,6 +82,10 @@ struct ReleaseCommand: ParsableCommand {
         }
         if shard != nil, !planning.targets.isEmpty { throw ValidationError("--shard and --target exclude each other") }
         if clean && resume { throw ValidationError("--clean and --resume exclude each other: --clean starts over") }
+        if let cacheSize, ByteSize.bytes(cacheSize) == nil {
+            throw ValidationError("--cache-size \(UntrustedText.escape(cacheSize)) is not a size: write it like 2GiB, 500MiB or 800M")
+        }
+        if noCache, cacheSize != nil { throw ValidationError("--no-cache and --cache-size exclude each other") }
     }
 
     func run() throws {
@@ -101,9 +113,13 @@ struct ReleaseCommand: ParsableCommand {
         options.timeout = timeout.flatMap(DurationValue.seconds)
         options.cellTimeout = plan.config.cellTimeout
         options.existingDist = clean ? .clean : (resume ? .keep : .refuse)
+        let environment = ProcessInfo.processInfo.environment
+        if !noCache, !["1", "true", "yes"].contains(environment["SHIPDECK_NO_CACHE"]?.lowercased() ?? "") {
+            let bound = cacheSize.flatMap(ByteSize.bytes) ?? plan.config.cacheMaxBytes ?? ArtifactCache.defaultMaxBytes
+            options.cache = ArtifactCache.standard(environment: environment, maxBytes: bound)
+        }
         let engine = ReleaseEngine(plan: plan, options: options)
 
-        let environment = ProcessInfo.processInfo.environment
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
         var dashboardOptions = DashboardOptions(theme: theme, color: color, environment: environment, mouse: !noMouse)
         let dashboard = !json && !noTUI && Dashboard.isUsable(environment: environment)

@@ -81,6 +81,7 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
         case .failed: return "FAILED"
         case .skipped: return "skipped"
         case .cancelled: return "cancelled"
+        case .cached: return "cached"
         }
     }
 
@@ -99,7 +100,9 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
         for cell in state.cells {
             let duration = cell.elapsed(now: state.finishedAt ?? 0).map(DurationText.format) ?? "-"
             let hash = cell.artifacts.first.map { String($0.sha256.prefix(16)) } ?? "-"
-            out += "  \(pad(cell.id, width))  \(pad(cell.status.rawValue, 10))  \(pad(duration, 9))  \(hash)\n"
+            // A cell whose binary came from the artifact cache says so: `succeeded` alone would claim a build.
+            let status = cell.status == .succeeded && cell.result(of: .build) == .cached ? "cached" : cell.status.rawValue
+            out += "  \(pad(cell.id, width))  \(pad(status, 10))  \(pad(duration, 9))  \(hash)\n"
         }
         for cell in state.cells where cell.status == .failed {
             out += "\n\(cell.id) failed: \(e(cell.error ?? "unknown error"))\n"

@@ -1,0 +1,87 @@
+import Foundation
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
+extension CellPipeline {
+    /// Whether this cell's binary may come from (and go into) the artifact cache: a GoReleaser
+    /// build with hooks is always built, since its hooks may do more than make the binary.
+    var usesCache: Bool {
+        guard cache != nil, let fingerprint, ArtifactCache.isKey(fingerprint) else { return false }
+        if let g = cell.goreleaser, !g.preHooks.isEmpty || !g.postHooks.isEmpty { return false }
+        return true
+    }
+
+    /// The build stage: the binary of an earlier build with the same input fingerprint when the
+    /// artifact cache holds one (copied, then checked against the cache's SHA-256; the stage ends
+    /// `cached`), else `go build`. A cache entry that fails the check is removed, with a warning,
+    /// and the cell is built.
+    func buildStage(into work: URL) throws -> (binary: URL, cached: ArtifactCacheEntry?) {
+        guard usesCache, let cache, let key = fingerprint else { return (try stage(.build) { try build(into: work) }, nil) }
+        var hit: ArtifactCacheEntry?
+        let binary = try stage(
+            .build,
+            report: { _ in
+                hit.map {
+                    StageReport(
+                        result: .cached,
+                        detail: "sha256 \($0.sha256.prefix(16)) from the artifact cache, \($0.summary)")
+                } ?? StageReport()
+            }
+        ) { () throws -> URL in
+            let output = work.appendingPathComponent(cell.executableName)
+            switch cache.restore(key, to: output) {
+            case .hit(let entry):
+                hit = entry
+                note("shipdeck: binary from the artifact cache (\(cache.directory.path), key \(key.prefix(16)), "
+                     + "sha256 \(entry.sha256)): \(entry.summary)")
+                return output
+            case .discarded(let reason):
+                let text = "\(cell.id): a corrupt artifact cache entry was discarded (\(reason)); building it instead"
+                hub.emit(.warning(text))
+                note("shipdeck: warning: \(text)")
+            case .miss:
+                break
+            }
+            return try build(into: work)
+        }
+        if let hit { ledger?.update(cell.id) { $0.cached = hit } }
+        return (binary, hit)
+    }
+
+    /// A line of Shipdeck's own in the cell's log file and its log events (a cached cell runs no
+    /// command, so this is what its log says).
+    func note(_ line: String) {
+        let url = dist.logURL(for: cell.id, attempt: attempt)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            let text = line + "\n"
+            _ = text.withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
+        hub.emit(.log(cell: cell.id, attempt: attempt, lines: [line]))
+    }
+
+    /// Adds a fresh build to the artifact cache (after its build slot is free). A cache that
+    /// cannot be written is a warning, never a failed cell.
+    func storeInCache(_ binary: URL, buildSeconds: Double?) {
+        guard usesCache, let cache, let key = fingerprint else { return }
+        guard let digest = try? FileDigest.sha256(path: binary.path) else { return }
+        let entry = ArtifactCacheEntry(
+            key: key, sha256: digest.hex, size: digest.size,
+            build: .init(
+                cell: cell.id, project: plan.info.project, version: plan.info.version, commit: plan.info.commit,
+                goVersion: plan.toolchain.version, shipdeckVersion: Shipdeck.version,
+                builtAt: ISO8601DateFormatter().string(from: Date()), buildSeconds: buildSeconds))
+        if let problem = cache.store(binary, entry: entry) {
+            hub.emit(.warning("\(cell.id): the artifact cache in \(cache.directory.path) could not store the binary: \(problem)"))
+        }
+    }
+
+    /// Records in the cache entry the archives this run made from the binary, and the compressor.
+    func recordArchivesInCache(_ archives: [ArtifactCacheEntry.ArchiveDigest]) {
+        guard usesCache, let cache, let key = fingerprint, !archives.isEmpty else { return }
+        cache.recordArchives(key, archives: archives, compression: plan.info.compression ?? ArchiveCompression.description)
+    }
+}

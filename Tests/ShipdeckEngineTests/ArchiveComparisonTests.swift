@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@testable import ShipdeckEngine
+
+/// What `--verify-reproducible` says when two archives of one cell differ.
+@Suite struct ArchiveComparisonTests {
+    typealias Side = ArchiveComparison.Side
+    let now = "tar.gz: libdeflate 1.14 level 6 in 1 MiB gzip members; zip: zlib 1.2.13 level 9"
+
+    func side(_ label: String, archive: String, binary: String = "b1", compression: String?) -> Side {
+        Side(label: label, archiveSHA256: archive, binarySHA256: binary, compression: compression)
+    }
+
+    @Test func sameBytesIsNoDifference() {
+        #expect(ArchiveComparison.difference(name: "x.tar.gz", side("a", archive: "1", compression: now),
+                                             side("b", archive: "1", compression: "other")) == nil)
+    }
+
+    @Test func aCompressorVersionOrLevelIsNamed() throws {
+        let earlier = now.replacingOccurrences(of: "libdeflate 1.14", with: "libdeflate 1.18")
+        let text = try #require(ArchiveComparison.difference(
+            name: "x.tar.gz", side("the earlier run", archive: "1", compression: earlier),
+            side("this run", archive: "2", compression: now)))
+        #expect(text.contains("with the same binary; cause: the compressor differs: libdeflate 1.18 ≠ 1.14"), "\(text)")
+        let level = now.replacingOccurrences(of: "zlib 1.2.13 level 9", with: "zlib 1.2.13 level 6")
+        let byLevel = try #require(ArchiveComparison.difference(
+            name: "x.zip", side("a", archive: "1", compression: now), side("b", archive: "2", compression: level)))
+        #expect(byLevel.contains("the compressor differs: level 9 ≠ 6"), "\(byLevel)")
+    }
+
+    @Test func otherBinariesAreTheCauseBeforeAnyCompressor() throws {
+        let text = try #require(ArchiveComparison.difference(
+            name: "x.tar.gz", side("a", archive: "1", binary: "b1", compression: now),
+            side("b", archive: "2", binary: "b2", compression: "another")))
+        #expect(text.contains("cause: the binaries differ"))
+        #expect(!text.contains("compressor"))
+    }
+
+    @Test func sameBinarySameCompressorIsTheWriters() throws {
+        let text = try #require(ArchiveComparison.difference(
+            name: "x.tar.gz", side("a", archive: "1", compression: now), side("b", archive: "2", compression: now)))
+        #expect(text.contains("the same compressor (\(now)): the archive writer is not deterministic"))
+        let unknown = try #require(ArchiveComparison.difference(
+            name: "x.tar.gz", side("an old journal", archive: "1", compression: nil), side("b", archive: "2", compression: now)))
+        #expect(unknown.contains("an old journal recorded no compressor"))
+    }
+}
