@@ -84,7 +84,9 @@ package final class HTTPTransport: Sendable {
     ) throws -> HTTPResponse {
         precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "HTTPTransport.send blocks: not on an event loop")
         let outcome = BlockingResult<HTTPResponse>()
-        let task = Task {
+        // On Dispatch threads, not Swift's cooperative pool: a caller blocking a pool thread (a test
+        // body, say, on a 2-core machine) would otherwise wait for a pool it occupies itself.
+        let task = Task(executorPreference: DispatchTaskExecutor.shared) {
             do {
                 outcome.finish(.success(try await self.send(request, progress: progress)))
             } catch {
@@ -100,7 +102,9 @@ package final class HTTPTransport: Sendable {
         _ request: HTTPRequest, progress: (@Sendable (Int64) -> Void)? = nil, cancellation: HTTPCancellation? = nil
     ) async throws -> HTTPResponse {
         if let cancellation {
-            let task = Task { try await self.execute(request, progress: progress) }
+            let task = Task(executorPreference: DispatchTaskExecutor.shared) {
+                try await self.execute(request, progress: progress)
+            }
             cancellation.attach { task.cancel() }
             defer { cancellation.detach() }
             return try await withTaskCancellationHandler {
@@ -187,5 +191,16 @@ private final class BlockingResult<Value: Sendable>: @unchecked Sendable {
         defer { lock.unlock() }
         while result == nil { lock.wait() }
         return result!
+    }
+}
+
+/// Runs each job on a Dispatch global-queue thread (which Dispatch adds more of when some block),
+/// for the blocking `HTTPTransport.send`. Stateless.
+final class DispatchTaskExecutor: TaskExecutor {
+    static let shared = DispatchTaskExecutor()
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
