@@ -35,7 +35,7 @@ package final class PublishPhase: Sendable {
             config: plan.github, token: token, transport: transport ?? sharedTransport, retry: options.retry)
     }
 
-    private let sharedTransport: HTTPTransport
+    let sharedTransport: HTTPTransport
 
     /// Runs every unit of `plan`; returns how the publish ended. Shuts the transport down at the end.
     package func run(_ plan: PublishPlan) -> ReleaseOutcome {
@@ -53,7 +53,9 @@ package final class PublishPhase: Sendable {
         if options.dryRun {
             outcome = dryRun(plan)
         } else if let token = plan.token {
-            outcome = publish(plan, client: client(plan, token: token), journalDone: journalDone)
+            let client = self.client(plan, token: token)
+            let released = publish(plan, client: client, journalDone: journalDone)
+            outcome = publishTaps(plan, client: client, after: released, journalDone: journalDone)  // PublishPhase+Targets
         } else {
             outcome = .failed
         }
@@ -87,6 +89,7 @@ package final class PublishPhase: Sendable {
             } != nil
             if !ok { failures += 1 }
         }
+        failures += pushImages(plan)  // images: PublishPhase+Targets
 
         // Publish last, so nobody sees a half-uploaded release.
         if failures > 0 {
@@ -264,8 +267,10 @@ package final class PublishPhase: Sendable {
                     + "\n  Content-Type: \(asset.contentType)\n  Content-Length: \(asset.size)\n  (body: \(asset.path), sha256 \(asset.sha256))")
             finish(asset.unitID, .skipped, detail: "dry run")
         }
+        dryRunImages(plan)  // PublishPhase+Targets
         show("PATCH", client.api("releases/{id}"), "\n  {\"draft\": false}")
         finish(PublishPlan.publishUnit, .skipped, detail: plan.github.draft ? "dry run (would stay a draft)" : "dry run")
+        dryRunTaps(plan)
         return .succeeded
     }
 
@@ -273,7 +278,7 @@ package final class PublishPhase: Sendable {
 
     /// Runs one unit: started, then finished with its detail, or failed with the error's words.
     /// Returns the unit's value, nil when it failed.
-    private func unit<T>(_ id: String, _ body: (Int) throws -> (T, String, PublishUnitResult)) -> T? {
+    func unit<T>(_ id: String, _ body: (Int) throws -> (T, String, PublishUnitResult)) -> T? {
         let attempt = 1
         hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .started))
         let started = Date()
@@ -288,11 +293,11 @@ package final class PublishPhase: Sendable {
         }
     }
 
-    private func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
+    func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
         hub.emit(.publishUnit(unit: id, attempt: 1, phase: .finished(result: result, seconds: seconds, detail: detail)))
     }
 
-    private func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
+    func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
         { [hub] retry in
             let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
             hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: retry.reason)))
@@ -307,7 +312,7 @@ package final class PublishPhase: Sendable {
 }
 
 /// At most ten progress events a second per upload, and always the last. `lock` guards `last`.
-private final class ProgressThrottle: @unchecked Sendable {
+final class ProgressThrottle: @unchecked Sendable {
     let hub: EventHub
     let unit: String
     let attempt: Int
