@@ -189,12 +189,18 @@ enum Digest {
             config: config, credentials: RegistryCredentials(username: user, password: password), transport: transport)
         let plan = try RegistryPushPlan(layout: release.layout)
         let pusher = RegistryPusher(client: client, plan: plan)
-        let first = try await OffPool.run {
+        // An interrupted push (two blobs up), then the whole push: the two are found, not sent again.
+        let partial = try await OffPool.run {
             try client.checkAccess()
-            return try plan.steps.map { try pusher.run($0) }
+            return try plan.steps.prefix(2).map { try pusher.run($0) }
         }
-        #expect(first.allSatisfy(\.sent) && first.count == plan.steps.count)
+        #expect(partial.count == 2 && partial.allSatisfy(\.sent))
+        let first = try await OffPool.run { try plan.steps.map { try pusher.run($0) } }
+        #expect(first.count == plan.steps.count)
+        #expect(first.prefix(2).allSatisfy { !$0.sent } && first.dropFirst(2).allSatisfy(\.sent), "\(first)")
         #expect(first.contains { $0.bodyRequests > 1 }, "no blob went up in chunks")
+        let blobCount = plan.steps.filter { $0.kind == .blob }.count
+        #expect(registry.blobUploads().filter { $0.hasPrefix("POST ") }.count == blobCount, "a blob was uploaded twice")
         #expect(registry.blobUploads().contains { $0.hasPrefix("PATCH ") })
         try expectRegistryHoldsTheLayout(registry)
 
@@ -239,5 +245,23 @@ enum Digest {
         #expect(dry.stdout.contains("PATCH <Location>"), "\(dry.stdout)")
         #expect(dry.stdout.contains("PUT http://\(registry.authority)/v2/acme/imagehello/manifests/latest"), "\(dry.stdout)")
         #expect(registry.blobUploads().isEmpty)
+
+        // --json: each blob unit reports the bytes sent, up to its size.
+        let json = publish(module, ["--json"])
+        #expect(json.status == 0, "\(json.combined)")
+        let events = json.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let progress = events.filter {
+            $0["type"] as? String == "publishUnit" && $0["phase"] as? String == "progress"
+                && ($0["unit"] as? String ?? "").hasPrefix("registry:blob ")
+        }
+        let layers = try RegistryPushPlan(layout: release.layout).steps.filter { $0.kind == .blob && $0.size > 256 << 10 }
+        #expect(!layers.isEmpty)
+        for layer in layers {
+            let sent = progress.filter { $0["unit"] as? String == "registry:\(layer.id)" }.compactMap { ($0["sent"] as? NSNumber)?.int64Value }
+            #expect(sent.count >= 2 && sent.last == layer.size && sent == sent.sorted(), "\(layer.id): \(sent)")
+        }
+        #expect(!json.combined.contains(password))
     }
 }

@@ -113,6 +113,14 @@ import Testing
                 "\(again.stdout)")
         let afterLog = git(["log", "--format=%s"], in: try clone(tap, into: repos)).stdout
         #expect(afterLog == tapLog, "a second publish made another commit")
+
+        // --resume: the journal says done and the repositories hold exactly those files.
+        let resumed = TestSupport.shipdeck(
+            ["publish", "--no-tui", "--resume"], in: module, environment: ["SHIPDECK_TEST_GITHUB_TOKEN": GitHubStandIn.token])
+        #expect(resumed.status == 0, "\(resumed.combined)")
+        #expect(resumed.stdout.split(separator: "\n").filter { $0.contains(" skipped: already in ") && $0.contains("the journal and the repository agree") }.count == 2,
+                "\(resumed.stdout)")
+        #expect(git(["log", "--format=%s"], in: try clone(tap, into: repos)).stdout == tapLog)
     }
 
     @Test func aFormulaThatCannotBeWrittenIsAnErrorBeforeAnythingIsUploaded() async throws {
