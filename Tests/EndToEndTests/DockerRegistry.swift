@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import ShipdeckEngine
 
 /// Debian's `docker-registry` (the CNCF distribution registry), started by a test on a free
@@ -22,7 +26,8 @@ final class DockerRegistry: @unchecked Sendable {
 
     var authority: String { "127.0.0.1:\(port)" }
 
-    init(auth: Auth = .none) throws {
+    /// - Parameter port: 0 for any free port.
+    init(auth: Auth = .none, port fixedPort: Int = 0) throws {
         directory = TestSupport.temporaryDirectory("registry")
         log = directory.appendingPathComponent("registry.log")
         var authSection = ""
@@ -59,7 +64,7 @@ final class DockerRegistry: @unchecked Sendable {
               filesystem:
                 rootdirectory: \(storage.path)
             http:
-              addr: 127.0.0.1:0
+              addr: 127.0.0.1:\(fixedPort)
               secret: shipdeck-test-secret
             \(authSection)
             """.write(to: config, atomically: true, encoding: .utf8)
@@ -118,6 +123,22 @@ final class DockerRegistry: @unchecked Sendable {
             throw ShipdeckError(.process, "the token server did not start: \(text)")
         }
         return (port, cert)
+    }
+
+    /// A loopback port nothing listens on right now (bound, then released).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit { stop() }

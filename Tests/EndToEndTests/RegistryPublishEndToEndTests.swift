@@ -212,6 +212,36 @@ enum Digest {
         #expect(!((try? String(contentsOf: registry.log, encoding: .utf8)) ?? "").contains(password))
     }
 
+    @Test func aRegistryThatComesUpLateIsReachedThroughTheRetryPolicy() async throws {
+        try #require(release.output.status == 0, "\(release.output.combined)")
+        let port = DockerRegistry.freePort()
+        var config = RegistryPublishConfig(repository: RegistryRepository(parsing: "127.0.0.1:\(port)/acme/imagehello")!)
+        config.insecure = true
+        var policy = HTTPRetryPolicy()
+        policy.maxAttempts = 200
+        policy.baseDelay = .milliseconds(50)
+        policy.maxDelay = .milliseconds(100)
+        let transport = HTTPTransport()
+        defer { transport.shutdown() }
+        let client = RegistryClient(config: config, credentials: nil, transport: transport, retry: policy)
+        let retries = RetryLog()
+        let plan = try RegistryPushPlan(layout: release.layout)
+        let pusher = RegistryPusher(client: client, plan: plan)
+        async let pushed = OffPool.run {
+            try client.checkAccess(onRetry: { retries.add($0.reason) })
+            return try plan.steps.map { try pusher.run($0).sent }
+        }
+        // Only once the client has been refused and is waiting to try again does the registry start.
+        let deadline = Date().addingTimeInterval(60)
+        while retries.count == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(retries.count > 0, "the client never retried")
+        let registry = try DockerRegistry(port: port)
+        defer { registry.stop() }
+        let sent = try await pushed
+        #expect(sent.count == plan.steps.count && sent.allSatisfy { $0 })
+        #expect(retries.reasons.allSatisfy { $0.contains("127.0.0.1:\(port)") }, "\(retries.reasons)")
+    }
+
     @Test func aWrongPasswordOrAnUnreachableRegistryIsAClearErrorBeforeAnythingIsUploaded() async throws {
         try #require(release.output.status == 0, "\(release.output.combined)")
         let registry = try DockerRegistry(auth: .basic(user: user, password: password))
@@ -264,4 +294,14 @@ enum Digest {
         }
         #expect(!json.combined.contains(password))
     }
+}
+
+/// The retry reasons a client reported. `lock` guards `reasons`.
+final class RetryLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+
+    func add(_ reason: String) { lock.withLock { items.append(reason) } }
+    var reasons: [String] { lock.withLock { items } }
+    var count: Int { reasons.count }
 }
