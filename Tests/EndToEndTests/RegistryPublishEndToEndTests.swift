@@ -242,6 +242,59 @@ enum Digest {
         #expect(retries.reasons.allSatisfy { $0.contains("127.0.0.1:\(port)") }, "\(retries.reasons)")
     }
 
+    @Test func a503AndAConnectionResetMidChunkAreRetriedAndThePushCompletes() async throws {
+        try #require(release.output.status == 0, "\(release.output.combined)")
+        let registry = try DockerRegistry()
+        defer { registry.stop() }
+        let stateFile = registry.directory.appendingPathComponent("faults.json")
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        proxy.arguments = [
+            "python3", TestSupport.fixtures.appendingPathComponent("registry-faults/proxy.py").path,
+            "--upstream", String(registry.port), "--state", stateFile.path, "--cut-after", "100000",
+        ]
+        let out = Pipe(), input = Pipe()
+        proxy.standardOutput = out
+        proxy.standardInput = input
+        try proxy.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            proxy.terminate()
+            proxy.waitUntilExit()
+        }
+        var line = Data()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0a]) { break }
+            line.append(byte)
+        }
+        let proxyPort = try #require(Int(String(decoding: line, as: UTF8.self).dropFirst("port=".count)), "the proxy did not start")
+
+        var config = RegistryPublishConfig(repository: RegistryRepository(parsing: "127.0.0.1:\(proxyPort)/acme/imagehello")!)
+        config.insecure = true
+        config.chunkSize = 256 << 10
+        var policy = HTTPRetryPolicy()
+        policy.baseDelay = .milliseconds(50)
+        let transport = HTTPTransport()
+        defer { transport.shutdown() }
+        let client = RegistryClient(config: config, credentials: nil, transport: transport, retry: policy)
+        let plan = try RegistryPushPlan(layout: release.layout)
+        let pusher = RegistryPusher(client: client, plan: plan)
+        let retries = RetryLog()
+        let sent = try await OffPool.run {
+            try client.checkAccess()
+            return try plan.steps.map { try pusher.run($0, onRetry: { retries.add($0.reason) }).sent }
+        }
+        #expect(sent.count == plan.steps.count && sent.allSatisfy { $0 })
+        let injected = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: stateFile)) as? [String: Int])
+        #expect(injected["post_503"] == 1 && injected["patch_reset"] == 1, "\(injected)")
+        #expect(retries.reasons.contains { $0.contains("HTTP 503") }, "\(retries.reasons)")
+        #expect(retries.reasons.contains { $0.contains("PATCH") && !$0.contains("503") }, "the cut chunk was not retried: \(retries.reasons)")
+        // What the registry holds is dist/'s image, byte for byte.
+        try expectRegistryHoldsTheLayout(registry)
+    }
+
     @Test func aWrongPasswordOrAnUnreachableRegistryIsAClearErrorBeforeAnythingIsUploaded() async throws {
         try #require(release.output.status == 0, "\(release.output.combined)")
         let registry = try DockerRegistry(auth: .basic(user: user, password: password))
