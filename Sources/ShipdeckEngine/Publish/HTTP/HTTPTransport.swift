@@ -84,7 +84,10 @@ package final class HTTPTransport: Sendable {
     ) throws -> HTTPResponse {
         precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "HTTPTransport.send blocks: not on an event loop")
         let outcome = BlockingResult<HTTPResponse>()
-        let task = Task {
+        // The request's task runs on threads of its own, not Swift's cooperative pool: a caller that
+        // blocks a pool thread here (a synchronous test; a thread of the pool's width) must not be
+        // what the request waits for. Two such callers at once on 2 cores would otherwise wait forever.
+        let task = Task(executorPreference: BlockingSendExecutor.shared) {
             do {
                 outcome.finish(.success(try await self.send(request, progress: progress)))
             } catch {
@@ -171,6 +174,17 @@ extension TimeAmount {
 }
 
 /// One result handed from a task to a waiting thread. `lock` guards `result`.
+/// Runs the jobs of `send`'s blocking form on Dispatch threads instead of the cooperative pool.
+private final class BlockingSendExecutor: TaskExecutor {
+    static let shared = BlockingSendExecutor()
+    private let queue = DispatchQueue(label: "shipdeck.http.blocking-send", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
 private final class BlockingResult<Value: Sendable>: @unchecked Sendable {
     private let lock = NSCondition()
     private var result: Result<Value, any Error>?
