@@ -311,5 +311,11 @@ import Testing
         let updated = try #require(setup.cache.entry(entry.key))
         #expect(updated.archives.first?.sha256 == archive.sha256)
         #expect(updated.compression == now)
+
+        // Without the check, the archive of the cached binary comes from the cache as well.
+        let (again, againDist) = setup.release()
+        #expect(again.status == 0, "\(again.combined)")
+        #expect(again.stdout.contains("[linux/amd64] archive cached ("), "\(again.stdout)")
+        #expect(Self.checksums(againDist) == Self.checksums(firstDist))
     }
 }

@@ -92,6 +92,34 @@ import Testing
         #expect(missing.contains("missing"))
     }
 
+    @Test func archivesAreStoredBesideTheirBinaryAndCheckedOnCopy() throws {
+        let dir = try folder()
+        let cache = ArtifactCache(directory: dir.appendingPathComponent("artifacts"), maxBytes: 1 << 20)
+        let (file, entry) = try binary("bin", size: 8_000, in: dir)
+        let (archive, archiveEntry) = try binary("arc", size: 3_000, in: dir)
+        cache.store(file, entry: entry)
+        cache.recordArchives(
+            entry.key, archives: [(archive, .init(name: "x.tar.gz", sha256: archiveEntry.sha256, size: 3_000))],
+            compression: "c1", epoch: 42)
+        let recorded = try #require(cache.entry(entry.key))
+        #expect(recorded.archives.map(\.name) == ["x.tar.gz"] && recorded.compression == "c1" && recorded.sourceDateEpoch == 42)
+        #expect(cache.storedBytes() == 11_000)
+        let out = dir.appendingPathComponent("x.tar.gz")
+        #expect(cache.copyBlob(archiveEntry.sha256, size: 3_000, to: out))
+        #expect(try FileDigest.sha256(path: out.path).hex == archiveEntry.sha256)
+        // A changed archive blob is never copied out.
+        let blob = cache.blobURL(archiveEntry.sha256)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: blob.path)
+        try Data(repeating: 7, count: 3_000).write(to: blob)
+        #expect(!cache.copyBlob(archiveEntry.sha256, size: 3_000, to: out))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // Pruning the entry takes its archive blob with it.
+        let small = ArtifactCache(directory: cache.directory, maxBytes: 1)
+        small.prune()
+        #expect(small.storedBytes() == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.blobs.path).isEmpty)
+    }
+
     @Test func prunesTheEntriesUsedLongestAgoFirst() throws {
         let dir = try folder()
         let cache = ArtifactCache(directory: dir.appendingPathComponent("artifacts"), maxBytes: 25_000)

@@ -12,8 +12,10 @@ struct ArchiveStage {
         var size: Int64
     }
 
+    /// The archive's file name in dist/.
+    var name: String { cell.archiveName ?? cell.info.artifactBase + "." + cell.archiveFormat.rawValue }
+
     func write(binary: URL, into work: URL) throws -> Output {
-        let name = cell.archiveName ?? cell.info.artifactBase + "." + cell.archiveFormat.rawValue
         let output = work.appendingPathComponent(name)
         let root = cell.archiveDirectory.map { $0 + "/" } ?? ""
         var entries = [ArchiveEntry.file(root + cell.executableName, source: binary, executable: true)]

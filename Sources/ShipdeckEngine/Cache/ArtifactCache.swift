@@ -8,7 +8,7 @@ import Foundation
 /// `$XDG_CACHE_HOME/shipdeck/artifacts/` (default `~/.cache/shipdeck/artifacts/`).
 ///
 ///     artifacts/lock                 flock: shared while reading or adding, exclusive while pruning
-///     artifacts/blobs/<sha256>       the binary (read-only)
+///     artifacts/blobs/<sha256>       binaries and the archives made from them (read-only)
 ///     artifacts/entries/<key>.json   ArtifactCacheEntry; its mtime is when it was last used
 ///
 /// Every file appears by `rename(2)` of a finished temporary file, so a reader (another release
@@ -130,14 +130,45 @@ package struct ArtifactCache: Sendable {
         }
     }
 
-    /// Rewrites the entry of `key` with the archives made from its binary (keeps the rest).
-    package func recordArchives(_ key: String, archives: [ArtifactCacheEntry.ArchiveDigest], compression: String) {
-        try? FileLock.with(lockFile, exclusive: false) {
+    /// Stores the archives a release made from the binary of `key` and rewrites its entry with
+    /// them, the compressor and SOURCE_DATE_EPOCH (their mtimes), so a later release with the same
+    /// inputs, epoch and compressor takes them as they are.
+    package func recordArchives(_ key: String, archives: [(url: URL, digest: ArtifactCacheEntry.ArchiveDigest)],
+                                compression: String, epoch: Int64) {
+        _ = try? FileLock.with(lockFile, exclusive: false) {
             guard var current = entry(key) else { return }
-            current.archives = archives
+            for archive in archives where Self.isKey(archive.digest.sha256) {
+                let blob = blobURL(archive.digest.sha256)
+                guard !FileManager.default.fileExists(atPath: blob.path) else { continue }
+                let temp = blobs.appendingPathComponent(".tmp-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: temp) }
+                try FileManager.default.copyItem(at: archive.url, to: temp)
+                _ = chmod(temp.path, 0o444)
+                try Self.rename(temp, blob)
+            }
+            current.archives = archives.map(\.digest)
             current.compression = compression
+            current.sourceDateEpoch = epoch
             try write(current)
         }
+        prune()
+    }
+
+    /// Copies the stored blob `sha256` to `destination` and checks the copy; false (and nothing
+    /// at `destination`) when it is missing or its bytes are not these.
+    package func copyBlob(_ sha256: String, size: Int64, to destination: URL) -> Bool {
+        guard Self.isKey(sha256) else { return false }
+        return (try? FileLock.with(lockFile, exclusive: false) { () -> Bool in
+            try? FileManager.default.removeItem(at: destination)
+            guard (try? FileManager.default.copyItem(at: blobURL(sha256), to: destination)) != nil,
+                let copy = try? FileDigest.sha256(path: destination.path), copy.hex == sha256, copy.size == size
+            else {
+                try? FileManager.default.removeItem(at: destination)
+                return false
+            }
+            _ = chmod(destination.path, 0o644)
+            return true
+        }) ?? false
     }
 
     private func write(_ entry: ArtifactCacheEntry) throws {
@@ -198,12 +229,12 @@ package struct ArtifactCache: Sendable {
                 }
             }
             let names = ((try? fm.contentsOfDirectory(atPath: entries.path)) ?? []).filter { $0.hasSuffix(".json") }
-            var live: [(key: String, used: Double, sha: String?)] = names.map { name in
+            var live: [(key: String, used: Double, blobs: [String])] = names.map { name in
                 let key = String(name.dropLast(5))
-                return (key, Self.modified(entryURL(key)), entry(key)?.sha256)
+                return (key, Self.modified(entryURL(key)), entry(key).map { [$0.sha256] + $0.archives.map(\.sha256) } ?? [])
             }
             live.sort { $0.used < $1.used }
-            var named = Set(live.compactMap(\.sha))
+            var named = Set(live.flatMap(\.blobs))
             for name in (try? fm.contentsOfDirectory(atPath: blobs.path)) ?? [] where !named.contains(name) {
                 try? fm.removeItem(at: blobs.appendingPathComponent(name))
             }
@@ -213,8 +244,8 @@ package struct ArtifactCache: Sendable {
                 try? fm.removeItem(at: entryURL(oldest.key))
                 removed.append(oldest.key)
                 // A blob goes with its last entry (two keys can name the same bytes).
-                named = Set(live.compactMap(\.sha))
-                if let sha = oldest.sha, !named.contains(sha) { try? fm.removeItem(at: blobURL(sha)) }
+                named = Set(live.flatMap(\.blobs))
+                for sha in oldest.blobs where !named.contains(sha) { try? fm.removeItem(at: blobURL(sha)) }
             }
             return removed
         }) ?? []
@@ -226,7 +257,8 @@ package struct ArtifactCache: Sendable {
         let blobNames = ((try? fm.contentsOfDirectory(atPath: blobs.path)) ?? [])
         let entryNames = ((try? fm.contentsOfDirectory(atPath: entries.path)) ?? [])
         if entryNames.contains(where: { $0.hasPrefix(".tmp-") }) { return true }
-        let named = Set(entryNames.filter { $0.hasSuffix(".json") }.compactMap { entry(String($0.dropLast(5)))?.sha256 })
+        let named = Set(entryNames.filter { $0.hasSuffix(".json") }.compactMap { entry(String($0.dropLast(5))) }
+            .flatMap { [$0.sha256] + $0.archives.map(\.sha256) })
         return blobNames.contains { !named.contains($0) }
     }
 }

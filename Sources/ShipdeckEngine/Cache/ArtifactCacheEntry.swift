@@ -15,10 +15,13 @@ package struct ArtifactCacheEntry: Codable, Sendable, Equatable {
     package var size: Int64
     /// The original build.
     package var build: BuildRecord
-    /// The archives that release wrote from this binary, with the compressor it used: a later
-    /// `--verify-reproducible` run compares its archives with these.
+    /// The archives that release wrote from this binary (stored as blobs too), with the compressor
+    /// it used: a later release with the same inputs, epoch and compressor takes them as they are,
+    /// and a `--verify-reproducible` run writes its own and compares.
     package var archives: [ArchiveDigest] = []
     package var compression: String?
+    /// SOURCE_DATE_EPOCH of that release: every archive entry's mtime.
+    package var sourceDateEpoch: Int64?
 
     package struct BuildRecord: Codable, Sendable, Equatable {
         package var cell: String

@@ -79,9 +79,32 @@ extension CellPipeline {
         }
     }
 
-    /// Records in the cache entry the archives this run made from the binary, and the compressor.
-    func recordArchivesInCache(_ archives: [ArtifactCacheEntry.ArchiveDigest]) {
-        guard usesCache, let cache, let key = fingerprint, !archives.isEmpty else { return }
-        cache.recordArchives(key, archives: archives, compression: plan.info.compression ?? ArchiveCompression.description)
+    /// The compressor description archives are written with (recorded with cached archives).
+    var compression: String { plan.info.compression ?? ArchiveCompression.description }
+
+    /// The archive of a binary that came from the cache, from the cache too, when the release that
+    /// stored it wrote it under the same name with the same SOURCE_DATE_EPOCH and compressor (the
+    /// rest of its inputs are in the fingerprint); its copy is checked like a binary's. Never with
+    /// `--verify-reproducible`, which writes the archive and compares.
+    func cachedArchive(_ cached: ArtifactCacheEntry?, into work: URL) -> ArchiveStage.Output? {
+        // A windows binary signed by Authenticode is signed again (and time-stamped) by every release.
+        let signed = cell.target.goos == "windows" && plan.trust.authenticode != nil
+        guard let cache, let cached, !plan.trust.reproducible, !signed, cached.sourceDateEpoch == plan.info.sourceDateEpoch,
+            cached.compression == compression
+        else { return nil }
+        let name = ArchiveStage(plan: plan, cell: cell).name
+        guard let digest = cached.archives.first(where: { $0.name == name }) else { return nil }
+        let url = work.appendingPathComponent(name)
+        guard cache.copyBlob(digest.sha256, size: digest.size, to: url) else { return nil }
+        return ArchiveStage.Output(url: url, name: name, sha256: digest.sha256, size: digest.size)
+    }
+
+    /// Stores in the cache the archive this run wrote from the binary, with the compressor and epoch.
+    func recordArchiveInCache(_ archive: ArchiveStage.Output) {
+        guard usesCache, let cache, let key = fingerprint, !(cell.target.goos == "windows" && plan.trust.authenticode != nil)
+        else { return }
+        cache.recordArchives(
+            key, archives: [(archive.url, .init(name: archive.name, sha256: archive.sha256, size: archive.size))],
+            compression: compression, epoch: plan.info.sourceDateEpoch)
     }
 }

@@ -59,13 +59,19 @@ struct CellPipeline {
                 artifacts += try stage(.archive) { try writeGoReleaserArchives(g, binary: binary, work: work) }
             } else if cell.archiveFormat != .binary {
                 // The archive is hashed while it is written; the hash stage reuses that digest.
-                // With --verify-reproducible the archive is compared with the second build's and the earlier run's.
-                let archive = try stage(.archive, report: { StageReport(detail: $0.1) }) { () throws -> (ArchiveStage.Output, String?) in
+                // A cached binary's archive may come from the cache too (Cache/CellPipeline+Cache.swift); with
+                // --verify-reproducible it is written and compared with the second build's and the earlier run's.
+                let (archive, _, reused) = try stage(
+                    .archive, report: { StageReport(result: $0.2 ? .cached : .succeeded, detail: $0.1) }
+                ) { () throws -> (ArchiveStage.Output, String?, Bool) in
+                    if let reused = cachedArchive(cached, into: work) {
+                        return (reused, "sha256 \(reused.sha256.prefix(16)) from the artifact cache", true)
+                    }
                     let archive = try ArchiveStage(plan: plan, cell: cell).write(binary: binary, into: work)
-                    return (archive, try compareArchives(archive, binary: binary, second: second, cached: cached, work: work))
-                }.0
+                    return (archive, try compareArchives(archive, binary: binary, second: second, cached: cached, work: work), false)
+                }
                 artifacts.append((archive.url, archive.name, .archive, (archive.sha256, archive.size)))
-                recordArchivesInCache([.init(name: archive.name, sha256: archive.sha256, size: archive.size)])
+                if !reused { recordArchiveInCache(archive) }
             }
             artifacts += try packagesStage(binary: binary, into: work)  // only Linux cells with `packages:`
             try stage(.hash) {

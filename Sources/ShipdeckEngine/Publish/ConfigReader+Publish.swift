@@ -7,16 +7,15 @@ extension ConfigReader {
         "repository", "token_env", "api_url", "upload_url", "draft", "replace_existing", "prerelease", "tag",
     ]
 
-    /// `publish:` — `github` here; `registry`, `homebrew` and `scoop` by their own readers.
+    /// `publish:` — `github` here; `registry`, `homebrew` and `scoop` by their own readers (Registry/, Git/).
     func publish(_ node: Node) throws -> PublishConfig {
         var config = PublishConfig()
         for (keyNode, value) in try mapping(node, key: "publish") {
             switch keyNode.string ?? "" {
             case "github": config.github = try githubPublish(value)
-            case "registry", "homebrew", "scoop":
-                throw error(
-                    "publish.\(keyNode.string ?? "")", at: keyNode, "not supported by this build of Shipdeck yet",
-                    hint: "publish to GitHub Releases (publish.github) for now")
+            case "registry": config.registry = try registryPublish(value)
+            case "homebrew": config.homebrew = try homebrewPublish(value)
+            case "scoop": config.scoop = try scoopPublish(value)
             default:
                 throw unknownKey("publish.\(keyNode.string ?? "?")", at: keyNode, known: Self.publishKeys)
             }

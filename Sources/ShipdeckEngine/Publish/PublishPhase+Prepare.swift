@@ -74,7 +74,7 @@ extension PublishPhase {
             notesSource = notesURL.path
         }
 
-        let plan = PublishPlan(
+        var plan = PublishPlan(
             github: github, token: token, project: project, version: version, tag: github.tagName(version: version),
             notes: notes, notesSource: notesSource, prerelease: github.isPrerelease(version: version), assets: assets,
             verifiedFiles: report.lines.filter { $0.status == .ok }.count, verifySeconds: verifySeconds)
@@ -83,6 +83,9 @@ extension PublishPhase {
         if !options.dryRun, let token {
             try client(plan, token: token).checkAccess()
         }
+        // 5. Registry, Homebrew, Scoop: planned and checked (the registry's first request) now too.
+        plan.targets = try prepareTargets(
+            github: github, project: project, version: version, tag: plan.tag, manifest: manifest, assets: assets)
         return plan
     }
 
@@ -124,5 +127,6 @@ extension PublishPhase {
                 hint: "add\n    publish:\n      github: { repository: owner/name, token_env: GITHUB_TOKEN }")
         }
         _ = try SecretValue.fromEnvironment(github.tokenEnv, environment, purpose: "publish.github.token_env")
+        try checkTargetsBeforeRelease(config: config, environment: environment)  // PublishPhase+Targets
     }
 }

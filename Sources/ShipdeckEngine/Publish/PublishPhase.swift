@@ -35,7 +35,7 @@ package final class PublishPhase: Sendable {
             config: plan.github, token: token, transport: transport ?? sharedTransport, retry: options.retry)
     }
 
-    private let sharedTransport: HTTPTransport
+    let sharedTransport: HTTPTransport
     /// Cancels the upload under way and every unit not yet run (quitting the dashboard).
     package let cancellation = HTTPCancellation()
     /// What `retry(unit:)` needs from the run: see PublishPhase+Retry.swift.
@@ -58,9 +58,10 @@ package final class PublishPhase: Sendable {
         if options.dryRun {
             outcome = dryRun(plan)
         } else if let token = plan.token {
-            let client = client(plan, token: token)
+            let client = self.client(plan, token: token)
             session.prepared(plan: plan, client: client, journalDone: journalDone)
-            outcome = publish(plan, client: client, journalDone: journalDone)
+            let released = publish(plan, client: client, journalDone: journalDone)
+            outcome = publishTaps(plan, client: client, after: released, journalDone: journalDone)  // PublishPhase+Targets
         } else {
             outcome = .failed
         }
@@ -100,6 +101,7 @@ package final class PublishPhase: Sendable {
             } != nil
             if !ok { failures += 1 }
         }
+        failures += pushImages(plan)  // images: PublishPhase+Targets
         return publishLast(plan, client: client, release: release, failures: failures)
     }
 
@@ -286,8 +288,10 @@ package final class PublishPhase: Sendable {
                     + "\n  Content-Type: \(asset.contentType)\n  Content-Length: \(asset.size)\n  (body: \(asset.path), sha256 \(asset.sha256))")
             finish(asset.unitID, .skipped, detail: "dry run")
         }
+        dryRunImages(plan)  // PublishPhase+Targets
         show("PATCH", client.api("releases/{id}"), "\n  {\"draft\": false}")
         finish(PublishPlan.publishUnit, .skipped, detail: plan.github.draft ? "dry run (would stay a draft)" : "dry run")
+        dryRunTaps(plan)
         return .succeeded
     }
 
@@ -331,7 +335,7 @@ package final class PublishPhase: Sendable {
 }
 
 /// At most ten progress events a second per upload, and always the last. `lock` guards `last`.
-private final class ProgressThrottle: @unchecked Sendable {
+final class ProgressThrottle: @unchecked Sendable {
     let hub: EventHub
     let unit: String
     let attempt: Int

@@ -16,6 +16,8 @@ package struct PublishPlan: Sendable {
     /// How many files verified, and how long it took (the verify unit's result).
     package var verifiedFiles: Int
     package var verifySeconds: Double
+    /// Registry, Homebrew and Scoop (PublishPhase+Targets).
+    package var targets = PublishTargets()
 
     package static let verifyUnit = "verify"
     package static let releaseUnit = "github:release"
@@ -29,7 +31,9 @@ package struct PublishPlan: Sendable {
         units += assets.map {
             PublishUnitInfo(id: $0.unitID, target: "github", title: $0.name, bytes: $0.size, sha256: $0.sha256)
         }
+        units += targets.unitsBeforePublish
         units.append(PublishUnitInfo(id: Self.publishUnit, target: "github", title: "publish release \(tag)"))
+        units += targets.unitsAfterPublish
         return units
     }
 }

@@ -1,6 +1,11 @@
 import ShipdeckModel
 
 /// The matrix grid's shape: GOOS rows by GOARCH (with variant) columns, in plan order.
+///
+/// A release can hold several cells of one target (a GoReleaser config with several builds:
+/// `cosign:linux/amd64` and `sget:linux/amd64`). Then the rows are GOOS and build
+/// (`linux cosign`, `linux sget`), so every cell has a place of its own; cells that would still share
+/// one get further rows (`linux (2)`). No cell is ever hidden behind another.
 struct MatrixModel: Equatable, Sendable {
     var rows: [String] = []
     var columns: [String] = []
@@ -8,21 +13,32 @@ struct MatrixModel: Equatable, Sendable {
     var ids: [[String?]] = []
 
     init(cells: [CellInfo]) {
-        var columnIndex: [String: Int] = [:], rowIndex: [String: Int] = [:]
-        for cell in cells {
-            let column = Self.columnName(cell.target)
-            if columnIndex[column] == nil {
-                columnIndex[column] = columns.count
-                columns.append(column)
-            }
-            if rowIndex[cell.target.goos] == nil {
-                rowIndex[cell.target.goos] = rows.count
-                rows.append(cell.target.goos)
-            }
+        var columnIndex: [String: Int] = [:]
+        for cell in cells where columnIndex[Self.columnName(cell.target)] == nil {
+            columnIndex[Self.columnName(cell.target)] = columns.count
+            columns.append(Self.columnName(cell.target))
         }
-        ids = Array(repeating: Array(repeating: nil, count: columns.count), count: rows.count)
+        let shared = Dictionary(grouping: cells) { "\($0.target.goos) \(Self.columnName($0.target))" }
+            .values.contains { $0.count > 1 }
+        func rowName(_ cell: CellInfo) -> String {
+            // `build:goos/goarch` ids (GoReleaser) name their build; others have only the target.
+            guard shared, let colon = cell.id.firstIndex(of: ":") else { return cell.target.goos }
+            return "\(cell.target.goos) \(cell.id[..<colon])"
+        }
+        var rowIndex: [String: Int] = [:]
         for cell in cells {
-            ids[rowIndex[cell.target.goos]!][columnIndex[Self.columnName(cell.target)]!] = cell.id
+            let column = columnIndex[Self.columnName(cell.target)]!
+            var name = rowName(cell), copy = 1
+            while let r = rowIndex[name], ids[r][column] != nil {
+                copy += 1
+                name = "\(rowName(cell)) (\(copy))"
+            }
+            if rowIndex[name] == nil {
+                rowIndex[name] = rows.count
+                rows.append(name)
+                ids.append(Array(repeating: nil, count: columns.count))
+            }
+            ids[rowIndex[name]!][column] = cell.id
         }
     }
 

@@ -28,10 +28,12 @@ package struct GitHubAsset: Decodable, Sendable, Equatable {
     /// `sha256:<hex>` on servers that report it (github.com since 2025), nil elsewhere.
     package var digest: String?
     package var contentType: String?
+    /// Where people download it once the release is published (Homebrew and Scoop point here).
+    package var browserDownloadURL: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, label, state, size, digest
-        case contentType = "content_type"
+        case contentType = "content_type", browserDownloadURL = "browser_download_url"
     }
 
     package var sha256: String? {

@@ -84,9 +84,10 @@ package final class HTTPTransport: Sendable {
     ) throws -> HTTPResponse {
         precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "HTTPTransport.send blocks: not on an event loop")
         let outcome = BlockingResult<HTTPResponse>()
-        // On Dispatch threads, not Swift's cooperative pool: a caller blocking a pool thread (a test
-        // body, say, on a 2-core machine) would otherwise wait for a pool it occupies itself.
-        let task = Task(executorPreference: DispatchTaskExecutor.shared) {
+        // The request's task runs on threads of its own, not Swift's cooperative pool: a caller that
+        // blocks a pool thread here (a synchronous test; a thread of the pool's width) must not be
+        // what the request waits for. Two such callers at once on 2 cores would otherwise wait forever.
+        let task = Task(executorPreference: BlockingSendExecutor.shared) {
             do {
                 outcome.finish(.success(try await self.send(request, progress: progress)))
             } catch {
@@ -102,9 +103,7 @@ package final class HTTPTransport: Sendable {
         _ request: HTTPRequest, progress: (@Sendable (Int64) -> Void)? = nil, cancellation: HTTPCancellation? = nil
     ) async throws -> HTTPResponse {
         if let cancellation {
-            let task = Task(executorPreference: DispatchTaskExecutor.shared) {
-                try await self.execute(request, progress: progress)
-            }
+            let task = Task { try await self.execute(request, progress: progress) }
             cancellation.attach { task.cancel() }
             defer { cancellation.detach() }
             return try await withTaskCancellationHandler {
@@ -175,6 +174,17 @@ extension TimeAmount {
 }
 
 /// One result handed from a task to a waiting thread. `lock` guards `result`.
+/// Runs the jobs of `send`'s blocking form on Dispatch threads instead of the cooperative pool.
+private final class BlockingSendExecutor: TaskExecutor {
+    static let shared = BlockingSendExecutor()
+    private let queue = DispatchQueue(label: "shipdeck.http.blocking-send", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
 private final class BlockingResult<Value: Sendable>: @unchecked Sendable {
     private let lock = NSCondition()
     private var result: Result<Value, any Error>?
@@ -191,16 +201,5 @@ private final class BlockingResult<Value: Sendable>: @unchecked Sendable {
         defer { lock.unlock() }
         while result == nil { lock.wait() }
         return result!
-    }
-}
-
-/// Runs each job on a Dispatch global-queue thread (which Dispatch adds more of when some block),
-/// for the blocking `HTTPTransport.send`. Stateless.
-final class DispatchTaskExecutor: TaskExecutor {
-    static let shared = DispatchTaskExecutor()
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
