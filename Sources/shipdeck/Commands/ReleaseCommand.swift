@@ -173,7 +173,7 @@ struct ReleaseCommand: ParsableCommand {
         hub.add(json ? JSONEventPrinter() : PublishLinesReporter())
         var options = PublishOptions(dist: plan.distDirectory)
         options.version = plan.info.version
-        let phase = PublishPhase(config: plan.config, options: options, hub: hub, dryRunOutput: { emitLine($0) })
+        let phase = PublishPhase(config: plan.config, options: options, hub: hub, dryRunOutput: { emitLine(UntrustedText.escape($0)) })
         let publishPlan: PublishPlan
         do {
             publishPlan = try phase.prepare()
