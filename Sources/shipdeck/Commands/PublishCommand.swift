@@ -92,7 +92,7 @@ struct PublishCommand: ParsableCommand {
             }
         }
         defer { distLock?.release() }
-        let phase = PublishPhase(config: loaded, options: options, hub: hub, dryRunOutput: { emitLine($0) })
+        let phase = PublishPhase(config: loaded, options: options, hub: hub, dryRunOutput: { emitLine(UntrustedText.escape($0)) })
         let plan = try phase.prepare()
         if !json {
             emitLine(

@@ -8,7 +8,7 @@ extension ReleaseCommand {
         let hub = EventHub()
         hub.add(json ? JSONEventPrinter() : PublishLinesReporter())
         let phase = PublishPhase(
-            config: plan.config, options: publishOptions(plan), hub: hub, dryRunOutput: { emitLine($0) })
+            config: plan.config, options: publishOptions(plan), hub: hub, dryRunOutput: { emitLine(UntrustedText.escape($0)) })
         let publishPlan: PublishPlan
         do {
             publishPlan = try phase.prepare()
