@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CShipdeckPOSIX
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -51,8 +52,14 @@ struct DashboardTmuxTests {
             let words: [String] = ["/bin/sh", "-c", command]
             var cargs: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
             defer { cargs.forEach { free($0) } }
+            // Through the engine's spawn: every descriptor but 0–2 closed and the signal mask
+            // emptied. A bare posix_spawn handed the tmux server (which outlives the test) every
+            // descriptor the test process had open, such as another test's server's stdin pipe,
+            // and the calling thread's mask, which blocks SIGTERM.
+            let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            defer { close(devNull) }
             var pid: pid_t = 0
-            guard posix_spawn(&pid, "/bin/sh", nil, nil, &cargs, environ) == 0 else {
+            guard shipdeck_spawn("/bin/sh", &cargs, environ, nil, devNull, &pid) == 0 else {
                 return TestSupport.Output(status: -1, stdout: "", stderr: "posix_spawn failed")
             }
             var status: Int32 = 0

@@ -144,14 +144,10 @@ final class DockerRegistry: @unchecked Sendable {
     deinit { stop() }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.stopServer()
         if let tokenServer, tokenServer.isRunning {
             try? tokenInput.fileHandleForWriting.close()
-            tokenServer.terminate()
-            tokenServer.waitUntilExit()
+            tokenServer.stopServer()
         }
     }
 

@@ -9,7 +9,6 @@ final class GitHubStandIn: @unchecked Sendable {
     let stdin = Pipe()
     let apiPort: Int
     let uploadsPort: Int
-    let transport = HTTPTransport()
 
     var apiURL: String { "http://127.0.0.1:\(apiPort)" }
     var uploadsURL: String { "http://127.0.0.1:\(uploadsPort)" }
@@ -47,13 +46,21 @@ final class GitHubStandIn: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Ends the server: end-of-file on its stdin, then `stopServer()` (SIGTERM, then SIGKILL).
     func stop() {
-        if process.isRunning {
-            try? stdin.fileHandleForWriting.close()
-            process.terminate()
-            process.waitUntilExit()
+        guard process.isRunning else { return }
+        try? stdin.fileHandleForWriting.close()
+        process.stopServer()
+    }
+
+    /// One control request (`/__control/…`) on the API port; throws unless the answer is 2xx.
+    private func control(_ method: String, _ path: String, json: Any? = nil) throws -> Data {
+        let body = try json.map { try JSONSerialization.data(withJSONObject: $0) }
+        let response = try LoopbackHTTP.request(method, port: apiPort, path: path, body: body)
+        guard (200..<300).contains(response.status) else {
+            throw ShipdeckError(.process, "the GitHub stand-in answered \(response.status) to \(method) \(path): \(String(decoding: response.body, as: UTF8.self))")
         }
-        transport.shutdown()
+        return response.body
     }
 
     /// The config section for this server.
@@ -105,32 +112,23 @@ final class GitHubStandIn: @unchecked Sendable {
     }
 
     func state() throws -> State {
-        let response = try transport.send(
-            HTTPRequest(method: "GET", url: URL(string: "\(apiURL)/__control/state")!, maxResponseBytes: 16 << 20))
-        return try JSONDecoder().decode(State.self, from: response.body)
+        try JSONDecoder().decode(State.self, from: control("GET", "/__control/state"))
     }
 
     /// Faults, as server.py's doc comment describes them.
     func inject(_ faults: [[String: Any]]) throws {
-        var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/faults")!)
-        request.body = .data(try JSONSerialization.data(withJSONObject: faults))
-        request.setHeader("Content-Type", "application/json")
-        _ = try transport.send(request)
+        _ = try control("POST", "/__control/faults", json: faults)
     }
 
     /// Seeds a release (a test's precondition); returns its id.
     func seedRelease(tag: String, repository: String = "octo/hello", draft: Bool) throws -> Int {
-        var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/release")!)
-        request.body = .data(try JSONSerialization.data(withJSONObject: ["tag_name": tag, "repo": repository, "draft": draft]))
-        let response = try transport.send(request)
-        return try JSONDecoder().decode(State.Release.self, from: response.body).id
+        let body = try control("POST", "/__control/release", json: ["tag_name": tag, "repo": repository, "draft": draft])
+        return try JSONDecoder().decode(State.Release.self, from: body).id
     }
 
     /// Seeds a complete asset holding `data` on release `releaseID`.
     func seedAsset(releaseID: Int, name: String, data: String) throws {
-        var request = HTTPRequest(method: "POST", url: URL(string: "\(apiURL)/__control/asset")!)
-        request.body = .data(try JSONSerialization.data(withJSONObject: ["release_id": releaseID, "name": name, "data": data]))
-        _ = try transport.send(request)
+        _ = try control("POST", "/__control/asset", json: ["release_id": releaseID, "name": name, "data": data])
     }
 
     /// Polls until `condition` holds or `timeout` passes.

@@ -5,9 +5,6 @@ import Testing
 /// runs while the dashboard is open, the Publish pane shows each unit (queued, % and rate, done,
 /// FAILED with the server's words), `r` there retries a failed upload, and the exit code counts the
 /// publish. The release itself is resumed from a finished dist/, so no cell builds again.
-/// Nested in the serialized PublishEndToEndTests: run at the same time as those, a test process
-/// on this 2-core machine hung (a blocking GitHubStandIn.state() call never returned; not understood yet).
-extension PublishEndToEndTests {
 @Suite("Publish pane in tmux", .serialized)
 struct PublishDashboardTmuxTests {
     let release = PublishableRelease.shared
@@ -84,5 +81,4 @@ struct PublishDashboardTmuxTests {
         #expect(screen.contains("publish FAILED") && screen.contains("upstream is down"), "\(screen)")
         #expect(try server.state().releases.first?.draft == true)
     }
-}
 }

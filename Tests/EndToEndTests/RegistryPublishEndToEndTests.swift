@@ -259,8 +259,7 @@ enum Digest {
         try proxy.run()
         defer {
             try? input.fileHandleForWriting.close()
-            proxy.terminate()
-            proxy.waitUntilExit()
+            proxy.stopServer()
         }
         var line = Data()
         while true {

@@ -25,6 +25,7 @@ import re
 import socket
 import struct
 import sys
+import signal
 import threading
 import time
 import urllib.parse
@@ -525,6 +526,10 @@ class Server(ThreadingHTTPServer):
 
 def main():
     global ARGS, SPEC, PORTS
+    # A test starts us from one of its threads, whose mask may block SIGTERM (libdispatch's
+    # workers block most signals, and a child inherits the mask): unblock everything, so the
+    # test's terminate() ends us even when someone else still holds our stdin open.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     parser = argparse.ArgumentParser()
     parser.add_argument("--spec", required=True)
     parser.add_argument("--token", required=True)

@@ -87,6 +87,8 @@ package final class HTTPTransport: Sendable {
         // The request's task runs on threads of its own, not Swift's cooperative pool: a caller that
         // blocks a pool thread here (a synchronous test; a thread of the pool's width) must not be
         // what the request waits for. Two such callers at once on 2 cores would otherwise wait forever.
+        // AsyncHTTPClient still streams a request *body* from a task of its own on the pool, so
+        // callers that send bodies (the engine's uploads) call this from Dispatch threads.
         let task = Task(executorPreference: BlockingSendExecutor.shared) {
             do {
                 outcome.finish(.success(try await self.send(request, progress: progress)))
@@ -173,11 +175,14 @@ extension TimeAmount {
     }
 }
 
-/// One result handed from a task to a waiting thread. `lock` guards `result`.
-/// Runs the jobs of `send`'s blocking form on Dispatch threads instead of the cooperative pool.
+/// Runs the jobs of `send`'s blocking form on a thread outside the cooperative pool. The queue is
+/// serial on purpose: on Linux a concurrent queue draws on the same width-limited root queue as
+/// the cooperative pool, so its jobs wait when every pool thread is blocked; a serial queue runs on
+/// libdispatch's overcommit threads, which are made as needed. Jobs never block, so one queue for
+/// every blocking send is enough.
 private final class BlockingSendExecutor: TaskExecutor {
     static let shared = BlockingSendExecutor()
-    private let queue = DispatchQueue(label: "shipdeck.http.blocking-send", attributes: .concurrent)
+    private let queue = DispatchQueue(label: "shipdeck.http.blocking-send")
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
@@ -185,6 +190,7 @@ private final class BlockingSendExecutor: TaskExecutor {
     }
 }
 
+/// One result handed from a task to a waiting thread. `lock` guards `result`.
 private final class BlockingResult<Value: Sendable>: @unchecked Sendable {
     private let lock = NSCondition()
     private var result: Result<Value, any Error>?
