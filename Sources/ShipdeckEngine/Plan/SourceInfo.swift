@@ -37,7 +37,11 @@ package struct SourceInfo: Sendable {
             }
             info.commit = git_(["rev-parse", "HEAD"])
             if info.commit != nil {
-                info.exactTag = git_(["describe", "--tags", "--exact-match", "HEAD"])
+                // Of several tags on HEAD (v1.2.0 re-tagged v1.2.1), the highest version: `git describe`
+                // would pick one by its own rules (annotated first, then an arbitrary one). With the
+                // suffix rule a pre-release sorts below its release (v1.2.0-rc.1 < v1.2.0).
+                info.exactTag = git_(["-c", "versionsort.suffix=-", "tag", "--points-at", "HEAD", "--sort=-version:refname"])
+                    .flatMap { $0.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } }
                 info.commitTime = git_(["log", "-1", "--format=%ct", "HEAD"]).flatMap { Int64($0) }
             }
         }
