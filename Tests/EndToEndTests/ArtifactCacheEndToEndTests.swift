@@ -27,9 +27,10 @@ import Testing
             cacheHome = module.deletingLastPathComponent().appendingPathComponent("xdg-cache")
         }
 
-        /// The environment of a release with this cache on (TestSupport turns it off by default).
+        /// The environment of a release with this cache on (TestSupport turns it off by default),
+        /// and go's own build cache kept where it was (not an empty one under the private XDG_CACHE_HOME).
         func environment(_ extra: [String: String] = [:]) -> [String: String] {
-            ["SHIPDECK_NO_CACHE": "", "XDG_CACHE_HOME": cacheHome.path].merging(extra) { $1 }
+            ["SHIPDECK_NO_CACHE": "", "XDG_CACHE_HOME": cacheHome.path, "GOCACHE": TestSupport.goCache].merging(extra) { $1 }
         }
 
         /// Runs a release into a new dist/; returns its output and dist folder.
