@@ -37,8 +37,19 @@ struct SigningKeys {
     }
 
     /// minisign, gpg, ssh, native (shipdeck keygen) and an Authenticode CA + leaf, all protected
-    /// by `passphrase` where the format allows.
+    /// by `passphrase` where the format allows: a copy of its own (`cp -a`, modes kept) of keys
+    /// generated once per test process, so no two users share a gpg home or a key file. Generating
+    /// them took ~5 s of CPU (minisign's scrypt alone ~3 s), four times per run.
     static func make() -> SigningKeys {
+        let keys = SigningKeys(dir: TestSupport.temporaryDirectory("keys"))
+        let copy = TestSupport.run("/bin/cp", ["-a", generated.dir.path + "/.", keys.dir.path], in: keys.dir)
+        precondition(copy.status == 0, "copying the test keys failed: \(copy.combined)")
+        return keys
+    }
+
+    private static let generated = generate()
+
+    private static func generate() -> SigningKeys {
         let keys = SigningKeys(dir: TestSupport.temporaryDirectory("keys"))
         let d = keys.dir
         let pw = passphrase
