@@ -119,6 +119,8 @@ import Yams
                 key_env: SHIPDECK_SIGNING_KEY
             publish:
               github: { repository: octo/hello }
+              registry: { repository: ghcr.io/octo/hello, username_env: REGISTRY_USER, password_env: REGISTRY_PASSWORD }
+              homebrew: { tap: "https://github.com/octo/homebrew-tap.git", token_env: TAP_TOKEN }
 
             """.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
         let out = TestSupport.shipdeck(["ci", "github", "--install-command", "pip install shipdeck-mirror"], in: module)
@@ -131,7 +133,13 @@ import Yams
         #expect((merge["permissions"] as? [String: Any])?["contents"] as? String == "write")
         #expect(workflow["env"] == nil, "no SHIPDECK_GIT without a git source")
         let publish = try #require(steps(merge).first { ($0["run"] as? String)?.contains("shipdeck publish") == true })
-        #expect((publish["env"] as? [String: Any])?["GITHUB_TOKEN"] as? String == "${{ secrets.GITHUB_TOKEN }}")
+        // Every secret the publish section names reaches the publish step (and only that step).
+        let publishEnv = try #require(publish["env"] as? [String: String])
+        let wanted: [String: String] = [
+            "GITHUB_TOKEN": "${{ secrets.GITHUB_TOKEN }}", "REGISTRY_USER": "${{ secrets.REGISTRY_USER }}",
+            "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PASSWORD }}", "TAP_TOKEN": "${{ secrets.TAP_TOKEN }}",
+        ]
+        #expect(publishEnv == wanted)
         for job in [merge, shard] {
             #expect((job["env"] as? [String: Any])?["SHIPDECK_SIGNING_KEY"] as? String == "${{ secrets.SHIPDECK_SIGNING_KEY }}")
         }

@@ -161,6 +161,35 @@ enum Digest {
         }
     }
 
+    /// `publish:` with only `registry:` (no GitHub release): verify, then the image push, nothing else.
+    /// A formula without publish.github and without url_template is refused before anything is sent.
+    @Test func aRegistryOnlyPublishPushesTheImageWithoutAGitHubRelease() async throws {
+        try #require(release.output.status == 0, "\(release.output.combined)")
+        let registry = try DockerRegistry(auth: .basic(user: user, password: password))
+        defer { registry.stop() }
+        let module = release.copy(publish: "publish:\n" + registryYAML(registry.authority))
+        let out = publish(module)
+        #expect(out.status == 0, "\(out.combined)")
+        try expectRegistryHoldsTheLayout(registry)
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(!lines.contains { $0.hasPrefix("[github]") }, "\(out.stdout)")
+        let units: Int = 6 + 3 + 1 + 2  // a config and a layer per platform, 3 manifests, the index, 2 tags
+        let registryLines: Int = lines.filter { $0.hasPrefix("[registry] ") }.count
+        #expect(registryLines == units, "\(out.stdout)")
+        #expect(out.stdout.contains("to \(registry.authority)/acme/imagehello"), "\(out.stdout)")
+        #expect(out.stdout.contains("publish succeeded"), "\(out.stdout)")
+
+        let uploads = registry.blobUploads().count
+        let tapped = release.copy(
+            publish: "publish:\n" + registryYAML(registry.authority) + "  homebrew: { tap: /nonexistent/tap.git }\n")
+        let refused = publish(tapped)
+        #expect(refused.status == 2, "\(refused.combined)")
+        let says = refused.stderr
+        #expect(says.contains("publish.homebrew without publish.github"), "\(refused.combined)")
+        #expect(says.contains("url_template"), "\(refused.combined)")
+        #expect(registry.blobUploads().count == uploads, "a refused publish uploaded blobs")
+    }
+
     @Test func bearerTokenAuthPushesThroughTheTokenServiceAndAWrongPasswordStopsBeforeAnyUpload() async throws {
         try #require(release.output.status == 0, "\(release.output.combined)")
         let registry = try DockerRegistry(auth: .token(user: user, password: password))

@@ -10,9 +10,11 @@ import Foundation
 /// `shipdeckRef` and builds it with the Swift toolchain that GitHub's Ubuntu runners carry (plus the
 /// ncurses and zlib headers from apt), or `installCommand` puts it on PATH.
 ///
-/// With `publishTokenEnv` set (the config has `publish.github`), the merge job gets
-/// `permissions: contents: write`, the token from `secrets.GITHUB_TOKEN` (or the secret of that name)
-/// and runs `shipdeck publish`. `secretVariables` (the signers' `password_env`, `key_env`,
+/// With a `publish:` section the merge job runs `shipdeck publish`, with every variable the section
+/// names (`publishVariables`: the GitHub token, the registry's username and password, the taps'
+/// tokens) from the secret of the same name (`GITHUB_TOKEN` is the one GitHub gives every run).
+/// With `publishTokenEnv` set (the config has `publish.github`) the job also gets
+/// `permissions: contents: write`. `secretVariables` (the signers' `password_env`, `key_env`,
 /// `pass_env`) come from `secrets.*` of the same names in every job that plans the release;
 /// `needsZig` installs zig (PyPI `ziglang`) in the shard jobs when a cell uses cgo.
 package struct GitHubWorkflow: Sendable {
@@ -30,6 +32,8 @@ package struct GitHubWorkflow: Sendable {
     package var runner: String
     /// The variable `publish.github.token_env` names; nil when the config does not publish.
     package var publishTokenEnv: String?
+    /// The variables the publish reads its secrets from; nil when the config does not publish.
+    package var publishVariables: [String]?
     /// Environment variables the signers read, each passed from the secret of the same name.
     package var secretVariables: [String] = []
     /// A cell builds with cgo: the shard jobs install zig.
@@ -63,6 +67,7 @@ package struct GitHubWorkflow: Sendable {
             shards: shards, shardCells: try shards.map { try $0.select(from: ids) },
             moduleSubdirectory: moduleSubdirectory)
         workflow.publishTokenEnv = plan.config.publish?.github?.tokenEnv
+        if let publish = plan.config.publish, !publish.isEmpty { workflow.publishVariables = publish.secretVariables }
         var secrets: [String] = []
         for signer in plan.config.signers {
             secrets += [signer.passwordEnv, signer.keyEnv].compactMap { $0 } + signer.passEnvironment
@@ -164,14 +169,15 @@ package struct GitHubWorkflow: Sendable {
                       if-no-files-found: error
 
             """
-        if let token = publishTokenEnv {
+        if let variables = publishVariables {
             out += """
                       - name: Publish the release
                         run: shipdeck publish dist --no-tui
-                        env:
-                          \(token): ${{ secrets.\(token) }}
 
                 """
+            if !variables.isEmpty {
+                out += "        env:\n" + variables.map { "          \($0): ${{ secrets.\($0) }}\n" }.joined()
+            }
         }
         return out
     }

@@ -5,20 +5,23 @@ extension PublishPhase {
     /// variable, the folder verifying, the notes, and (unless a dry run) that the token may see the
     /// repository — and plans the units. Throws a `ShipdeckError` saying what and how to fix it.
     package func prepare() throws -> PublishPlan {
-        guard let github = config.publish?.github else {
+        guard let publish = config.publish, !publish.isEmpty else {
             throw ShipdeckError(
-                .config, "\(config.path ?? "shipdeck.yml") has no publish.github section: nothing to publish to",
-                hint: "add\n    publish:\n      github: { repository: owner/name, token_env: GITHUB_TOKEN }")
+                .config, "\(config.path ?? "shipdeck.yml") has no publish section: nothing to publish to",
+                hint: "add\n    publish:\n      github: { repository: owner/name, token_env: GITHUB_TOKEN }\n"
+                    + "(or registry:, homebrew:, scoop:; see the README's publishing sections)")
         }
+        let github = publish.github
         let dist = options.dist
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dist.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ShipdeckError(.dist, "\(dist.path) is not a folder", hint: "pass the dist folder of a finished release")
         }
-        let token: SecretValue?
+        var token: SecretValue?
         do {
-            token = try SecretValue.fromEnvironment(
-                github.tokenEnv, options.environment, purpose: "publish.github.token_env")
+            token = try github.map {
+                try SecretValue.fromEnvironment($0.tokenEnv, options.environment, purpose: "publish.github.token_env")
+            }
         } catch where options.dryRun {
             token = nil
         }
@@ -75,8 +78,10 @@ extension PublishPhase {
         }
 
         var plan = PublishPlan(
-            github: github, token: token, project: project, version: version, tag: github.tagName(version: version),
-            notes: notes, notesSource: notesSource, prerelease: github.isPrerelease(version: version), assets: assets,
+            github: github, token: token, project: project, version: version,
+            tag: github?.tagName(version: version) ?? "v\(version)",
+            notes: notes, notesSource: notesSource, prerelease: github?.isPrerelease(version: version) ?? false,
+            assets: github == nil ? [] : assets,
             verifiedFiles: report.lines.filter { $0.status == .ok }.count, verifySeconds: verifySeconds)
 
         // 4. The first request: a wrong token, a missing repository or an unreachable host ends here.
@@ -121,12 +126,15 @@ extension PublishPhase {
     package static func checkBeforeRelease(
         config: ShipdeckConfig, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
-        guard let github = config.publish?.github else {
+        guard let publish = config.publish, !publish.isEmpty else {
             throw ShipdeckError(
-                .config, "--publish: \(config.path ?? "shipdeck.yml") has no publish.github section",
-                hint: "add\n    publish:\n      github: { repository: owner/name, token_env: GITHUB_TOKEN }")
+                .config, "--publish: \(config.path ?? "shipdeck.yml") has no publish section",
+                hint: "add\n    publish:\n      github: { repository: owner/name, token_env: GITHUB_TOKEN }\n"
+                    + "(or registry:, homebrew:, scoop:)")
         }
-        _ = try SecretValue.fromEnvironment(github.tokenEnv, environment, purpose: "publish.github.token_env")
+        if let github = publish.github {
+            _ = try SecretValue.fromEnvironment(github.tokenEnv, environment, purpose: "publish.github.token_env")
+        }
         try checkTargetsBeforeRelease(config: config, environment: environment)  // PublishPhase+Targets
     }
 }

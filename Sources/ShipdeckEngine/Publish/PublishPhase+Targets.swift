@@ -10,7 +10,7 @@ extension PublishPhase {
     /// the fix, for anything that would fail later: a missing variable, no image layout, a formula
     /// without a macOS/Linux archive, a wrong registry password, an unreachable registry.
     func prepareTargets(
-        github: GitHubPublishConfig, project: String, version: String, tag: String, manifest: [ArtifactRecord],
+        github: GitHubPublishConfig?, project: String, version: String, tag: String, manifest: [ArtifactRecord],
         assets: [PublishAsset]
     ) throws -> PublishTargets {
         var targets = PublishTargets()
@@ -44,10 +44,18 @@ extension PublishPhase {
             let name = tap.name ?? project.lowercased()
             let planned = PublishTargets.Tap(
                 config: tap, artifacts: manifest, dist: dist, project: project, version: version, binary: binary,
-                smokeArguments: config.smokeArguments, values: values, repositoryPage: Self.repositoryPage(github),
+                smokeArguments: config.smokeArguments, values: values, repositoryPage: github.map(Self.repositoryPage),
                 file: PublishTargets.Tap.file(config: tap, name: name))
             // Rendered now with the URLs the assets will get: a formula that cannot be written fails here.
+            if github == nil, tap.urlTemplate == nil {
+                throw ShipdeckError(
+                    .config,
+                    "publish.\(tap.kind.rawValue) without publish.github: the \(tap.kind == .homebrew ? "formula" : "manifest") "
+                        + "cannot point at a GitHub release's assets",
+                    hint: "add publish.github, or set publish.\(tap.kind.rawValue).url_template to where the archives are published")
+            }
             _ = try planned.render { record in
+                guard let github else { return "" }  // url_template gives every URL
                 guard tap.urlTemplate != nil || names.contains(record.name) else {
                     throw ShipdeckError(
                         .dist, "publish.\(tap.kind.rawValue): \(record.name) is not among the release's assets",
@@ -136,16 +144,17 @@ extension PublishPhase {
     /// URLs, committed and pushed. With `--resume`, a unit the journal finished is skipped when the
     /// tap holds exactly that file; otherwise the publisher commits only a change.
     func publishTaps(
-        _ plan: PublishPlan, client: GitHubReleasesClient, after outcome: ReleaseOutcome, journalDone: [String: String]
+        _ plan: PublishPlan, client: GitHubReleasesClient?, after outcome: ReleaseOutcome, journalDone: [String: String]
     ) -> ReleaseOutcome {
         let taps = plan.targets.taps
         guard !taps.isEmpty else { return outcome }
         let pending = taps.filter { hub.snapshot().publish.unit($0.unitID)?.result == nil }
         guard outcome == .succeeded else {
-            for tap in pending { finish(tap.unitID, .cancelled, detail: "not run: the release was not published") }
+            let why = plan.github == nil ? "the image push failed" : "the release was not published"
+            for tap in pending { finish(tap.unitID, .cancelled, detail: "not run: \(why)") }
             return outcome
         }
-        if plan.github.draft {
+        if plan.github?.draft == true {
             for tap in pending {
                 finish(tap.unitID, .skipped, detail: "the release is left a draft (publish.github.draft): its assets cannot be downloaded yet")
             }
@@ -155,7 +164,7 @@ extension PublishPhase {
         var urls: [String: String] = [:]
         var lookupError: String?
         do {
-            if let release = try client.findRelease(tag: plan.tag) {
+            if let client, let release = try client.findRelease(tag: plan.tag) {
                 for asset in try client.assets(of: release) { urls[asset.name] = asset.browserDownloadURL }
             }
         } catch {
@@ -166,7 +175,8 @@ extension PublishPhase {
             let ok = unit(tap.unitID) { _ -> (Void, String, PublishUnitResult) in
                 if let lookupError { throw ShipdeckError(.publish, "cannot read the published assets' URLs: \(lookupError)") }
                 let data = try tap.render { record in
-                    urls[record.name] ?? Self.downloadURL(plan.github, tag: plan.tag, name: record.name)
+                    // Without publish.github, url_template gives every URL (checked in prepare()).
+                    urls[record.name] ?? plan.github.map { Self.downloadURL($0, tag: plan.tag, name: record.name) } ?? ""
                 }
                 let publisher = try GitPublisher(
                     repository: tap.config.repository, workDirectory: Self.tapWork(tap.config), environment: self.options.environment)
@@ -207,7 +217,9 @@ extension PublishPhase {
         for tap in plan.targets.taps {
             let repo = tap.config.repository
             let message = tap.config.commitMessage(name: tap.config.name ?? plan.project.lowercased(), version: plan.version)
-            let urls = tap.artifacts.filter { $0.kind == .archive }.map { "    " + Self.downloadURL(plan.github, tag: plan.tag, name: $0.name) }
+            let urls = tap.artifacts.filter { $0.kind == .archive }.map { record in
+                "    " + (plan.github.map { Self.downloadURL($0, tag: plan.tag, name: record.name) } ?? "\(record.name) at url_template's URL")
+            }
             dryRunOutput(
                 (["git clone --quiet --no-tags\(repo.branch.map { " --branch \($0)" } ?? "") -- \(repo.displayURL) <temp>",
                   "write \(tap.file) (URLs of the published assets, as the server names them; like:"]

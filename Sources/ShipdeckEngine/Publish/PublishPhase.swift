@@ -30,9 +30,10 @@ package final class PublishPhase: Sendable {
     /// (shutting down twice is harmless).
     deinit { sharedTransport.shutdown() }
 
+    /// The GitHub client of a plan that has `publish.github` (every caller checks `plan.github` first).
     func client(_ plan: PublishPlan, token: SecretValue, transport: HTTPTransport? = nil) -> GitHubReleasesClient {
         GitHubReleasesClient(
-            config: plan.github, token: token, transport: transport ?? sharedTransport, retry: options.retry)
+            config: plan.github!, token: token, transport: transport ?? sharedTransport, retry: options.retry)
     }
 
     let sharedTransport: HTTPTransport
@@ -57,6 +58,10 @@ package final class PublishPhase: Sendable {
         let outcome: ReleaseOutcome
         if options.dryRun {
             outcome = dryRun(plan)
+        } else if plan.github == nil {
+            // Images (and taps with url_template) only: no release to draft or publish.
+            let pushed: ReleaseOutcome = pushImages(plan) == 0 ? .succeeded : (cancellation.isCancelled ? .cancelled : .failed)
+            outcome = publishTaps(plan, client: nil, after: pushed, journalDone: journalDone)
         } else if let token = plan.token {
             let client = self.client(plan, token: token)
             session.prepared(plan: plan, client: client, journalDone: journalDone)
@@ -123,7 +128,7 @@ package final class PublishPhase: Sendable {
             finish(PublishPlan.publishUnit, .skipped, detail: "already published")
             return .succeeded
         }
-        if plan.github.draft {
+        if plan.github?.draft == true {
             finish(PublishPlan.publishUnit, .skipped, detail: "left a draft (publish.github.draft: true)")
             return .succeeded
         }
@@ -169,7 +174,7 @@ package final class PublishPhase: Sendable {
                 try client.deleteAsset(existing, onRetry: onRetry)
                 resent = " (re-sent: the server reports no digest and no earlier publish's journal vouches for it)"
             case .unverifiable:
-                guard plan.github.replaceExisting else {
+                guard plan.github?.replaceExisting == true else {
                     throw ShipdeckError(
                         .publish,
                         "\(asset.name) is on the published release \(plan.tag) with the same size, but the server "
@@ -178,7 +183,7 @@ package final class PublishPhase: Sendable {
                 }
                 try client.deleteAsset(existing, onRetry: onRetry)
             case .different(let what):
-                guard plan.github.replaceExisting else {
+                guard plan.github?.replaceExisting == true else {
                     throw ShipdeckError(
                         .publish, "\(asset.name) is already on release \(plan.tag) with \(what)",
                         hint: "delete it on GitHub, or set publish.github.replace_existing: true to replace it")
@@ -266,10 +271,15 @@ package final class PublishPhase: Sendable {
     // MARK: Dry run
 
     private func dryRun(_ plan: PublishPlan) -> ReleaseOutcome {
-        let token = plan.token ?? SecretValue("", variable: plan.github.tokenEnv)
+        guard let github = plan.github else {
+            dryRunImages(plan)
+            dryRunTaps(plan)
+            return .succeeded
+        }
+        let token = plan.token ?? SecretValue("", variable: github.tokenEnv)
         let client = self.client(plan, token: token)
         if plan.token == nil {
-            dryRunOutput("note: $\(plan.github.tokenEnv) is not set; a real publish needs it")
+            dryRunOutput("note: $\(github.tokenEnv) is not set; a real publish needs it")
         }
         func show(_ method: String, _ url: URL, _ extra: String = "") {
             dryRunOutput(client.describe(method, url) + extra)
@@ -284,13 +294,13 @@ package final class PublishPhase: Sendable {
         for asset in plan.assets {
             let query = "name=\(asset.name)" + (asset.label.map { "&label=\($0)" } ?? "")
             dryRunOutput(
-                "POST \(plan.github.uploadURL.absoluteString)/repos/\(plan.github.repository)/releases/{id}/assets?\(query)"
+                "POST \(github.uploadURL.absoluteString)/repos/\(github.repository)/releases/{id}/assets?\(query)"
                     + "\n  Content-Type: \(asset.contentType)\n  Content-Length: \(asset.size)\n  (body: \(asset.path), sha256 \(asset.sha256))")
             finish(asset.unitID, .skipped, detail: "dry run")
         }
         dryRunImages(plan)  // PublishPhase+Targets
         show("PATCH", client.api("releases/{id}"), "\n  {\"draft\": false}")
-        finish(PublishPlan.publishUnit, .skipped, detail: plan.github.draft ? "dry run (would stay a draft)" : "dry run")
+        finish(PublishPlan.publishUnit, .skipped, detail: github.draft ? "dry run (would stay a draft)" : "dry run")
         dryRunTaps(plan)
         return .succeeded
     }

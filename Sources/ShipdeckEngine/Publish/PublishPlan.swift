@@ -3,7 +3,8 @@ import Foundation
 /// Everything a publish will do, known before anything leaves the machine: the verified folder, the
 /// token (present, never shown), the tag, the notes and the units in order.
 package struct PublishPlan: Sendable {
-    package var github: GitHubPublishConfig
+    /// nil when the config publishes only images and taps (no `publish.github`).
+    package var github: GitHubPublishConfig?
     /// nil only in a dry run without the variable set.
     package var token: SecretValue?
     package var project: String
@@ -24,10 +25,9 @@ package struct PublishPlan: Sendable {
     package static let publishUnit = "github:publish"
 
     package var units: [PublishUnitInfo] {
-        var units = [
-            PublishUnitInfo(id: Self.verifyUnit, target: "verify", title: "verify dist/"),
-            PublishUnitInfo(id: Self.releaseUnit, target: "github", title: "draft release \(tag)"),
-        ]
+        var units = [PublishUnitInfo(id: Self.verifyUnit, target: "verify", title: "verify dist/")]
+        guard github != nil else { return units + targets.unitsBeforePublish + targets.unitsAfterPublish }
+        units.append(PublishUnitInfo(id: Self.releaseUnit, target: "github", title: "draft release \(tag)"))
         units += assets.map {
             PublishUnitInfo(id: $0.unitID, target: "github", title: $0.name, bytes: $0.size, sha256: $0.sha256)
         }

@@ -97,8 +97,9 @@ struct PublishCommand: ParsableCommand {
         if !json {
             emitLine(
                 "shipdeck: publishing \(UntrustedText.escape(plan.project)) \(UntrustedText.escape(plan.version)) to "
-                    + "\(UntrustedText.escape(plan.github.repository)) as \(UntrustedText.escape(plan.tag)): "
-                    + "\(plan.assets.count) assets\(dryRun ? " (dry run)" : "")")
+                    + (plan.github.map { "\(UntrustedText.escape($0.repository)) as \(UntrustedText.escape(plan.tag)): \(plan.assets.count) assets" }
+                        ?? [plan.targets.registry.map { "\(UntrustedText.escape($0.config.repository.description))" }, plan.targets.taps.isEmpty ? nil : "\(plan.targets.taps.count) tap\(plan.targets.taps.count == 1 ? "" : "s")"].compactMap { $0 }.joined(separator: " and "))
+                    + (dryRun ? " (dry run)" : ""))
         }
         let outcome = phase.run(plan)
         hub.flush()
