@@ -76,12 +76,17 @@ package struct ArtifactCache: Sendable {
                 }
                 let blob = blobURL(entry.sha256)
                 try? FileManager.default.removeItem(at: destination)
-                do {
-                    try FileManager.default.copyItem(at: blob, to: destination)
-                } catch {
+                guard FileManager.default.fileExists(atPath: blob.path) else {
                     return discard(key, because: "its binary \(entry.sha256.prefix(16)) is missing")
                 }
-                let copy = try FileDigest.sha256(path: destination.path)
+                // Hashed while it is copied: what is checked is what was written.
+                let copy: (hex: String, size: Int64)
+                do {
+                    copy = try FileDigest.copy(blob.path, to: destination.path)
+                } catch {
+                    try? FileManager.default.removeItem(at: destination)
+                    return discard(key, because: "its binary \(entry.sha256.prefix(16)) cannot be read: \(error)")
+                }
                 guard copy.hex == entry.sha256, copy.size == entry.size else {
                     try? FileManager.default.removeItem(at: destination)
                     try? FileManager.default.removeItem(at: blob)
@@ -160,8 +165,9 @@ package struct ArtifactCache: Sendable {
         guard Self.isKey(sha256) else { return false }
         return (try? FileLock.with(lockFile, exclusive: false) { () -> Bool in
             try? FileManager.default.removeItem(at: destination)
-            guard (try? FileManager.default.copyItem(at: blobURL(sha256), to: destination)) != nil,
-                let copy = try? FileDigest.sha256(path: destination.path), copy.hex == sha256, copy.size == size
+            guard FileManager.default.fileExists(atPath: blobURL(sha256).path),
+                let copy = try? FileDigest.copy(blobURL(sha256).path, to: destination.path), copy.hex == sha256,
+                copy.size == size
             else {
                 try? FileManager.default.removeItem(at: destination)
                 return false

@@ -63,11 +63,13 @@ extension CellPipeline {
         hub.emit(.log(cell: cell.id, attempt: attempt, lines: [line]))
     }
 
-    /// Adds a fresh build to the artifact cache (after its build slot is free). A cache that
-    /// cannot be written is a warning, never a failed cell.
-    func storeInCache(_ binary: URL, buildSeconds: Double?) {
-        guard usesCache, let cache, let key = fingerprint else { return }
-        guard let digest = try? FileDigest.sha256(path: binary.path) else { return }
+    /// Adds a fresh build to the artifact cache (after its build slot is free) and returns the
+    /// binary's digest (nil when the cache is off). A cache that cannot be written is a warning,
+    /// never a failed cell.
+    @discardableResult
+    func storeInCache(_ binary: URL, buildSeconds: Double?) -> (hex: String, size: Int64)? {
+        guard usesCache, let cache, let key = fingerprint else { return nil }
+        guard let digest = try? FileDigest.sha256(path: binary.path) else { return nil }
         let entry = ArtifactCacheEntry(
             key: key, sha256: digest.hex, size: digest.size,
             build: .init(
@@ -77,6 +79,7 @@ extension CellPipeline {
         if let problem = cache.store(binary, entry: entry) {
             hub.emit(.warning("\(cell.id): the artifact cache in \(cache.directory.path) could not store the binary: \(problem)"))
         }
+        return digest
     }
 
     /// The compressor description archives are written with (recorded with cached archives).

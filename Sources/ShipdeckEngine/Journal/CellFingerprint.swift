@@ -8,14 +8,21 @@ import Foundation
 /// The input fingerprint of one cell: a SHA-256 over everything that decides the bytes it builds.
 ///
 /// It covers the source tree (every file under the module, go.mod and go.sum included, by path
-/// and content; `.git` and the dist folder are left out), the config file, the Go version, the
-/// cell's target, its whole child environment, its go arguments, its archive format and names,
-/// the C toolchain of a cgo cell (the `CC`/`CXX` executable by path, size and modification time: an
-/// upgraded zig at the same path changes it), and Shipdeck's own version. `--resume` keeps a cell only when the fingerprint recorded in the
-/// journal equals the one computed now, so anything that could change the output forces a rebuild.
+/// and content; `.git` and the dist folder are left out), a `go.work` in a folder above it, the config file, the Go version and the
+/// go executable (path, size, modification time), the cell's target, its child environment, its go
+/// arguments, its archive format and names, the C toolchain of a cgo cell (the `CC`/`CXX`
+/// executable by path, size and modification time: an upgraded zig at the same path changes it),
+/// and Shipdeck's own version. `--resume` keeps a cell only when the fingerprint recorded in the
+/// journal equals the one computed now, and the artifact cache is keyed by it, so anything that
+/// could change the output forces a rebuild.
+///
+/// Of the environment, only variables that cannot change the bytes are left out
+/// (`ignoredVariables(of:)`): where caches and temporary files go and who the user is, for every
+/// cell; and for a pure Go cell (CGO_ENABLED=0, `-trimpath`, no tool run from PATH) also HOME, PATH,
+/// GOPATH and GOMODCACHE. So a moved GOCACHE, or a CI runner whose PATH or home differs, still hits.
 package struct CellFingerprint: Sendable, Hashable {
     /// Bumped when what goes into the fingerprint changes, so old journals never match by accident.
-    package static let scheme = "shipdeck-cell-fingerprint-v2"
+    package static let scheme = "shipdeck-cell-fingerprint-v3"
 
     /// Hex SHA-256.
     package let value: String
@@ -26,7 +33,9 @@ package struct CellFingerprint: Sendable, Hashable {
             ("scheme", Self.scheme),
             ("shipdeck", Shipdeck.version),
             ("source", sourceTree),
+            ("workspace", Self.workspaceFile(above: plan.moduleDirectory)),
             ("go", plan.toolchain.version),
+            ("go-executable", Self.fileIdentity(plan.toolchain.path)),
             ("target", cell.id),
             ("cgo", String(cell.info.cgo)),
             ("main", plan.mainPackage),
@@ -36,7 +45,9 @@ package struct CellFingerprint: Sendable, Hashable {
             ("smoke", String(cell.smoke)),
         ]
         fields += cell.buildArguments.map { ("arg", $0) }
-        fields += cell.environment.sorted { $0.key < $1.key }.map { ("env", "\($0.key)=\($0.value)") }
+        let ignored = Self.ignoredVariables(of: cell)
+        fields += cell.environment.filter { !ignored.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { ("env", "\($0.key)=\($0.value)") }
         for variable in ["CC", "CXX"] {
             if let command = cell.environment[variable] {
                 fields.append(("tool", "\(variable)=" + Self.toolIdentity(command, path: cell.environment["PATH"])))
@@ -60,11 +71,36 @@ package struct CellFingerprint: Sendable, Hashable {
 
     /// Fingerprints of every cell of `plan` (the source tree hashed once).
     package static func all(for plan: BuildPlan) -> [String: String] {
-        let tree = sourceTree(of: plan)
+        let tree = plan.sourceTree ?? sourceTree(of: plan)
         return Dictionary(
             uniqueKeysWithValues: plan.cells.map {
                 ($0.id, CellFingerprint(plan: plan, cell: $0, sourceTree: tree).value)
             })
+    }
+
+    /// Where go's build cache, zig's cache and temporary files go, and who the user is: go and zig
+    /// key what they cache by its inputs, so a moved cache cannot change a binary (nor can its name).
+    static let locationVariables: Set<String> = [
+        "GOCACHE", "TMPDIR", "XDG_CACHE_HOME", "ZIG_GLOBAL_CACHE_DIR", "ZIG_LOCAL_CACHE_DIR", "USER", "LOGNAME",
+    ]
+
+    /// Also irrelevant to a pure Go build with `-trimpath`: go runs its own tools from its GOROOT
+    /// (the go executable is fingerprinted), never from PATH; the module cache's place (HOME,
+    /// GOPATH, GOMODCACHE) does not reach the binary with `-trimpath`, and go.sum checks its content.
+    static let pureGoVariables: Set<String> = ["HOME", "PATH", "GOPATH", "GOMODCACHE"]
+
+    /// The environment variables of `cell` left out of its fingerprint. A cgo cell, one without
+    /// `-trimpath`, a GoReleaser build with hooks, and one whose go arguments can run another program
+    /// (`-toolexec`, `-compiler`, an external linker) keep HOME, PATH, GOPATH and GOMODCACHE in.
+    static func ignoredVariables(of cell: CellPlan) -> Set<String> {
+        let arguments = cell.buildArguments
+        let runsOthers = arguments.contains {
+            $0.contains("toolexec") || $0.contains("-compiler") || $0.contains("linkmode") || $0.contains("extld")
+        }
+        let hooks = cell.goreleaser.map { !$0.preHooks.isEmpty || !$0.postHooks.isEmpty } ?? false
+        let pureGo = cell.environment["CGO_ENABLED"] == "0" && !cell.info.cgo && arguments.contains("-trimpath")
+            && !runsOthers && !hooks
+        return pureGo ? locationVariables.union(pureGoVariables) : locationVariables
     }
 
     /// The executable a `CC` value runs (its first word, looked up on PATH), as `path size mtime`:
@@ -72,10 +108,29 @@ package struct CellFingerprint: Sendable, Hashable {
     static func toolIdentity(_ command: String, path: String?) -> String {
         guard let word = command.split(separator: " ").first.map(String.init) else { return "none" }
         guard let found = word.contains("/") ? word : ProcessRunner.which(word, path: path) else { return "\(word) not found" }
+        return fileIdentity(found)
+    }
+
+    /// An executable as `resolved-path size mtime` (symbolic links followed).
+    static func fileIdentity(_ found: String) -> String {
         let resolved = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
         var info = stat()
         guard stat(resolved, &info) == 0 else { return "\(resolved) unreadable" }
         return "\(resolved) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+
+    /// The `go.work` go would use from a folder above the module (its replace and use lines change
+    /// the build), as `path sha256`, or `none`. One inside the module is in the source tree already.
+    static func workspaceFile(above module: URL) -> String {
+        var folder = module.standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
+        while true {
+            let candidate = folder.appendingPathComponent("go.work").path
+            if FileManager.default.fileExists(atPath: candidate) {
+                return "\(candidate) " + ((try? FileDigest.sha256(path: candidate).hex) ?? "unreadable")
+            }
+            if folder.path == "/" || folder.path.isEmpty { return "none" }
+            folder = folder.deletingLastPathComponent()
+        }
     }
 
     /// The source tree hash of the plan's module, leaving out `.git` and the dist folder.

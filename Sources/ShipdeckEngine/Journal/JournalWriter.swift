@@ -9,15 +9,20 @@ import Foundation
 ///
 /// The hub's queue only appends each record to a buffer; encoding and writing happen on the
 /// writer's own queue, so neither a log flood nor a slow disk holds up the release. The buffer is written (one
-/// `write(2)` per batch) and synced at every stage, cell and step boundary, every
-/// `flushInterval` while log lines flood in, and synchronously when the release finishes, so
-/// the journal on disk is complete when the process exits. A crash can leave a torn last line;
-/// `JournalReader` tolerates it.
-// `@unchecked`: `lock` guards `buffer`, `failure`, `flushScheduled` and `counts`; `fd` and the
+/// `write(2)` per batch) at every stage, cell and step boundary and every `flushInterval` while
+/// log lines flood in, so a killed process leaves every boundary in the file; it is synced
+/// (`fsync(2)`) after boundaries at most every `syncInterval` (one sync covers all the boundaries
+/// before it: a release of 5 cells has some 60, and each sync is a file-system journal commit
+/// that the cells' own publishing waits behind), and synchronously when the release finishes, so
+/// the journal on disk is complete when the process exits. Every file a record names was synced
+/// before the record was emitted, so a journal that lost its last records to a power cut only
+/// makes `--resume` redo more. A crash can leave a torn last line; `JournalReader` tolerates it.
+// `@unchecked`: `lock` guards `buffer`, `failure`, `flushScheduled`, `syncScheduled` and `counts`; `fd` and the
 // encoder are used only on the serial `io` queue (and in deinit, when nothing else holds the writer).
 package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     package let url: URL
     private let flushInterval: TimeInterval
+    private let syncInterval: TimeInterval
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -29,6 +34,7 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     private var fd: Int32 = -1
     private var failure: String?
     private var flushScheduled = false
+    private var syncScheduled = false
     private var counts = (writes: 0, syncs: 0)
     private let io = DispatchQueue(label: "shipdeck.journal")
 
@@ -38,9 +44,11 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     /// - Parameters:
     ///   - dist: the release's dist folder; the journal is created there with the first event.
     ///   - flushInterval: the longest a buffered log line waits before it reaches the file.
-    package init(dist: URL, flushInterval: TimeInterval = 0.2) {
+    ///   - syncInterval: the longest a written boundary waits before it is synced.
+    package init(dist: URL, flushInterval: TimeInterval = 0.2, syncInterval: TimeInterval = 0.05) {
         self.url = dist.appendingPathComponent(JournalHeader.fileName)
         self.flushInterval = flushInterval
+        self.syncInterval = syncInterval
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
@@ -75,8 +83,11 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
                 scheduleFlush()
             }
         default:
-            // Stage, cell and step boundaries: on disk before the next one starts.
-            io.async { self.writeBuffer(sync: true) }
+            // Stage, cell and step boundaries: in the file at once, synced soon after (with the others).
+            io.async {
+                self.writeBuffer(sync: false)
+                self.scheduleSync()
+            }
         }
     }
 
@@ -128,6 +139,26 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
         }
     }
 
+    /// Syncs the file `syncInterval` from now, unless a sync is already due by then.
+    private func scheduleSync() {
+        let schedule: Bool = lock.withLock {
+            if syncScheduled { return false }
+            syncScheduled = true
+            return true
+        }
+        guard schedule else { return }
+        io.asyncAfter(deadline: .now() + syncInterval) {
+            self.lock.withLock { self.syncScheduled = false }
+            self.sync()
+        }
+    }
+
+    private func sync() {
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        lock.withLock { counts.syncs += 1 }
+    }
+
     private func writeBuffer(sync: Bool) {
         let records: [EventRecord] = lock.withLock {
             defer { buffer.removeAll(keepingCapacity: true) }
@@ -147,10 +178,7 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
             write(data)
             lock.withLock { counts.writes += 1 }
         }
-        if sync {
-            _ = fsync(fd)
-            lock.withLock { counts.syncs += 1 }
-        }
+        if sync { self.sync() }
     }
 
     private func write(_ data: Data) {

@@ -48,11 +48,14 @@ struct CellPipeline {
             let (binary, cached) = try buildStage(into: work)
             let second = try reproducibilityStage(binary: binary, work: work)  // only with --verify-reproducible / reproducible: true
             onBuildsDone()
-            if cached == nil { storeInCache(binary, buildSeconds: ledger?.cell(cell.id)?.buildSeconds) }
-            try authenticodeStage(binary: binary)  // only for windows cells with an authenticode signer
+            // The binary's digest when it is already known (checked on its way out of the cache, or
+            // taken to store it there), so the hash stage does not read it again.
+            var digest = cached.map { (hex: $0.sha256, size: $0.size) }
+            if cached == nil { digest = storeInCache(binary, buildSeconds: ledger?.cell(cell.id)?.buildSeconds) }
+            if try authenticodeStage(binary: binary) { digest = nil }  // only windows cells with an authenticode signer: signed in place
             if cell.smoke { try smokeStage(binary: binary) }
             var artifacts: [(url: URL, name: String, kind: ArtifactRecord.Kind, digest: (hex: String, size: Int64)?)] =
-                [(binary, cell.binaryName, .binary, nil)]
+                [(binary, cell.binaryName, .binary, digest)]
             // SPDX/CycloneDX documents of the binary (SBOM/CellPipeline+SBOM.swift); none unless `sbom:` is set.
             artifacts += try sbomStage(binary: binary, into: work).map { ($0.url, $0.name, .sbom, ($0.sha256, $0.size)) }
             if let g = cell.goreleaser {  // GoReleaser/CellPipeline+GoReleaser.swift

@@ -22,6 +22,10 @@ public struct BuildPlan: Sendable {
     package var goreleaser: GoReleaserReleasePlan? = nil
     /// `packages:` checked against the module and the cells (Packages/PackagePlan.swift).
     var packages: PackagePlan? = nil
+    /// The source tree's hash (`CellFingerprint.sourceTree`) taken while planning a release
+    /// (`PlanOptions.hashSourceTree`): the engine's first fingerprints and the main package check's
+    /// cache use it, so the tree is walked once per release. Nil for other commands.
+    package var sourceTree: String? = nil
 
     package func cell(_ id: String) -> CellPlan? { cells.first { $0.id == id } }
 }

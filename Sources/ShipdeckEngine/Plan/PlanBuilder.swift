@@ -27,6 +27,7 @@ public enum PlanBuilder {
                                                 directory: moduleDir.path)
         GoReleaserImport.dropUnknownPorts(&config, toolchain: toolchain)
         var built = try plan(config: config, source: source, toolchain: toolchain, options: options)
+        if options.hashSourceTree { built.sourceTree = CellFingerprint.sourceTree(of: built) }
         try PlanChecks.mainPackage(built, environment: baseEnvironment(options.environment))
         // A GoReleaser config's other builds have main packages of their own.
         for main in Set(built.cells.compactMap { $0.goreleaser?.mainPackage }) where main != built.mainPackage {

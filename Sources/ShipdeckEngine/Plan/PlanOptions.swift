@@ -14,6 +14,9 @@ public struct PlanOptions: Sendable {
     /// `snapshot.version_template` names the version.
     public var snapshot = false
     public var autoSnapshot = false
+    /// Hash the source tree while planning (`BuildPlan.sourceTree`): a release does, since every
+    /// cell's fingerprint needs it; `plan`, `check` and `ci` do not walk the tree.
+    package var hashSourceTree = false
 
     public init(moduleDirectory: URL, distDirectory: URL? = nil, configPath: URL? = nil, goFlag: String? = nil,
                 versionOverride: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {

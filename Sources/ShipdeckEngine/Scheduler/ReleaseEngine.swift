@@ -57,6 +57,12 @@ public final class ReleaseEngine: @unchecked Sendable {
     private let stepsQueue = DispatchQueue(label: "shipdeck.release-steps")
     private let finished = NSCondition()
     private var history: DurationHistory
+    /// The source tree's hash (`CellFingerprint.sourceTree`): the planner's, else computed by the
+    /// first cell that starts, and shared by the others; a retry hashes again (the user may have
+    /// edited the source).
+    /// `treeLock` guards it (not `lock`: hashing a large tree must not hold up the commands).
+    private let treeLock = NSLock()
+    private var sourceTreeHash: String?
 
     package convenience init(plan: BuildPlan, options: EngineOptions = EngineOptions(), hub: EventHub = EventHub()) {
         self.init(plan: plan, options: options, hub: hub, runner: ProcessRunner())
@@ -72,6 +78,7 @@ public final class ReleaseEngine: @unchecked Sendable {
         self.runner = runner
         self.dist = DistFolder(url: plan.distDirectory)
         self.ledger = ReleaseLedger(cells: plan.cells.map(\.id))
+        self.sourceTreeHash = plan.sourceTree
         self.history = history ?? (options.useHistory
             ? DurationHistory.load(modulePath: plan.source.modulePath, environment: ProcessInfo.processInfo.environment)
             : DurationHistory())
@@ -150,6 +157,7 @@ public final class ReleaseEngine: @unchecked Sendable {
             guard interruptedBy == nil, releaseTimedOut == nil, let next = ledger.beginRetry(id) else { return nil }
             pending.append(id)
             generation += 1
+            treeLock.withLock { sourceTreeHash = nil }
             outcome = nil
             announced = nil
             return next
@@ -256,7 +264,7 @@ public final class ReleaseEngine: @unchecked Sendable {
             }
             DispatchQueue(label: "shipdeck.cell.\(id)").async { [self] in
                 let started = DispatchTime.now()
-                let fingerprint = CellFingerprint(plan: plan, cell: cell).value
+                let fingerprint = CellFingerprint(plan: plan, cell: cell, sourceTree: sourceTree()).value
                 hub.emit(.cellFingerprint(cell: id, attempt: attempt, fingerprint: fingerprint, reused: false))
                 var pipeline = CellPipeline(plan: plan, cell: cell, attempt: attempt, dist: dist, token: token, hub: hub)
                 pipeline.runner = runner
@@ -282,6 +290,17 @@ public final class ReleaseEngine: @unchecked Sendable {
                 schedule()
                 finishIfDone()
             }
+        }
+    }
+
+    /// The source tree's hash, once per release (and again after a retry): cells starting at once
+    /// wait for the one hashing it rather than walking the tree each.
+    private func sourceTree() -> String {
+        treeLock.withLock {
+            if let sourceTreeHash { return sourceTreeHash }
+            let hash = CellFingerprint.sourceTree(of: plan)
+            sourceTreeHash = hash
+            return hash
         }
     }
 

@@ -4,8 +4,10 @@ import Foundation
 /// detached signatures of each published artifact for signers with `signs: artifacts`.
 extension CellPipeline {
     /// Embeds an Authenticode signature in a Windows executable, in place. No-op elsewhere.
-    func authenticodeStage(binary: URL) throws {
-        guard cell.target.goos == "windows", let signer = plan.trust.authenticode else { return }
+    /// Returns whether the binary was replaced (its bytes changed).
+    @discardableResult
+    func authenticodeStage(binary: URL) throws -> Bool {
+        guard cell.target.goos == "windows", let signer = plan.trust.authenticode else { return false }
         try stage(.authenticode, report: { StageReport(detail: $0) }) { () throws -> String in
             let report = { (state: SignatureRecord.State, detail: String?) in
                 hub.emit(
@@ -33,6 +35,7 @@ extension CellPipeline {
             report(.verified, "Authenticode signature embedded; osslsigncode verify ok")
             return "Authenticode signature embedded and verified"
         }
+        return true
     }
 
     /// Signs every artifact of the cell with the `signs: artifacts` signers.

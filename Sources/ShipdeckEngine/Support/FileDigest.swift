@@ -16,6 +16,15 @@ package enum FileDigest {
         return (hex(hasher.finalize()), size)
     }
 
+    /// Copies `source` to `destination` (created or truncated, then synced) in one pass that hashes
+    /// what it writes; returns the SHA-256 and size of the copy's bytes. A caller that checks the
+    /// result against a recorded digest has checked the copy, without reading it back.
+    package static func copy(_ source: String, to destination: String) throws -> (hex: String, size: Int64) {
+        let writer = try HashingFileWriter(path: destination)
+        try FileChunks.forEach(path: source, chunkSize: chunkSize) { try writer.write($0) }
+        return try writer.finish()
+    }
+
     package static func sha256(data: Data) -> String { hex(SHA256.hash(data: data)) }
 
     package static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

@@ -100,7 +100,9 @@ struct ReleaseCommand: ParsableCommand {
     }
 
     func release() throws {
-        var plan = try PlanBuilder.plan(planning.planOptions()).sharded(shard.map(ShardSelection.init(parsing:)))
+        var planOptions = planning.planOptions()
+        planOptions.hashSourceTree = true  // every cell's fingerprint needs it: walked once, while planning
+        var plan = try PlanBuilder.plan(planOptions).sharded(shard.map(ShardSelection.init(parsing:)))
         if verifyReproducible { plan.trust.reproducible = true }
         // --publish: what can be checked before building is checked now (section, token variable).
         if publish { try PublishPhase.checkBeforeRelease(config: plan.config) }
