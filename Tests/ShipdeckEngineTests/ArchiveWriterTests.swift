@@ -152,6 +152,48 @@ import Testing
         #expect(python.trimmingCharacters(in: .whitespacesAndNewlines) == "\(input.count)")
     }
 
+    /// A zip entry's deflate stream in pieces over the cores: the same bytes on any core count,
+    /// whatever the input's length against the piece size (none, exactly two pieces, two and a bit),
+    /// and one valid raw deflate stream that Python's zlib inflates back to the input.
+    @Test func zipDeflatePiecesAreTheSameOnAnyCoreCountAndInflateBack() throws {
+        let dir = try scratch()
+        var generator = SplitMix(seed: 11)
+        let block = ParallelDeflater.blockSize
+        var text: [UInt8] = []
+        while text.count < 2 * block + 54321 {
+            // Repeats that straddle piece boundaries, so the primed dictionary matters.
+            let word = (0..<(4 + Int(generator.next() % 8))).map { _ in UInt8(97 + generator.next() % 20) }
+            text += word + [0x20] + (generator.next() % 7 == 0 ? Array(text.suffix(200)) : [])
+        }
+        for length in [0, 1, 2 * block, 2 * block + 54321] {
+            let input = Array(text.prefix(length))
+            var outputs: [[UInt8]] = []
+            for threads in [1, 2, 5] {
+                var out: [UInt8] = []
+                let deflater = ParallelDeflater(parallelism: threads) { out.append(contentsOf: $0) }
+                var offset = 0
+                while offset < input.count {
+                    let n = min(input.count - offset, 1 + Int(generator.next() % 400_000))
+                    try input[offset..<(offset + n)].withUnsafeBytes { try deflater.write($0) }
+                    offset += n
+                }
+                try deflater.finish()
+                outputs.append(out)
+            }
+            #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "length \(length): output depends on the thread count")
+            let path = dir.appendingPathComponent("d\(length).raw").path
+            try Data(outputs[0]).write(to: URL(fileURLWithPath: path))
+            let check = try run("/usr/bin/python3", ["-c", """
+                import sys, zlib, hashlib
+                d = zlib.decompressobj(-15); out = d.decompress(open(sys.argv[1], 'rb').read())
+                print(len(out), hashlib.sha256(out).hexdigest(), d.eof, len(d.unused_data))
+                """, path])
+            let expected = "\(input.count) \(FileDigest.sha256(data: Data(input))) True 0"
+            #expect(check.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "length \(length)")
+            if length > block { #expect(outputs[0].count < input.count / 2) }
+        }
+    }
+
     @Test func anEmptyInputIsOneValidEmptyMember() throws {
         let dir = try scratch()
         let path = dir.appendingPathComponent("empty.gz").path

@@ -59,10 +59,11 @@ final class HashingFileWriter: ByteSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs and closes; returns the SHA-256 (hex) and size of everything written.
-    func finish() throws -> (hex: String, size: Int64) {
+    /// Flushes, syncs (unless told not to: scratch files) and closes; returns the SHA-256 (hex) and
+    /// size of everything written.
+    func finish(sync: Bool = true) throws -> (hex: String, size: Int64) {
         try flush()
-        _ = fsync(fd)
+        if sync { _ = fsync(fd) }
         close(fd)
         fd = -1
         return (FileDigest.hex(hasher.finalize()), size)

@@ -4,7 +4,8 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// Writes a zip archive deterministically: sorted entries, streamed deflate at the pinned level, DOS time
+/// Writes a zip archive deterministically: sorted entries, streamed deflate at the pinned level (in
+/// pieces over the cores: ParallelDeflater), DOS time
 /// from SOURCE_DATE_EPOCH in UTC (clamped to 1980-01-01, the format's first day), no extra fields
 /// (so no extended timestamps), Unix modes in the external attributes.
 enum ZipWriter {
@@ -28,14 +29,16 @@ enum ZipWriter {
             defer { unlink(scratch) }
             if let source = entry.source {
                 let deflated = try HashingFileWriter(path: scratch)
-                let deflater = try RawDeflater()
+                // Pieces deflated on idle cores (ParallelDeflater), written in order.
+                let deflater = ParallelDeflater { try deflated.write($0) }
                 try FileChunks.forEach(path: source.path) { chunk in
                     crc = CRC32.update(crc, chunk)
                     rawSize += chunk.count
-                    try deflater.compress(chunk, finish: false) { try deflated.write($0) }
+                    try deflater.write(chunk)
                 }
-                try deflater.compress(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) { try deflated.write($0) }
-                let compressedSize = Int(try deflated.finish().size)
+                try deflater.finish()
+                // A scratch file, read back at once and deleted: not synced.
+                let compressedSize = Int(try deflated.finish(sync: false).size)
                 if rawSize > 0 && compressedSize < rawSize {
                     method = 8
                     storedSize = compressedSize
