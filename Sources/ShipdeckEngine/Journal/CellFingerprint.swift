@@ -8,8 +8,9 @@ import Foundation
 /// The input fingerprint of one cell: a SHA-256 over everything that decides the bytes it builds.
 ///
 /// It covers the source tree (every file under the module, go.mod and go.sum included, by path
-/// and content; `.git` and the dist folder are left out), a `go.work` in a folder above it, the config file, the Go version and the
-/// go executable (path, size, modification time), the cell's target, its child environment, its go
+/// and content; `.git` and the dist folder are left out), a `go.work` in a folder above it, the config file, the Go version
+/// (go builds the same bytes with any executable of one version, so a wrapper or another install of it
+/// keeps the fingerprint), the cell's target, its child environment, its go
 /// arguments, its archive format and names, the C toolchain of a cgo cell (the `CC`/`CXX`
 /// executable by path, size and modification time: an upgraded zig at the same path changes it),
 /// and Shipdeck's own version. `--resume` keeps a cell only when the fingerprint recorded in the
@@ -35,7 +36,6 @@ package struct CellFingerprint: Sendable, Hashable {
             ("source", sourceTree),
             ("workspace", Self.workspaceFile(above: plan.moduleDirectory)),
             ("go", plan.toolchain.version),
-            ("go-executable", Self.fileIdentity(plan.toolchain.path)),
             ("target", cell.id),
             ("cgo", String(cell.info.cgo)),
             ("main", plan.mainPackage),
@@ -85,7 +85,7 @@ package struct CellFingerprint: Sendable, Hashable {
     ]
 
     /// Also irrelevant to a pure Go build with `-trimpath`: go runs its own tools from its GOROOT
-    /// (the go executable is fingerprinted), never from PATH; the module cache's place (HOME,
+    /// (its version is fingerprinted), never from PATH, and the go executable itself was found while planning; the module cache's place (HOME,
     /// GOPATH, GOMODCACHE) does not reach the binary with `-trimpath`, and go.sum checks its content.
     static let pureGoVariables: Set<String> = ["HOME", "PATH", "GOPATH", "GOMODCACHE"]
 
