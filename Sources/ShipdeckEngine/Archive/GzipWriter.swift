@@ -66,15 +66,7 @@ enum GzipMember {
 
     /// Compresses each input into a member, `parallelism` at a time; the results are in input order.
     static func compress(_ inputs: [[UInt8]], parallelism: Int) throws -> [[UInt8]] {
-        let results = ResultSlots(count: inputs.count)
-        if inputs.count == 1 || parallelism == 1 {
-            for (i, input) in inputs.enumerated() { results.set(i, Result { try member(of: input) }) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
-                results.set(i, Result { try member(of: inputs[i]) })
-            }
-        }
-        return try results.values()
+        try ParallelBlocks.map(count: inputs.count, parallelism: parallelism) { try member(of: inputs[$0]) }
     }
 
     static func member(of input: [UInt8]) throws -> [UInt8] {
@@ -99,19 +91,6 @@ enum GzipMember {
         out.appendLittleEndian(UInt32(crc))
         out.appendLittleEndian(UInt32(truncatingIfNeeded: input.count))
         return out
-    }
-
-    /// One result per member, filled from several threads.
-    private final class ResultSlots: @unchecked Sendable {
-        // `lock` guards `slots`.
-        private let lock = NSLock()
-        private var slots: [Result<[UInt8], Error>?]
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ result: Result<[UInt8], Error>) { lock.withLock { slots[index] = result } }
-
-        func values() throws -> [[UInt8]] { try lock.withLock { try slots.map { try $0!.get() } } }
     }
 }
 

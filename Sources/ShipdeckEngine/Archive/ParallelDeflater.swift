@@ -64,15 +64,10 @@ final class ParallelDeflater {
         pending.removeAll(keepingCapacity: true)
         let dictionaries = [dictionary] + inputs.dropLast().map { Array($0.suffix(Self.window)) }
         dictionary = Array(inputs[inputs.count - 1].suffix(Self.window))
-        let results = Slots(count: inputs.count)
-        if inputs.count == 1 || parallelism == 1 {
-            for i in inputs.indices { results.set(i, Result { try Self.deflate(inputs[i], dictionary: dictionaries[i], final: false) }) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
-                results.set(i, Result { try Self.deflate(inputs[i], dictionary: dictionaries[i], final: false) })
-            }
+        let pieces = try ParallelBlocks.map(count: inputs.count, parallelism: parallelism) { i in
+            try Self.deflate(inputs[i], dictionary: dictionaries[i], final: false)
         }
-        for piece in try results.values() { try piece.withUnsafeBytes { try sink($0) } }
+        for piece in pieces { try piece.withUnsafeBytes { try sink($0) } }
     }
 
     /// One piece: raw deflate of `input` primed with `dictionary`, ending in a sync flush or (final) the last block.
@@ -114,18 +109,5 @@ final class ParallelDeflater {
             stream.pointee.next_in = nil
         }
         return out
-    }
-
-    /// One result per piece, filled from several threads.
-    private final class Slots: @unchecked Sendable {
-        // `lock` guards `slots`.
-        private let lock = NSLock()
-        private var slots: [Result<[UInt8], Error>?]
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ result: Result<[UInt8], Error>) { lock.withLock { slots[index] = result } }
-
-        func values() throws -> [[UInt8]] { try lock.withLock { try slots.map { try $0!.get() } } }
     }
 }
