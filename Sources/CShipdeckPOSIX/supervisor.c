@@ -139,6 +139,17 @@ int shipdeck_exited_nowait(pid_t pid) {
     return info.si_pid == pid ? 1 : 0;
 }
 
+int shipdeck_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    /* pidfd_open(2) descriptors are close-on-exec from the start. */
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -1 : (int)fd;
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
 int shipdeck_input_socket(int fds[2]) {
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return errno;
     int flags = fcntl(fds[0], F_GETFL);

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CShipdeckPOSIX
 @testable import ShipdeckEngine
 
 #if canImport(Glibc)
@@ -183,5 +184,31 @@ import Glibc
         #expect(out.succeeded)
         #expect(out.truncated)
         #expect(out.text.utf8.count == 1000)
+    }
+
+    /// The read loop waits on a pidfd for the leader's exit (it would otherwise look only after a
+    /// poll timeout): not readable while the child runs, readable once it has exited, and the
+    /// runner still returns every line and the status of a child that closes its output first.
+    @Test func pidfdBecomesReadableWhenTheChildExits() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["30"]
+        try child.run()
+        let fd = shipdeck_pidfd_open(child.processIdentifier)
+        #expect(fd >= 0, "this kernel has pidfd_open (Linux 5.3+)")
+        // SIGKILL: a child started from a test's worker thread may inherit a mask blocking SIGTERM.
+        guard fd >= 0 else { kill(child.processIdentifier, SIGKILL); return }
+        defer { close(fd) }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&pfd, 1, 0) == 0)
+        kill(child.processIdentifier, SIGKILL)
+        pfd.revents = 0
+        #expect(poll(&pfd, 1, 10_000) == 1)
+        #expect(pfd.revents & Int16(POLLIN) != 0)
+        child.waitUntilExit()
+
+        let late = try ProcessRunner.capture(sh("echo first; exec 1>&- 2>&-; sleep 0.2; exit 7"))
+        #expect(late.output == "first\n")
+        #expect(late.result.exitCode == 7)
     }
 }

@@ -45,6 +45,10 @@ int shipdeck_supervisor_send(int fd, int32_t value);
 /// 1 when `pid` has exited (it stays a zombie: not reaped), 0 when it runs, -errno on error.
 int shipdeck_exited_nowait(pid_t pid);
 
+/// A close-on-exec descriptor that polls readable (POLLIN) once `pid` has exited (Linux pidfd,
+/// 5.3+), or -1 where the kernel has none: the caller then falls back to looking at the pid.
+int shipdeck_pidfd_open(pid_t pid);
+
 /// A socket pair for a child's stdin: fds[0] (ours) non-blocking, fds[1] for the child.
 int shipdeck_input_socket(int fds[2]);
 

@@ -76,15 +76,25 @@ package struct ProcessRunner: CommandRunner {
         }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var outputOpen = true
+        // The leader's exit wakes the loop at once: a child closes its output a moment before it
+        // can be reaped, and looking again only after a poll timeout cost every child (each git
+        // call, each cell's go build) up to one whole timeout.
+        let exitFD = shipdeck_pidfd_open(pid)
+        defer { if exitFD >= 0 { close(exitFD) } }
+        var idleTurns = 0
 
         while true {
             var pfds: [pollfd] = []
             if outputOpen { pfds.append(pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)) }
             if input.isWriting { pfds.append(pollfd(fd: input.ourEnd, events: Int16(POLLOUT), revents: 0)) }
+            if exitFD >= 0, !loop.leaderExited { pfds.append(pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)) }
             if pfds.isEmpty {
-                usleep(useconds_t(Self.pollMilliseconds) * 1000)  // only the leader to wait for
+                // Only the leader to wait for and no pidfd (an old kernel): look again soon, then
+                // less often.
+                usleep(useconds_t(min(Self.pollMilliseconds, Int32(1) << min(idleTurns, 6))) * 1000)
+                idleTurns += 1
             } else if pfds.withUnsafeMutableBufferPointer({ poll($0.baseAddress, nfds_t($0.count), Self.pollMilliseconds) }) > 0 {
-                for pfd in pfds where pfd.revents != 0 {
+                for pfd in pfds where pfd.revents != 0 && pfd.fd != exitFD {
                     if pfd.fd == readEnd {
                         let n = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
                         if n > 0 {
