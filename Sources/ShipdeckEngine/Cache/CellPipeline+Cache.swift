@@ -75,7 +75,7 @@ extension CellPipeline {
             build: .init(
                 cell: cell.id, project: plan.info.project, version: plan.info.version, commit: plan.info.commit,
                 goVersion: plan.toolchain.version, shipdeckVersion: Shipdeck.version,
-                builtAt: ISO8601DateFormatter().string(from: Date()), buildSeconds: buildSeconds))
+                builtAt: RFC3339.string(Date()), buildSeconds: buildSeconds))
         if let problem = cache.store(binary, entry: entry) {
             hub.emit(.warning("\(cell.id): the artifact cache in \(cache.directory.path) could not store the binary: \(problem)"))
         }

@@ -66,9 +66,6 @@ package struct ReleaseTemplateValues: Sendable {
     }
 
     static func rfc3339(_ epoch: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+        RFC3339.string(epoch: epoch)
     }
 }

@@ -123,10 +123,7 @@ struct OCIImageBuilder {
 
     /// RFC 3339 in UTC, as image configs write `created`.
     static func timestamp(_ epoch: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+        RFC3339.string(epoch: epoch)
     }
 }
 

@@ -36,9 +36,7 @@ package final class DistLock: @unchecked Sendable {
             var name = [CChar](repeating: 0, count: 256)
             let host = gethostname(&name, name.count) == 0
                 ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown host"
-            let formatter = ISO8601DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            return Holder(pid: getpid(), host: host, started: formatter.string(from: Date()), command: command)
+            return Holder(pid: getpid(), host: host, started: RFC3339.string(Date()), command: command)
         }
 
         /// `pid 4242 on buildhost, started 2026-12-01T09:00:00Z: shipdeck release --clean` (escaped).

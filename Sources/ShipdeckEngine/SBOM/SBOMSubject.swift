@@ -33,10 +33,7 @@ package struct SBOMSubject: Sendable, Equatable {
 
     /// SOURCE_DATE_EPOCH as RFC 3339 UTC (`2024-01-02T03:04:05Z`): SBOMs carry no time of the run.
     package var timestamp: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(sourceDateEpoch)))
+        RFC3339.string(epoch: sourceDateEpoch)
     }
 
     /// A name-based (version 5, RFC 9562) UUID from the module, version, file name and the binary's
