@@ -25,8 +25,8 @@ import Testing
     }
 
     /// A release of `targets` (raw binaries, no smoke unless `smoke` names the cell) on the fake runner.
-    func setup(_ targets: [String], parallelism: Int, smoke: Set<String> = [], history: [String: Double] = [:])
-        throws -> Setup
+    func setup(_ targets: [String], parallelism: Int, smoke: Set<String> = [], history: [String: Double] = [:],
+               extraSlot: Bool = false) throws -> Setup
     {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -43,6 +43,7 @@ import Testing
             options: PlanOptions(moduleDirectory: root, distDirectory: root.appendingPathComponent("dist"),
                                  versionOverride: "1.0.0", environment: ["PATH": "/usr/bin:/bin"]))
         var options = EngineOptions(parallelism: parallelism)
+        options.extraSlotForShortBuilds = extraSlot
         options.useHistory = false
         let hub = EventHub()
         let events = EventLog()
@@ -58,6 +59,39 @@ import Testing
             if case .cellFinished(cell, _, let status, _, _) = event { return status }
             return nil
         }.last
+    }
+
+    @Test func anExtraBuildSlotOnlyForShortBuildsAndOnlyByDefault() {
+        let cells = ["linux/amd64", "darwin/arm64"]
+        let short = DurationHistory(seconds: ["linux/amd64": 0.4, "darwin/arm64": 2.9])
+        let automatic = EngineOptions.automatic()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(automatic.parallelism == cores)
+        #expect(ReleaseEngine.buildSlots(options: automatic, cells: cells, history: short) == cores + 1)
+        // No history (a fresh CI runner), a cell never built, a long build: the cores.
+        #expect(ReleaseEngine.buildSlots(options: automatic, cells: cells, history: DurationHistory()) == cores)
+        #expect(ReleaseEngine.buildSlots(options: automatic, cells: cells + ["windows/amd64"], history: short) == cores)
+        let long = DurationHistory(seconds: ["linux/amd64": 0.4, "darwin/arm64": 3.5])
+        #expect(ReleaseEngine.buildSlots(options: automatic, cells: cells, history: long) == cores)
+        // --parallelism N is exactly N.
+        #expect(ReleaseEngine.buildSlots(options: EngineOptions(parallelism: 2), cells: cells, history: short) == 2)
+        #expect(EngineOptions(parallelism: 0).parallelism == 1)
+    }
+
+    @Test func theExtraSlotRunsOneMoreBuildAtOnce() throws {
+        // Four cells built in about a second each before; 2 slots by default → 3 builds at once.
+        let targets = ["linux/amd64", "linux/arm64", "linux/386", "linux/riscv64"]
+        let s = try setup(targets, parallelism: 2, history: Dictionary(uniqueKeysWithValues: targets.map { ($0, 1.0) }),
+                          extraSlot: true)
+        #expect(s.engine.slots == 3)
+        try s.engine.start()
+        #expect(s.runner.waitUntil { s.runner.started(.build).count == 3 })
+        #expect(s.runner.started(.build).count == 3)
+        s.runner.release(.build, s.runner.started(.build)[0])
+        #expect(s.runner.waitUntil { s.runner.started(.build).count == 4 })
+        s.runner.releaseAll(s.cells)
+        #expect(s.engine.waitUntilFinished() == .succeeded)
+        #expect(s.runner.peak(.build) == 3)
     }
 
     @Test func parallelismBoundsTheBuildStages() throws {

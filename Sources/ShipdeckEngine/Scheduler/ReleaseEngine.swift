@@ -17,6 +17,17 @@ package struct EngineOptions: Sendable {
     /// fingerprint (and stored into after a build); nil builds everything (`--no-cache`, library default).
     package var cache: ArtifactCache?
 
+    /// `--parallelism` left out: one more build slot when the history says every cell's build is
+    /// short (`ReleaseEngine.buildSlots`).
+    package var extraSlotForShortBuilds = false
+
+    /// Cells at once = cores, plus one for short builds (`extraSlotForShortBuilds`).
+    package static func automatic(existingDist: DistFolder.ExistingContents = .refuse) -> EngineOptions {
+        var options = EngineOptions(parallelism: ProcessInfo.processInfo.activeProcessorCount, existingDist: existingDist)
+        options.extraSlotForShortBuilds = true
+        return options
+    }
+
     package init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 existingDist: DistFolder.ExistingContents = .refuse) {
         self.parallelism = max(1, parallelism)
@@ -57,6 +68,8 @@ public final class ReleaseEngine: @unchecked Sendable {
     private let stepsQueue = DispatchQueue(label: "shipdeck.release-steps")
     private let finished = NSCondition()
     private var history: DurationHistory
+    /// Builds at once: `options.parallelism`, or one more (see `buildSlots`).
+    package let slots: Int
     /// The source tree's hash (`CellFingerprint.sourceTree`): the planner's, else computed by the
     /// first cell that starts, and shared by the others; a retry hashes again (the user may have
     /// edited the source).
@@ -79,9 +92,27 @@ public final class ReleaseEngine: @unchecked Sendable {
         self.dist = DistFolder(url: plan.distDirectory)
         self.ledger = ReleaseLedger(cells: plan.cells.map(\.id))
         self.sourceTreeHash = plan.sourceTree
-        self.history = history ?? (options.useHistory
+        let known = history ?? (options.useHistory
             ? DurationHistory.load(modulePath: plan.source.modulePath, environment: ProcessInfo.processInfo.environment)
             : DurationHistory())
+        self.history = known
+        self.slots = Self.buildSlots(options: options, cells: plan.cells.map(\.id), history: known)
+    }
+
+    /// A build this short (seconds, from earlier releases) is mostly serial work: go's cache
+    /// checks, then the link.
+    static let shortBuildSeconds = 3.0
+
+    /// `options.parallelism`, plus one slot when `--parallelism` was left out and earlier releases
+    /// built every cell in under `shortBuildSeconds`. A warm go build of a small module keeps about
+    /// one core busy, so cells = cores left a core idle: on 2 cores a warm release of hello took
+    /// 1.142 s with 2 cells at once and 1.020 s with 3 (script 1.188 s). Where go compiles (a cold
+    /// cache, a large module) its own `-p` already fills the cores and the extra cell only competes,
+    /// so without a history (a fresh CI runner) or with a long build the count stays the cores.
+    static func buildSlots(options: EngineOptions, cells: [String], history: DurationHistory) -> Int {
+        guard options.extraSlotForShortBuilds, !cells.isEmpty,
+              cells.allSatisfy({ (history.seconds[$0] ?? .infinity) < shortBuildSeconds }) else { return options.parallelism }
+        return options.parallelism + 1
     }
 
     /// Prepares dist/ (this can throw: nothing has run yet), announces the plan and starts cells.
@@ -97,7 +128,7 @@ public final class ReleaseEngine: @unchecked Sendable {
         // The dashboard's estimate of the time left: earlier durations and the build slots.
         var info = plan.info
         info.expectedSeconds = lock.withLock { history.seconds }.filter { id, _ in plan.cell(id) != nil }
-        info.parallelism = options.parallelism
+        info.parallelism = slots
         hub.emit(.releaseStarted(info))
         for warning in plan.warnings { hub.emit(.warning(warning)) }
         try GoReleaserHookRunner.runBefore(plan, dist: dist, hub: hub, runner: runner)  // a GoReleaser config's before.hooks
@@ -248,7 +279,7 @@ public final class ReleaseEngine: @unchecked Sendable {
     private func schedule() {
         while true {
             let next: (String, Int, CancellationToken)? = lock.withLock {
-                guard building.count < options.parallelism, !pending.isEmpty else { return nil }
+                guard building.count < slots, !pending.isEmpty else { return nil }
                 let id = pending.removeFirst()
                 let token = CancellationToken()
                 running[id] = token

@@ -43,7 +43,7 @@ struct ReleaseCommand: ParsableCommand {
 
     // `.unconditional`: `--parallelism -1` is a value to reject with a reason, not a missing one.
     @Option(name: .customLong("parallelism"), parsing: .unconditional,
-            help: "Cells built at once (default: the number of cores).")
+            help: "Cells built at once (default: the number of cores, one more when earlier releases built every cell in under 3 s).")
     var parallelism: Int?
 
     @Option(name: .customLong("timeout"),
@@ -110,8 +110,11 @@ struct ReleaseCommand: ParsableCommand {
         // before it touches anything (--clean included).
         let distLock = try DistLock.acquire(dist: plan.distDirectory) { plan.warnings.append($0) }
         defer { distLock.release() }
-        var options = EngineOptions()
-        if let parallelism { options.parallelism = parallelism }
+        var options = EngineOptions.automatic()
+        if let parallelism {
+            options.parallelism = parallelism
+            options.extraSlotForShortBuilds = false
+        }
         options.timeout = timeout.flatMap(DurationValue.seconds)
         options.cellTimeout = plan.config.cellTimeout
         options.existingDist = clean ? .clean : (resume ? .keep : .refuse)
