@@ -161,7 +161,7 @@ import Testing
         let block = ParallelDeflater.blockSize
         var text: [UInt8] = []
         while text.count < 2 * block + 54321 {
-            // Repeats that straddle piece boundaries, so the primed dictionary matters.
+            // Repeats that straddle piece boundaries (pieces do not look back: each is its own stream).
             let word = (0..<(4 + Int(generator.next() % 8))).map { _ in UInt8(97 + generator.next() % 20) }
             text += word + [0x20] + (generator.next() % 7 == 0 ? Array(text.suffix(200)) : [])
         }

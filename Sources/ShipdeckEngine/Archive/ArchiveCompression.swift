@@ -1,25 +1,21 @@
 import CLibDeflate
-import CZlib
 import Foundation
 
 /// The compressors behind every archive, pinned: changing one changes every archive's bytes. They are
 /// recorded in the journal (`ReleaseInfo.compression`) and in the provenance, so two releases whose
 /// archives differ can be told apart by their compressor.
+///
+/// Both formats use one compressor, libdeflate on 1 MiB pieces at a level each piece's bytes choose
+/// (`PieceDeflate`): a tar.gz is one gzip member per piece, a zip entry one deflate stream of joined
+/// pieces (`ParallelDeflater`). Over 25 Go binaries that is 0.990–0.994 of `gzip -9` / `zip -9` in
+/// size at a quarter of zlib 9's CPU (BENCHMARKS.md, rows h and l).
 enum ArchiveCompression {
-    /// libdeflate's level for gzip members (tar.gz archives, image layers). Level 6 is three times
-    /// faster than `gzip -6` and within 1% of `gzip -9` on Go binaries (smaller on small ones);
-    /// level 7 costs 1.7× its time and is still 0.3% larger on the 200-package module, level 8 (the
-    /// first below `gzip -9` there) 4.6×, more than `gzip -6` itself (BENCHMARKS.md, rows h and l).
-    static let gzipLevel: Int32 = 6
-    /// zlib's level for zip entries: one deflate stream per entry, made of 1 MiB pieces compressed on
-    /// idle cores (ParallelDeflater; .deb members use RawDeflater, one piece).
-    static let zipLevel: Int32 = 9
+    /// The level RPM's payload flags name (the base level; some pieces use `PieceDeflate.strongLevel`).
+    static let gzipLevel: Int32 = PieceDeflate.baseLevel
 
-    /// `tar.gz: libdeflate 1.14 level 6 in 1 MiB gzip members; zip: zlib 1.2.13 level 9 in 1 MiB pieces`:
-    /// every parameter that decides the bytes, so `--verify-reproducible` can name a difference.
+    /// Every parameter that decides the bytes, so `--verify-reproducible` can name a difference.
     static var description: String {
-        "tar.gz: libdeflate \(LIBDEFLATE_VERSION_MAJOR).\(LIBDEFLATE_VERSION_MINOR) level \(gzipLevel) in "
-            + "\(GzipWriter.memberSize >> 20) MiB gzip members; zip: zlib \(String(cString: zlibVersion())) level \(zipLevel) in "
-            + "\(ParallelDeflater.blockSize >> 20) MiB pieces"
+        "libdeflate \(LIBDEFLATE_VERSION_MAJOR).\(LIBDEFLATE_VERSION_MINOR) on \(GzipWriter.memberSize >> 20) MiB pieces at "
+            + "\(PieceDeflate.description) — tar.gz: a gzip member per piece — zip: the pieces joined into one deflate stream"
     }
 }

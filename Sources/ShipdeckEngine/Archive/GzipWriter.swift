@@ -5,7 +5,7 @@ import Foundation
 /// A deterministic gzip stream, written as a series of gzip members of `memberSize` input bytes each
 /// (RFC 1952 §2.2: a gzip file is one or more members; gzip, tar, Go, Python and libarchive read them all).
 ///
-/// Each member is raw deflate by libdeflate at one pinned level (`ArchiveCompression.gzip`) behind a
+/// Each member is raw deflate by libdeflate at the level its bytes choose (`PieceDeflate`) behind a
 /// fixed header — mtime 0, no file name, OS "Unix" — so the bytes depend only on the content. Members
 /// are independent, so they are compressed on idle cores at once and written in order; because their
 /// boundaries depend only on the input, the output is the same on any number of cores. Memory stays
@@ -70,23 +70,8 @@ enum GzipMember {
     }
 
     static func member(of input: [UInt8]) throws -> [UInt8] {
-        guard let compressor = libdeflate_alloc_compressor(ArchiveCompression.gzipLevel) else {
-            throw ShipdeckError(.io, "libdeflate could not allocate a compressor")
-        }
-        defer { libdeflate_free_compressor(compressor) }
-        let bound = libdeflate_deflate_compress_bound(compressor, input.count)
-        var out = [UInt8](repeating: 0, count: header.count + bound + 8)
-        let produced: Int = input.withUnsafeBytes { inBytes in
-            out.withUnsafeMutableBytes { outBytes in
-                libdeflate_deflate_compress(
-                    compressor, inBytes.baseAddress, inBytes.count,
-                    outBytes.baseAddress! + header.count, bound)
-            }
-        }
-        // The bound is large enough for any input, so 0 (did not fit) cannot happen; check anyway.
-        guard produced > 0 || input.isEmpty else { throw ShipdeckError(.io, "libdeflate could not compress a block") }
-        out.replaceSubrange(0..<header.count, with: header)
-        out.removeSubrange((header.count + produced)...)
+        var out = header
+        out += try input.withUnsafeBytes { try PieceDeflate.compress($0) }
         let crc = input.withUnsafeBytes { libdeflate_crc32(0, $0.baseAddress, $0.count) }
         out.appendLittleEndian(UInt32(crc))
         out.appendLittleEndian(UInt32(truncatingIfNeeded: input.count))

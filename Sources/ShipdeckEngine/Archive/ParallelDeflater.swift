@@ -1,30 +1,26 @@
-import CZlib
 import Dispatch
 import Foundation
 
 /// One raw deflate stream (a zip entry's) made of `blockSize` pieces of input compressed at once on
-/// idle cores, as pigz does: each piece is compressed by zlib at the pinned level
-/// (`ArchiveCompression.zipLevel`) with the 32 KiB of input before it as its dictionary, so matches
-/// reach back across the boundary, and ends with a sync flush (an empty stored block, which leaves
-/// the stream byte-aligned), so the pieces join into one valid stream. The input left after the
-/// last whole piece (nothing, when the input is a whole number of pieces) is compressed last with
-/// the final block. Boundaries depend only on the input, so the bytes are the same on any number of
-/// cores; memory stays at a few pieces whatever the size of the entry.
+/// idle cores: each piece is a deflate stream of its own by libdeflate (`PieceDeflate`, the same
+/// compressor as the gzip members of tar.gz archives), and every piece but the last is made joinable
+/// (`DeflateJoin`: its final-block bit cleared, an empty stored block to a byte boundary), so they
+/// join into one valid stream. The input left after the last whole piece (nothing, when the input is
+/// a whole number of pieces) is compressed last and keeps its final block. Boundaries depend only on
+/// the input, so the bytes are the same on any number of cores; memory stays at a few pieces whatever
+/// the size of the entry.
 ///
-/// zlib at level 9 is the slowest thing a release with a windows cell does (1.7 s for a 14 MB
-/// binary, alone on the critical path after the last build): split, it takes a core count less.
+/// zlib at level 9, with each piece primed by the 32 KiB before it, was the compressor until
+/// 2026-12-01: as small as `zip -9` but 9 times libdeflate 6's CPU (2 s for a 14 MB binary); pieces that
+/// do not look back cost 0.1–0.2% and the adaptive levels win more than that back (BENCHMARKS.md, row l).
 final class ParallelDeflater {
     /// Input bytes per piece.
     static let blockSize = 1 << 20
-    /// deflate's window: the dictionary a piece is primed with.
-    static let window = 32 * 1024
 
     private let parallelism: Int
     private let sink: (UnsafeRawBufferPointer) throws -> Void
     private var pending: [[UInt8]] = []
     private var current: [UInt8] = []
-    /// The last `window` bytes of input before `pending[0]` (or before `current` when none is pending).
-    private var dictionary: [UInt8] = []
 
     init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
          sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
@@ -51,63 +47,20 @@ final class ParallelDeflater {
     /// Compresses what is left and ends the stream.
     func finish() throws {
         try compressPending()
-        let last = try Self.deflate(current, dictionary: dictionary, final: true)
+        let last = try current.withUnsafeBytes { try PieceDeflate.compress($0) }
         current = []
         try last.withUnsafeBytes { try sink($0) }
     }
 
-    /// Whole pieces, each with a sync flush (never the final block: whether a piece is the last one
-    /// must not depend on how many were pending).
+    /// Whole pieces, each made joinable (never the final block: whether a piece is the last one must
+    /// not depend on how many were pending).
     private func compressPending() throws {
         guard !pending.isEmpty else { return }
         let inputs = pending
         pending.removeAll(keepingCapacity: true)
-        let dictionaries = [dictionary] + inputs.dropLast().map { Array($0.suffix(Self.window)) }
-        dictionary = Array(inputs[inputs.count - 1].suffix(Self.window))
         let pieces = try ParallelBlocks.map(count: inputs.count, parallelism: parallelism) { i in
-            try Self.deflate(inputs[i], dictionary: dictionaries[i], final: false)
+            try inputs[i].withUnsafeBytes { input in try DeflateJoin.joinable(PieceDeflate.compress(input), of: input) }
         }
         for piece in pieces { try piece.withUnsafeBytes { try sink($0) } }
-    }
-
-    /// One piece: raw deflate of `input` primed with `dictionary`, ending in a sync flush or (final) the last block.
-    static func deflate(_ input: [UInt8], dictionary: [UInt8], final: Bool) throws -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deinitialize(count: 1); stream.deallocate() }
-        let status = czlib_deflate_init_raw(stream, ArchiveCompression.zipLevel)
-        guard status == Z_OK else { throw ShipdeckError(.io, "zlib deflateInit2 failed (\(status))") }
-        defer { deflateEnd(stream) }
-        if !dictionary.isEmpty {
-            let set = dictionary.withUnsafeBufferPointer { deflateSetDictionary(stream, $0.baseAddress, uInt($0.count)) }
-            guard set == Z_OK else { throw ShipdeckError(.io, "zlib deflateSetDictionary failed (\(set))") }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(Int(deflateBound(stream, uLong(input.count))) + 16)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let flush = final ? Z_FINISH : Z_SYNC_FLUSH
-        try input.withUnsafeBufferPointer { inBytes in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: inBytes.baseAddress)
-            stream.pointee.avail_in = uInt(inBytes.count)
-            while true {
-                let (status, produced): (Int32, Int) = buffer.withUnsafeMutableBufferPointer { outBytes in
-                    stream.pointee.next_out = outBytes.baseAddress
-                    stream.pointee.avail_out = uInt(outBytes.count)
-                    let status = CZlib.deflate(stream, flush)
-                    return (status, outBytes.count - Int(stream.pointee.avail_out))
-                }
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw ShipdeckError(.io, "zlib deflate failed (\(status))")
-                }
-                out.append(contentsOf: buffer[0..<produced])
-                if final {
-                    if status == Z_STREAM_END { break }
-                } else if stream.pointee.avail_in == 0 && produced < buffer.count {
-                    break  // the flush is complete: zlib had room left
-                }
-            }
-            stream.pointee.next_in = nil
-        }
-        return out
     }
 }

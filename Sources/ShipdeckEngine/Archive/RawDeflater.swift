@@ -1,10 +1,10 @@
 import CZlib
 import Foundation
 
-/// zlib's raw deflate as a stream at one pinned level (`ArchiveCompression.zipLevel`): the compressor
-/// of zip entries, so the same input gives the same bytes on every machine with the same zlib.
+/// zlib's raw deflate as a stream at level 9, pinned: the compressor of Debian changelogs, which
+/// policy 12.7 asks to be compressed with `gzip -9` (archives use libdeflate: `ArchiveCompression`).
 final class RawDeflater {
-    static let level: Int32 = ArchiveCompression.zipLevel
+    static let level: Int32 = 9
 
     private let stream: UnsafeMutablePointer<z_stream>
     private var output = [UInt8](repeating: 0, count: 64 * 1024)

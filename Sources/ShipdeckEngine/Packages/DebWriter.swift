@@ -145,7 +145,7 @@ struct DebWriter {
     /// One gzip member by zlib at level 9 with XFL=2, as Debian policy 12.7 asks of changelogs
     /// (lintian: changelog-not-compressed-with-max-compression); mtime 0, no name.
     static func gzipBest(_ bytes: [UInt8]) throws -> [UInt8] {
-        let deflater = try RawDeflater()  // zlib, pinned at level 9 (ArchiveCompression.zipLevel)
+        let deflater = try RawDeflater()  // zlib, pinned at level 9
         var out: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0x03]
         try bytes.withUnsafeBytes { raw in try deflater.compress(raw, finish: true) { out.append(contentsOf: $0) } }
         out.appendLittleEndian(bytes.withUnsafeBytes { CRC32.update(0, $0) })
