@@ -43,6 +43,14 @@ import Yams
         let install = try #require(steps.first { $0["name"] as? String == "Install Shipdeck" }?["run"] as? String)
         #expect(install.contains("git clone --depth 1 --branch \"$SHIPDECK_REF\" \"$SHIPDECK_GIT\""))
         #expect(install.contains("$GITHUB_PATH"))
+        // Every system library Package.swift builds against is installed first (libdeflate was once missed).
+        let manifest = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        let aptPackages = manifest.components(separatedBy: ".apt([").dropFirst().flatMap { part in
+            part.prefix(while: { $0 != "]" }).split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+        }
+        #expect(aptPackages.count >= 3, "\(aptPackages)")
+        for package in aptPackages { #expect(install.contains(" \(package)"), "the install step lacks \(package)") }
     }
 
     @Test func aShardCountAboveTheCellCountIsRefused() throws {

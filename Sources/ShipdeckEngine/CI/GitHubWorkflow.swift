@@ -8,7 +8,7 @@ import Foundation
 /// How Shipdeck gets onto the runner is explicit, because there is no published binary to
 /// download and no repository Shipdeck could assume: either each job clones `shipdeckGit` at
 /// `shipdeckRef` and builds it with the Swift toolchain that GitHub's Ubuntu runners carry (plus the
-/// ncurses and zlib headers from apt), or `installCommand` puts it on PATH.
+/// ncurses, zlib and libdeflate headers from apt), or `installCommand` puts it on PATH.
 ///
 /// With a `publish:` section the merge job runs `shipdeck publish`, with every variable the section
 /// names (`publishVariables`: the GitHub token, the registry's username and password, the taps'
@@ -216,7 +216,7 @@ package struct GitHubWorkflow: Sendable {
     private var install: String {
         let script =
             installCommand ?? """
-                sudo apt-get update -qq && sudo apt-get install -y -qq libncursesw5-dev zlib1g-dev
+                sudo apt-get update -qq && sudo apt-get install -y -qq libncursesw5-dev zlib1g-dev libdeflate-dev
                 git clone --depth 1 --branch "$SHIPDECK_REF" "$SHIPDECK_GIT" "$RUNNER_TEMP/shipdeck-src"
                 swift build -c release --package-path "$RUNNER_TEMP/shipdeck-src" --product shipdeck
                 echo "$RUNNER_TEMP/shipdeck-src/.build/release" >> "$GITHUB_PATH"
