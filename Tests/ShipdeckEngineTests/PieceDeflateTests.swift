@@ -60,6 +60,12 @@ import Testing
             }
         }
         #expect(seen.count == 8, "end bits seen: \(seen.sorted())")
+        // Incompressible bytes: libdeflate writes stored blocks (byte-aligned, up to 64 KiB each).
+        let noise = random(200_000, seed: 77)
+        let stored = try noise.withUnsafeBytes { try PieceDeflate.compress($0) }
+        #expect(stored.count > noise.count)
+        stream += try noise.withUnsafeBytes { try DeflateJoin.joinable(stored, of: $0) }
+        expected += noise
         let last = words(70_000, vocabulary: 200, seed: 1)
         stream += try last.withUnsafeBytes { try PieceDeflate.compress($0) }
         expected += last

@@ -12,7 +12,7 @@ public struct ReleaseInfo: Codable, Sendable, Hashable {
     public var cells: [CellInfo]
     /// One line per configured signer (`minisign: checksums`), empty when signing is not configured.
     public var signers: [String]
-    /// The archive compressors and their levels (`tar.gz: libdeflate 1.14 level 6 …`), so releases whose
+    /// The archive compressors and their levels (`libdeflate 1.14 on 1 MiB pieces at level 7 or …`), so releases whose
     /// archive bytes differ can be told apart by compressor. Absent in journals of earlier versions.
     public var compression: String?
     /// Seconds each cell took in earlier releases (by cell id; cells never seen are absent), for the
