@@ -84,28 +84,26 @@ import Testing
         let s = try setup(targets, parallelism: 2, history: Dictionary(uniqueKeysWithValues: targets.map { ($0, 1.0) }),
                           extraSlot: true)
         #expect(s.engine.slots == 3)
+        try expectBuildsAtOnce(s, 3)
+    }
+
+    /// Starts the release and checks that `n` builds run at once: `n` start, the next one only once
+    /// one of them ends, and (`peak`) never more than `n` beside each other.
+    func expectBuildsAtOnce(_ s: Setup, _ n: Int) throws {
         try s.engine.start()
-        #expect(s.runner.waitUntil { s.runner.started(.build).count == 3 })
-        #expect(s.runner.started(.build).count == 3)
+        #expect(s.runner.waitUntil { s.runner.started(.build).count == n })
+        #expect(s.runner.started(.build).count == n)
         s.runner.release(.build, s.runner.started(.build)[0])
-        #expect(s.runner.waitUntil { s.runner.started(.build).count == 4 })
+        #expect(s.runner.waitUntil { s.runner.started(.build).count == n + 1 })
         s.runner.releaseAll(s.cells)
         #expect(s.engine.waitUntilFinished() == .succeeded)
-        #expect(s.runner.peak(.build) == 3)
+        #expect(s.runner.peak(.build) == n)
     }
 
     @Test func parallelismBoundsTheBuildStages() throws {
         let s = try setup(["linux/amd64", "linux/arm64", "linux/386", "linux/riscv64"], parallelism: 2)
-        try s.engine.start()
-        #expect(s.runner.waitUntil { s.runner.started(.build).count == 2 })
-        // Two builds run; the others wait until one of them ends (and `peak` below proves no
-        // third ever ran beside them).
-        #expect(s.runner.started(.build).count == 2)
-        s.runner.release(.build, s.runner.started(.build)[0])
-        #expect(s.runner.waitUntil { s.runner.started(.build).count == 3 })
-        s.runner.releaseAll(s.cells)
-        #expect(s.engine.waitUntilFinished() == .succeeded)
-        #expect(s.runner.peak(.build) == 2)
+        // Two builds run; the others wait until one of them ends, and no third ever runs beside them.
+        try expectBuildsAtOnce(s, 2)
         #expect(Set(s.runner.started(.build)) == Set(s.cells))
     }
 
