@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ShipdeckEngine
+
 /// `shipdeck release --no-tui` with the real Go toolchain on real modules.
 @Suite(.serialized) struct ReleaseEndToEndTests {
     static let fourTargets = ["linux/amd64", "linux/arm64", "windows/amd64", "darwin/arm64"]
@@ -74,6 +76,49 @@ import Testing
         let sumsB = try String(contentsOf: b.appendingPathComponent("dist/checksums.txt"), encoding: .utf8)
         #expect(sumsA == sumsB)
         #expect(sumsA.split(separator: "\n").count == 2)
+    }
+
+    /// go build (and only go build) runs with GOGC and GOMEMLIMIT set by Shipdeck, unless the config's
+    /// `env:` or the user's environment sets either; the binary is the same bytes every way.
+    @Test func goBuildCollectsGarbageLessUnlessTheUserSaysOtherwise() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v1.2.3")
+        let folder = module.deletingLastPathComponent()
+        let log = folder.appendingPathComponent("go-calls"), go = folder.appendingPathComponent("go")
+        try """
+        #!/bin/sh
+        echo "$1 GOGC=${GOGC-unset} GOMEMLIMIT=${GOMEMLIMIT-unset}" >> \(log.path)
+        exec \(TestSupport.goBinary) "$@"
+        """.write(to: go, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: go.path)
+        let sums = module.appendingPathComponent("dist/checksums.txt")
+
+        func builds(_ environment: [String: String]) throws -> (calls: [String], sums: String) {
+            try? FileManager.default.removeItem(at: log)
+            let out = release(module, targets: [], extra: ["--go", go.path, "--clean", "--no-cache"],
+                              environment: ["GOGC": "", "GOMEMLIMIT": ""].merging(environment) { $1 })
+            #expect(out.status == 0, "\(out.combined)")
+            let calls = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            return (calls, try String(contentsOf: sums, encoding: .utf8))
+        }
+
+        try configure(module, targets: ["linux/amd64"])
+        let limit = CompilerGarbageCollection.limit(memory: CompilerGarbageCollection.availableMemory,
+                                                    cores: ProcessInfo.processInfo.activeProcessorCount) >> 20
+        let tuned = try builds([:])
+        #expect(tuned.calls.filter { $0.hasPrefix("build ") } == ["build GOGC=800 GOMEMLIMIT=\(limit)MiB"])
+        // Planning's go env / go list are not builds: they get nothing.
+        let others = tuned.calls.filter { !$0.hasPrefix("build ") }
+        #expect(others.allSatisfy { $0.hasSuffix(" GOGC=unset GOMEMLIMIT=unset") }, "\(others)")
+
+        let user = try builds(["GOMEMLIMIT": "3GiB"])
+        #expect(user.calls.filter { $0.hasPrefix("build ") } == ["build GOGC=unset GOMEMLIMIT=3GiB"])
+        #expect(user.sums == tuned.sums)
+
+        try (String(contentsOf: module.appendingPathComponent("shipdeck.yml"), encoding: .utf8) + "env: [GOGC=150]\n")
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let config = try builds([:])
+        #expect(config.calls.filter { $0.hasPrefix("build ") } == ["build GOGC=150 GOMEMLIMIT=unset"])
+        #expect(config.sums == tuned.sums)
     }
 
     @Test func aCellThatDoesNotCompileFailsAlone() throws {

@@ -49,7 +49,7 @@ import Testing
     @Test func movingCachesOrTempFilesKeepsTheFingerprint() throws {
         let before = try fingerprint(base)
         for (key, value) in [("GOCACHE", "/elsewhere/go-build"), ("TMPDIR", "/var/tmp"), ("XDG_CACHE_HOME", "/x"),
-                             ("USER", "someone"), ("ZIG_GLOBAL_CACHE_DIR", "/z")] {
+                             ("USER", "someone"), ("ZIG_GLOBAL_CACHE_DIR", "/z"), ("GOGC", "50"), ("GOMEMLIMIT", "2GiB")] {
             #expect(try fingerprint(base.merging([key: value]) { $1 }) == before, "\(key)")
         }
         // Also for a cgo cell: go and zig check what they find in their caches.

@@ -18,8 +18,8 @@ import Foundation
 /// could change the output forces a rebuild.
 ///
 /// Of the environment, only variables that cannot change the bytes are left out
-/// (`ignoredVariables(of:)`): where caches and temporary files go and who the user is, for every
-/// cell; and for a pure Go cell (CGO_ENABLED=0, `-trimpath`, no tool run from PATH) also HOME, PATH,
+/// (`ignoredVariables(of:)`): where caches and temporary files go, who the user is and how often go's
+/// tools collect garbage, for every cell; and for a pure Go cell (CGO_ENABLED=0, `-trimpath`, no tool run from PATH) also HOME, PATH,
 /// GOPATH and GOMODCACHE. So a moved GOCACHE, or a CI runner whose PATH or home differs, still hits.
 package struct CellFingerprint: Sendable, Hashable {
     /// Bumped when what goes into the fingerprint changes, so old journals never match by accident.
@@ -82,6 +82,8 @@ package struct CellFingerprint: Sendable, Hashable {
     /// key what they cache by its inputs, so a moved cache cannot change a binary (nor can its name).
     static let locationVariables: Set<String> = [
         "GOCACHE", "TMPDIR", "XDG_CACHE_HOME", "ZIG_GLOBAL_CACHE_DIR", "ZIG_LOCAL_CACHE_DIR", "USER", "LOGNAME",
+        // How often go's own tools collect garbage (CompilerGarbageCollection), never what they write.
+        "GOGC", "GOMEMLIMIT",
     ]
 
     /// Also irrelevant to a pure Go build with `-trimpath`: go runs its own tools from its GOROOT

@@ -165,7 +165,8 @@ struct CellPipeline {
             ?? plan.moduleDirectory
         let spec = ProcessSpec(executable: plan.toolchain.path,
                                arguments: cell.goArguments(output: output.path, mainPackage: g?.mainPackage ?? plan.mainPackage),
-                               environment: cell.environment, workingDirectory: directory.path)
+                               environment: CompilerGarbageCollection.environment(cell.environment),
+                               workingDirectory: directory.path)
         let result = try runLogged(spec)
         if let failure = stopped() { throw failure }
         guard result.succeeded else {

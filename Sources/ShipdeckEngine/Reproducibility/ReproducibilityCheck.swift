@@ -42,7 +42,7 @@ struct ReproducibilityCheck {
         try copyModule(to: source)
 
         let second = output.appendingPathComponent(cell.executableName)
-        var env = cell.environment
+        var env = CompilerGarbageCollection.environment(cell.environment)
         env["GOCACHE"] = cache.path
         let spec = ProcessSpec(
             executable: goPath,
