@@ -18,9 +18,9 @@ import Foundation
 /// could change the output forces a rebuild.
 ///
 /// Of the environment, only variables that cannot change the bytes are left out
-/// (`ignoredVariables(of:)`): where caches and temporary files go, who the user is and how often go's
-/// tools collect garbage, for every cell; and for a pure Go cell (CGO_ENABLED=0, `-trimpath`, no tool run from PATH) also HOME, PATH,
-/// GOPATH and GOMODCACHE. So a moved GOCACHE, or a CI runner whose PATH or home differs, still hits.
+/// (`ignoredVariables(of:)`): where caches and temporary files go, who the user is and how often
+/// go's tools collect garbage, for every cell; and for a pure Go cell (CGO_ENABLED=0, `-trimpath`,
+/// no tool run from PATH) also HOME, PATH, GOPATH and GOMODCACHE. So a moved GOCACHE, or a CI runner whose PATH or home differs, still hits.
 package struct CellFingerprint: Sendable, Hashable {
     /// Bumped when what goes into the fingerprint changes, so old journals never match by accident.
     package static let scheme = "shipdeck-cell-fingerprint-v3"

@@ -3,8 +3,8 @@ import Foundation
 /// How the garbage collector of go's own tools (compile, asm, link: Go programs that `go build`
 /// starts by the hundred) is set for a release's builds.
 ///
-/// A cold build spends a tenth or more of its CPU collecting garbage in short-lived compile
-/// processes that exit soon after. With `GOGC` at `percent` they collect several times less often:
+/// A cold build spends part of its CPU collecting garbage in short-lived compile processes that
+/// exit soon after. With `GOGC` at `percent` they collect several times less often:
 /// in cold releases of Examples/hello (BENCHMARKS.md, row k) that cut go's CPU by about 7% for the
 /// same binaries; GOGC 400 saved about 5%, and 1600 or off no more than 800 within the spread, at
 /// 1.5× the peak memory. `GOMEMLIMIT` keeps one process from growing past `limit(memory:cores:)`
