@@ -9,9 +9,9 @@ import Testing
 struct PublishDashboardTmuxTests {
     let release = PublishableRelease.shared
 
-    func start(_ server: GitHubStandIn, faults: [[String: Any]]) throws -> (DashboardTmuxTests.Tmux, URL) {
+    func start(_ server: GitHubStandIn, faults: [[String: Any]], publish extra: String = "") throws -> (DashboardTmuxTests.Tmux, URL) {
         try server.inject(faults)
-        let module = release.copy(publish: server.publishYAML())
+        let module = release.copy(publish: server.publishYAML() + extra)
         let tmux = try DashboardTmuxTests.Tmux(
             width: 120, height: 36, directory: module,
             environment: ["SHIPDECK_TEST_GITHUB_TOKEN=\(GitHubStandIn.token)", "SHIPDECK_TEST_RETRY_BASE_MS=50"])
@@ -19,16 +19,18 @@ struct PublishDashboardTmuxTests {
         return (tmux, module)
     }
 
-    @Test("uploads show % and rate; a failed upload shows the server's words; r retries it; the release is published and q exits 0")
+    @Test("uploads show % and rate; a failed upload shows the server's words; r retries it; the release is published, then the formula, and q exits 0")
     func aFailedUploadIsRetriedWithR() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }
+        let taps = TestSupport.temporaryDirectory("retry-tap")
+        let tap = try TapPublishEndToEndTests().bareRepository("homebrew-tap", in: taps, seeded: true)
         // Uploads slow enough to watch; checksums.txt fails every attempt of its first try.
         let (tmux, module) = try start(server, faults: [
             ["throttle": 400_000],
             ["method": "POST", "path": "/assets", "name": "checksums", "times": 5, "status": 503,
              "body": ["message": "the disk is on fire"]],
-        ])
+        ], publish: "  homebrew:\n    tap: \(tap.path)\n    description: Says hello\n    license: MIT\n")
         defer { tmux.kill() }
 
         let uploading = tmux.waitFor { screen in
@@ -42,6 +44,9 @@ struct PublishDashboardTmuxTests {
         #expect(state.releases.first?.draft == true)
         #expect(state.uploads(of: "checksums.txt") == 0)
         #expect(!tmux.capture().contains("EXIT="), "the dashboard closed by itself")
+        // The formula waits for the published release: nothing pushed to the tap.
+        let before = TestSupport.run("/usr/bin/git", ["--git-dir", tap.path, "log", "--oneline", "main"], in: taps)
+        #expect(before.status == 0 && before.stdout.split(separator: "\n").count == 1, "\(before.combined)")
 
         // The Publish pane is the last in the Tab order; its selection is on the failed unit.
         try server.inject([["throttle": 0]])
@@ -58,6 +63,10 @@ struct PublishDashboardTmuxTests {
             #expect(state.assets.first { $0.name == name }?.sha256 == sha, "\(name)")
         }
         #expect(!tmux.capture().contains(GitHubStandIn.token))
+        // Then the formula, with the published assets' URLs (it was cancelled, not failed, and goes on).
+        let formula = TestSupport.run("/usr/bin/git", ["--git-dir", tap.path, "show", "main:Formula/hello.rb"], in: taps)
+        #expect(formula.status == 0, "the formula was not pushed after r:\n\(formula.combined)\n\(tmux.capture())")
+        #expect(formula.stdout.contains("/releases/download/v1.2.0/"), "\(formula.stdout)")
 
         tmux.press("q")
         #expect(tmux.waitFor("EXIT=0", timeout: 30), "\(tmux.capture())")

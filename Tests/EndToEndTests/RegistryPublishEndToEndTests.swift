@@ -271,6 +271,52 @@ enum Digest {
         #expect(retries.reasons.allSatisfy { $0.contains("127.0.0.1:\(port)") }, "\(retries.reasons)")
     }
 
+    /// `r` on an image step (what the dashboard's Publish pane calls): a registry that went away
+    /// after the check fails the first step and cancels the rest; once it is back, a retry of any
+    /// of them pushes from the step that failed on, and a finished step cannot be retried.
+    @Test func aFailedImagePushIsRetriedFromTheStepThatFailed() async throws {
+        try #require(release.output.status == 0, "\(release.output.combined)")
+        let port = DockerRegistry.freePort()
+        let first = try DockerRegistry(auth: .basic(user: user, password: password), port: port)
+        let module = release.copy(publish: "publish:\n" + registryYAML(first.authority))
+        let config = try ConfigReader.load(module.appendingPathComponent("shipdeck.yml"))
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHIPDECK_TEST_REGISTRY_USER"] = user
+        environment["SHIPDECK_TEST_REGISTRY_PASSWORD"] = password
+        environment["SHIPDECK_TEST_RETRY_BASE_MS"] = "20"
+        let hub = EventHub()
+        let phase = PublishPhase(
+            config: config, options: PublishOptions(dist: module.appendingPathComponent("dist"), environment: environment), hub: hub)
+        let plan = try await OffPool.run { try phase.prepare() }  // the registry answers the check
+        let steps = try #require(plan.targets.registry).plan.steps.map(PublishTargets.Registry.unitID)
+        #expect(steps.count == 12)
+        #expect(phase.retryRefusal(unit: steps[0]) != nil, "a unit that never ran was retryable")
+        first.stop()
+
+        let failed = try await OffPool.run { phase.run(plan) }
+        #expect(failed == .failed)
+        hub.flush()
+        var units = hub.snapshot().publish
+        #expect(units.unit(steps[0])?.result == .failed, "\(String(describing: units.unit(steps[0])))")
+        #expect(steps.dropFirst().allSatisfy { units.unit($0)?.result == .cancelled })
+
+        let second = try DockerRegistry(auth: .basic(user: user, password: password), port: port)
+        defer { second.stop() }
+        #expect(phase.retryRefusal(unit: steps[5]) == nil)
+        let retried = try await OffPool.run { phase.retry(unit: steps[5]) }
+        #expect(retried == .succeeded)
+        hub.flush()
+        units = hub.snapshot().publish
+        #expect(steps.allSatisfy { units.unit($0)?.result == .done }, "\(steps.map { units.unit($0)?.result })")
+        #expect(units.unit(steps[0])?.attempt == 2)
+        #expect(phase.retryRefusal(unit: steps[0]) != nil, "a done step was retryable")
+        #expect(phase.retry(unit: steps[0]) == nil)
+        try expectRegistryHoldsTheLayout(second)
+        // Each of the six blobs went up once: one POST and one closing PUT (chunks are PATCHes).
+        let uploads = second.blobUploads()
+        #expect(uploads.filter { $0.hasPrefix("POST ") }.count == 6, "\(uploads)")
+    }
+
     @Test func a503AndAConnectionResetMidChunkAreRetriedAndThePushCompletes() async throws {
         try #require(release.output.status == 0, "\(release.output.combined)")
         let registry = try DockerRegistry()

@@ -10,7 +10,7 @@ import Testing
     /// A stand-in go executable (only its path, size and mtime are read).
     let goPath: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-go-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data("go".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("go".utf8))
         return path
     }()
 

@@ -113,13 +113,16 @@ extension PublishPhase {
     // MARK: Running
 
     /// The image push, one unit per blob, manifest, index and tag, in the plan's order. After a
-    /// failed step the rest are not run (a manifest needs its blobs). Returns how many failed.
+    /// failed step the rest are not run (a manifest needs its blobs). A step this phase already
+    /// finished (done, or skipped because the registry held it) is not run again, so a retry
+    /// (`retry(unit:)`) goes on from the step that failed. Returns how many failed.
     func pushImages(_ plan: PublishPlan) -> Int {
         guard let registry = plan.targets.registry else { return 0 }
         let pusher = RegistryPusher(client: registryClient(registry), plan: registry.plan)
         var failed: String?
         for step in registry.plan.steps {
             let id = PublishTargets.Registry.unitID(step)
+            if Self.finished(session.result(id)) { continue }
             if let failed {
                 finish(id, .cancelled, detail: "not run: \(failed) failed")
                 continue
@@ -143,12 +146,16 @@ extension PublishPhase {
     /// The formula and manifest, once the release is public: rendered with the published assets'
     /// URLs, committed and pushed. With `--resume`, a unit the journal finished is skipped when the
     /// tap holds exactly that file; otherwise the publisher commits only a change.
+    ///
+    /// Runs the taps not finished yet (a retry runs those that failed or were cancelled), or only
+    /// `only`.
     func publishTaps(
-        _ plan: PublishPlan, client: GitHubReleasesClient?, after outcome: ReleaseOutcome, journalDone: [String: String]
+        _ plan: PublishPlan, client: GitHubReleasesClient?, after outcome: ReleaseOutcome, journalDone: [String: String],
+        only: String? = nil
     ) -> ReleaseOutcome {
         let taps = plan.targets.taps
         guard !taps.isEmpty else { return outcome }
-        let pending = taps.filter { hub.snapshot().publish.unit($0.unitID)?.result == nil }
+        let pending = taps.filter { !Self.finished(session.result($0.unitID)) && (only == nil || $0.unitID == only) }
         guard outcome == .succeeded else {
             let why = plan.github == nil ? "the image push failed" : "the release was not published"
             for tap in pending { finish(tap.unitID, .cancelled, detail: "not run: \(why)") }
@@ -195,8 +202,13 @@ extension PublishPhase {
             } != nil
             if !ok { failures += 1 }
         }
-        return failures == 0 ? outcome : .failed
+        // A tap that is still not finished (this run's, or one a retry of another left) fails the publish.
+        let unfinished = taps.contains { !Self.finished(session.result($0.unitID)) }
+        return unfinished && outcome == .succeeded ? .failed : outcome
     }
+
+    /// A unit that ended done, or skipped because there was nothing to do.
+    static func finished(_ result: PublishUnitResult?) -> Bool { result == .done || result == .skipped }
 
     // MARK: Dry run
 

@@ -60,12 +60,15 @@ package final class PublishPhase: Sendable {
             outcome = dryRun(plan)
         } else if plan.github == nil {
             // Images (and taps with url_template) only: no release to draft or publish.
+            session.prepared(plan: plan, client: nil, journalDone: journalDone)
             let pushed: ReleaseOutcome = pushImages(plan) == 0 ? .succeeded : (cancellation.isCancelled ? .cancelled : .failed)
+            session.released = pushed
             outcome = publishTaps(plan, client: nil, after: pushed, journalDone: journalDone)
         } else if let token = plan.token {
             let client = self.client(plan, token: token)
             session.prepared(plan: plan, client: client, journalDone: journalDone)
             let released = publish(plan, client: client, journalDone: journalDone)
+            session.released = released
             outcome = publishTaps(plan, client: client, after: released, journalDone: journalDone)  // PublishPhase+Targets
         } else {
             outcome = .failed

@@ -50,12 +50,13 @@ package final class PublishRunner: @unchecked Sendable {
         lock.withLock { finalOutcome = outcome }
     }
 
-    /// Queues a retry of unit `id`; false when it cannot be retried (the check before publishing
-    /// fails the same way until the environment changes, so it is not retried from here).
+    /// Queues a retry of unit `id`; false when it cannot be retried now (see
+    /// `PublishPhase.retryRefusal(unit:)`; the check before publishing fails the same way until the
+    /// environment changes, so it is not retried from here).
     @discardableResult
     package func retry(unit id: String) -> Bool {
         let ready = lock.withLock { prepared && finalOutcome != nil }
-        guard ready, !phase.cancellation.isCancelled else { return false }
+        guard ready, !phase.cancellation.isCancelled, phase.retryRefusal(unit: id) == nil else { return false }
         queue.async { [self] in
             if let outcome = phase.retry(unit: id) { lock.withLock { finalOutcome = outcome } }
         }
