@@ -101,8 +101,22 @@ int shipdeck_supervisor_start(char *title, size_t title_capacity, int *fd_out, p
             dup2(null, 1);
             dup2(null, 2);
         }
-        for (int d = 3; d < 1024; d++)
-            if (d != fds[0]) close(d);
+        /* Its end of the pair moves to 3 and everything above goes, however high (a raw
+         * close_range, async-signal-safe; kernels before 5.9 lack it: then up to 1024 one by one). */
+        int keep = fds[0];
+        if (keep != 3) {
+            keep = dup2(fds[0], 3) == 3 ? 3 : fds[0];
+        }
+#ifdef SYS_close_range
+        if (keep == 3 && syscall(SYS_close_range, 4u, ~0u, 0) == 0) {
+            /* done */
+        } else
+#endif
+        {
+            for (int d = 3; d < 1024; d++)
+                if (d != keep) close(d);
+        }
+        fds[0] = keep;
         /* Shown by ps as "shipdeck-supervisor", never as a second `shipdeck release`. */
         if (title != NULL && title_capacity > 0) {
             memset(title, 0, title_capacity);

@@ -82,6 +82,43 @@ import Testing
         _ = releaser.wait(5)
     }
 
+    /// The supervisor keeps nothing of Shipdeck's open but its socket, however high the descriptor
+    /// (a reader of a pipe Shipdeck inherited must see end-of-file when Shipdeck exits).
+    @Test func theSupervisorHoldsOnlyItsSocketEvenAboveDescriptor1024() throws {
+        let module = TestSupport.copyFixture("journal-hello")
+        let pids = module.deletingLastPathComponent().appendingPathComponent("pids")
+        let marker = S.marker(60)
+        let go = try S.slowGo(seconds: marker, pidFile: pids)
+        let dist = module.deletingLastPathComponent().appendingPathComponent("dist")
+        let held = module.deletingLastPathComponent().appendingPathComponent("held")
+        let release = [
+            TestSupport.shipdeckBinary.path, "release", "--no-tui", "--go", go.path, "--parallelism", "2", "--dist", dist.path,
+        ].map(ShellQuoting.quote).joined(separator: " ")
+        // bash opens 1500 and 700 without close-on-exec, then becomes Shipdeck (same pid).
+        let shell = try S.Background(
+            "/bin/bash", ["-c", "exec 1500>\(ShellQuoting.quote(held.path)) 700>&1500; exec \(release)"], in: module)
+        defer {
+            if shell.isRunning { shell.kill(SIGKILL) }
+            _ = S.waitFor(5) { S.processes(matching: "sleep \(marker)").isEmpty }
+        }
+        #expect(S.waitFor(60) { S.processes(matching: "sleep \(marker)").count == 2 })
+        let mine = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { entry in
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[close...].split(separator: " ")
+            let cmd = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? ""
+            return fields.count > 2 && fields[2] == "\(shell.pid)" && cmd.hasPrefix("shipdeck-supervisor")
+        }
+        try #require(mine.count == 1, "no supervisor of this release among /proc")
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(mine[0])/fd").sorted()
+        #expect(fds == ["0", "1", "2", "3"], "the supervisor holds \(fds)")
+        let socket = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(mine[0])/fd/3")
+        #expect(socket.hasPrefix("socket:"), "\(socket)")
+        let shipdecks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(shell.pid)/fd")
+        #expect(shipdecks.contains("1500") && shipdecks.contains("700"), "the test did not give Shipdeck the descriptors: \(shipdecks)")
+    }
+
     @Test func releaseTimeoutFailsRunningCellsAndKillsTheirTrees() throws {
         let module = TestSupport.copyFixture("journal-hello")
         let pids = module.deletingLastPathComponent().appendingPathComponent("pids")
