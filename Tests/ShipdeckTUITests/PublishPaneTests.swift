@@ -74,6 +74,15 @@ struct PublishPaneTests {
         controller.handle(.character("r"), state: failed, now: now)
         #expect(commands.calls.count == 1, "a done unit is not retried")
         #expect(frame(controller, failed).contains("a.tar.gz is done: only a failed or cancelled upload can be retried"))
+
+        // A unit the publish refuses now: the footer gives its reason (escaped), not "retrying".
+        commands.retryAnswer = false
+        commands.refusal = "the release is not published yet\u{1b}[2J"
+        controller.handle(.down, state: failed, now: now)
+        controller.handle(.character("r"), state: failed, now: now)
+        text = frame(controller, failed, width: 120, height: 30)
+        #expect(text.contains("b.zip cannot be retried now: the release is not published yet"), "\(text)")
+        #expect(!text.contains("\u{1b}") && !text.contains("retrying github"), "\(text)")
     }
 
     @Test("without a publish there is no Publish pane and Tab never stops on it")

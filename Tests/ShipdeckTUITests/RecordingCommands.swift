@@ -7,6 +7,8 @@ final class RecordingCommands: ReleaseCommands, @unchecked Sendable {
     private let lock = NSLock()
     private var log: [String] = []
     var retryAnswer = true
+    /// What `publishRetryRefusal` answers once `retryAnswer` is false.
+    var refusal: String?
 
     var calls: [String] { lock.withLock { log } }
 
@@ -16,4 +18,5 @@ final class RecordingCommands: ReleaseCommands, @unchecked Sendable {
     func cancelAll() { lock.withLock { log.append("cancelAll") } }
     func retryPublish(unit: String) -> Bool { lock.withLock { log.append("retryPublish \(unit)") }; return retryAnswer }
     func cancelPublish() { lock.withLock { log.append("cancelPublish") } }
+    func publishRetryRefusal(unit: String) -> String? { retryAnswer ? nil : refusal }
 }

@@ -55,12 +55,23 @@ package final class PublishRunner: @unchecked Sendable {
     /// environment changes, so it is not retried from here).
     @discardableResult
     package func retry(unit id: String) -> Bool {
-        let ready = lock.withLock { prepared && finalOutcome != nil }
-        guard ready, !phase.cancellation.isCancelled, phase.retryRefusal(unit: id) == nil else { return false }
+        guard retryRefusal(unit: id) == nil else { return false }
         queue.async { [self] in
             if let outcome = phase.retry(unit: id) { lock.withLock { finalOutcome = outcome } }
         }
         return true
+    }
+
+    /// Why `retry(unit:)` would refuse `id` now; nil when it would queue it.
+    package func retryRefusal(unit id: String) -> String? {
+        let (ready, checked) = lock.withLock { (prepared && finalOutcome != nil, prepared) }
+        if phase.cancellation.isCancelled { return "the publish was cancelled" }
+        if !ready {
+            return checked || lock.withLock({ finalOutcome == nil })
+                ? "the publish is still running"
+                : "the check before publishing fails until its cause is fixed; then run `shipdeck publish --resume`"
+        }
+        return phase.retryRefusal(unit: id)
     }
 
     /// Stops the upload under way; units not yet run end cancelled and the release stays a draft.

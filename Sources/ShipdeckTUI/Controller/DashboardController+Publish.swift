@@ -54,7 +54,9 @@ extension DashboardController {
             view.publishUserMoved = false
             view.say("retrying \(name) (attempt \(unit.attempt + 1))", now: now)
         } else {
-            view.say("\(name) cannot be retried now (fix the cause, then `shipdeck publish --resume`)", now: now, seconds: 6)
+            let why = commands.publishRetryRefusal(unit: unit.info.id).map { ": " + UntrustedText.escape($0) }
+                ?? " (fix the cause, then `shipdeck publish --resume`)"
+            view.say("\(name) cannot be retried now\(why)", now: now, seconds: 6)
         }
     }
 }

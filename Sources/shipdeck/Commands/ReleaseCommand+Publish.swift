@@ -73,5 +73,6 @@ final class PublishingCommands: ReleaseCommands {
     func cancel(cell: String) -> Bool { engine.cancel(cell: cell) }
     func cancelAll() { engine.cancelAll() }
     func retryPublish(unit: String) -> Bool { runner.retry(unit: unit) }
+    func publishRetryRefusal(unit: String) -> String? { runner.retryRefusal(unit: unit) }
     func cancelPublish() { runner.cancel() }
 }
