@@ -7,12 +7,14 @@ enum SBOMFixture {
     /// The h1: sum of example.com/greet v0.1.0, as go.sum (and so the binary) records it.
     static let greetSum = "h1:IZa8V4VuYgkj+Z/L9vZs7Az1VZ3gdMHiAWM2iJFV/YA="
 
-    /// The environment that points the go command at the fixture's proxy and a shared module cache.
+    /// The environment that points the go command at the fixture's proxy and an empty module cache
+    /// of this copy's own, as on a fresh machine or CI runner: go fetches example.com/greet during
+    /// planning and says `go: downloading …` (on stderr, which Shipdeck reads on the same pipe).
     static func environment(module: URL) -> [String: String] {
         [
             "GOPROXY": "file://" + module.appendingPathComponent("goproxy").path, "GOSUMDB": "off",
-            "GOMODCACHE": FileManager.default.temporaryDirectory.appendingPathComponent("shipdeck-sbom-modcache").path,
-            "GOFLAGS": "",
+            "GOMODCACHE": module.deletingLastPathComponent().appendingPathComponent("modcache").path,
+            "GOFLAGS": "-modcacherw",  // so the temp folder can be removed
         ]
     }
 

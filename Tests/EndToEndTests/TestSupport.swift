@@ -111,7 +111,15 @@ enum TestSupport {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try! process.run()
+        do {
+            try process.run()
+        } catch {
+            // A missing program or folder fails this call, not the whole test process.
+            try? out.close()
+            try? err.close()
+            try? FileManager.default.removeItem(at: outFile.deletingLastPathComponent())
+            return Output(status: -1, stdout: "", stderr: "cannot run \(executable) in \(directory.path): \(error)")
+        }
         process.waitUntilExit()
         try? out.close()
         try? err.close()

@@ -119,7 +119,8 @@ enum PlanChecks {
 
     /// `main:` must name a main package of this module: `go build` of a library package writes a
     /// Go archive (`!<arch>`), which would otherwise be released as an executable. Asks
-    /// `go list -e -find` (it resolves no dependencies and downloads nothing).
+    /// `go list -e -find` (it loads no package's dependencies, but with an empty module cache go
+    /// still fetches the requirements' go.mod files and says `go: downloading …` on stderr).
     static func mainPackage(_ plan: BuildPlan, environment: [String: String]) throws {
         // Passed before with the same source tree, go and environment (releases only: MainPackageCheckCache).
         let cache = MainPackageCheckCache(plan: plan, environment: environment)
@@ -127,6 +128,9 @@ enum PlanChecks {
         try listMainPackage(plan, environment: environment)
         cache?.recordPass()
     }
+
+    /// Starts the line of `go list`'s answer, told apart from what go says on stderr.
+    static let listMarker = "shipdeck-list\t"
 
     private static func listMainPackage(_ plan: BuildPlan, environment: [String: String]) throws {
         let source = plan.config.path ?? "main"
@@ -136,12 +140,14 @@ enum PlanChecks {
                 // -buildvcs=false: go list would otherwise run git several times to stamp a version
                 // nobody reads here (a third of a cached release's time on a small module).
                 "list", "-buildvcs=false", "-e", "-find", "-f",
-                "{{.Name}}\t{{if .Module}}{{.Module.Path}}{{end}}\t{{.Dir}}\t{{if .Error}}{{.Error}}{{end}}",
+                Self.listMarker + "{{.Name}}\t{{if .Module}}{{.Module.Path}}{{end}}\t{{.Dir}}\t{{if .Error}}{{.Error}}{{end}}",
                 plan.mainPackage,
             ],
             environment: environment, workingDirectory: plan.moduleDirectory.path)
         let (result, output) = try ProcessRunner.capture(spec)
-        let line = output.split(separator: "\n").first.map(String.init) ?? ""
+        // stdout and stderr share the pipe: go's own notes (`go: downloading …`) come before the answer.
+        let line = output.split(separator: "\n").first { $0.hasPrefix(Self.listMarker) }
+            .map { String($0.dropFirst(Self.listMarker.count)) } ?? ""
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         guard result.succeeded, fields.count >= 3 else {
             throw ShipdeckError(
