@@ -64,6 +64,8 @@ struct PublishDashboardTmuxTests {
         }
         #expect(!tmux.capture().contains(GitHubStandIn.token))
         // Then the formula, with the published assets' URLs (it was cancelled, not failed, and goes on).
+        let pushed = tmux.waitFor { $0.range(of: #"done +homebrew: Formula/hello\.rb"#, options: .regularExpression) != nil }
+        #expect(pushed, "the formula's unit did not end done after r:\n\(tmux.capture())")
         let formula = TestSupport.run("/usr/bin/git", ["--git-dir", tap.path, "show", "main:Formula/hello.rb"], in: taps)
         #expect(formula.status == 0, "the formula was not pushed after r:\n\(formula.combined)\n\(tmux.capture())")
         #expect(formula.stdout.contains("/releases/download/v1.2.0/"), "\(formula.stdout)")
