@@ -14,13 +14,15 @@ final class GitHubStandIn: @unchecked Sendable {
     var uploadsURL: String { "http://127.0.0.1:\(uploadsPort)" }
 
     /// - Parameter repositories: the `owner/name`s that exist.
-    init(repositories: [String] = ["octo/hello"], noDigest: Bool = false) throws {
+    /// - Parameter directDownload: asset downloads answered with the bytes (200), not a 302 to the
+    ///   object-store port.
+    init(repositories: [String] = ["octo/hello"], noDigest: Bool = false, directDownload: Bool = false) throws {
         let fixture = TestSupport.fixtures.appendingPathComponent("github-api")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", fixture.appendingPathComponent("server.py").path,
                              "--spec", fixture.appendingPathComponent("releases-api.json").path,
                              "--token", Self.token] + repositories.flatMap { ["--repo", $0] }
-            + (noDigest ? ["--no-digest"] : [])
+            + (noDigest ? ["--no-digest"] : []) + (directDownload ? ["--direct-download"] : [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.standardError
@@ -36,7 +38,7 @@ final class GitHubStandIn: @unchecked Sendable {
         }
         let text = String(decoding: line, as: UTF8.self)
         let ports = text.split(separator: " ").compactMap { $0.split(separator: "=").last.flatMap { Int($0) } }
-        guard ports.count == 2 else {
+        guard ports.count == 3 else {
             process.terminate()
             throw ShipdeckError(.process, "the GitHub stand-in did not start: \(text)")
         }
@@ -98,6 +100,9 @@ final class GitHubStandIn: @unchecked Sendable {
             var uploaded: String?
             var deleted: String?
             var sha256: String?
+            /// An asset's bytes were served, on `port` (`api`, or `downloads` after a redirect).
+            var downloaded: String?
+            var port: String?
         }
 
         var releases: [Release]
@@ -109,6 +114,9 @@ final class GitHubStandIn: @unchecked Sendable {
         var uploading: Int
 
         func uploads(of name: String) -> Int { log.filter { $0.uploaded == name }.count }
+        func downloads(of name: String, port: String) -> Int {
+            log.filter { $0.downloaded == name && $0.port == port }.count
+        }
     }
 
     func state() throws -> State {

@@ -167,7 +167,12 @@ package final class PublishPhase: Sendable {
         let onRetry = retryReporter(asset.unitID, attempt)
         var resent = ""
         if let existing {
-            switch Self.compare(existing, with: asset, journalSHA: journalSHA) {
+            var comparison = Self.compare(existing, with: asset, journalSHA: journalSHA)
+            var downloadFailure = ""
+            if comparison == .unverifiable {
+                (comparison, downloadFailure) = try compareByDownload(existing, with: asset, client: client, onRetry: onRetry)
+            }
+            switch comparison {
             case .same(let how):
                 return ((), "already on the release (\(how))", .skipped)
             case .incomplete:
@@ -175,14 +180,14 @@ package final class PublishPhase: Sendable {
             case .unverifiable where release.draft:
                 // Nobody sees a draft: an asset that cannot be checked is replaced by this file's bytes.
                 try client.deleteAsset(existing, onRetry: onRetry)
-                resent = " (re-sent: the server reports no digest and no earlier publish's journal vouches for it)"
+                resent = " (re-sent: the server reports no digest and its copy could not be downloaded: \(downloadFailure))"
             case .unverifiable:
                 guard plan.github?.replaceExisting == true else {
                     throw ShipdeckError(
                         .publish,
                         "\(asset.name) is on the published release \(plan.tag) with the same size, but the server "
-                            + "reports no sha256 and no earlier publish's journal vouches for it",
-                        hint: "check it by hand, or set publish.github.replace_existing: true to replace it")
+                            + "reports no sha256 and its copy could not be downloaded to check it: \(downloadFailure)",
+                        hint: "run the publish again, check it by hand, or set publish.github.replace_existing: true to replace it")
                 }
                 try client.deleteAsset(existing, onRetry: onRetry)
             case .different(let what):
@@ -212,7 +217,12 @@ package final class PublishPhase: Sendable {
             else {
                 throw ShipdeckError(.publish, "GitHub said \(asset.name) exists but does not list it")
             }
-            switch Self.compare(there, with: asset, journalSHA: nil) {
+            var comparison = Self.compare(there, with: asset, journalSHA: nil)
+            var downloadFailure = ""
+            if comparison == .unverifiable {
+                (comparison, downloadFailure) = try compareByDownload(there, with: asset, client: client, onRetry: onRetry)
+            }
+            switch comparison {
             case .same:
                 found = there
                 note = " (confirmed on the server after a lost answer)"
@@ -224,7 +234,8 @@ package final class PublishPhase: Sendable {
             case .unverifiable:
                 throw ShipdeckError(
                     .publish,
-                    "\(asset.name): the answer to its upload was lost and the server reports no sha256 to confirm it",
+                    "\(asset.name): the answer to its upload was lost, the server reports no sha256 to confirm it, "
+                        + "and its copy could not be downloaded: \(downloadFailure)",
                     hint: "run `shipdeck publish --resume` again: the draft's copy is then replaced")
             }
         }
@@ -253,6 +264,26 @@ package final class PublishPhase: Sendable {
         case different(String)
         /// Complete and the same size, but the server gives no digest and no journal vouches for it.
         case unverifiable
+    }
+
+    /// An asset complete and of the same size on a server that reports no digest: its bytes downloaded
+    /// and hashed. `.unverifiable` (and why) only when the download fails.
+    func compareByDownload(
+        _ server: GitHubAsset, with local: PublishAsset, client: GitHubReleasesClient,
+        onRetry: GitHubReleasesClient.RetryObserver?
+    ) throws -> (Comparison, String) {
+        do {
+            let copy = try client.downloadSHA256(of: server, limit: local.size, cancellation: cancellation, onRetry: onRetry)
+            if copy.size != local.size {
+                return (.different("\(copy.size) bytes downloaded (this release's file has \(local.size))"), "")
+            }
+            return copy.sha256 == local.sha256
+                ? (.same("same size and sha256 of the server's copy, downloaded"), "")
+                : (.different("sha256 \(copy.sha256.prefix(12))… downloaded (this release's file has \(local.sha256.prefix(12))…)"), "")
+        } catch {
+            if cancellation.isCancelled { throw error }  // stopped: nothing is deleted or sent
+            return (.unverifiable, (error as? ShipdeckError)?.message ?? "\(error)")
+        }
     }
 
     /// Same when the size and sha256 agree — the server's digest, or, on a server without digests,

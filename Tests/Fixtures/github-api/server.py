@@ -6,7 +6,10 @@ releases-api.json (a subset of github/rest-api-description, see its x-origin) de
 validates every request against that description (path and query parameters, JSON bodies with
 openapi-schema-validator, the headers GitHub requires) and answers an invalid one with 400 and a
 record in /__control/state "violations" — a test fails on any. Uploads go to a second port (the
-`upload_url` of each release), as GitHub's go to uploads.github.com.
+`upload_url` of each release), as GitHub's go to uploads.github.com. Downloads (GET an asset with
+`Accept: application/octet-stream`) are redirected with 302 to a third port, standing for GitHub's
+object storage: a signed URL that needs no token, and records a violation if it is sent one
+(`--direct-download`: the API streams the bytes itself with 200, as the description also allows).
 
 Faults (POST /__control/faults, a JSON list, consumed in order of match):
   {"method": "POST", "path": "/assets", "times": 1, "status": 502, "body": {...}, "headers": {...}}
@@ -14,9 +17,10 @@ Faults (POST /__control/faults, a JSON list, consumed in order of match):
   {"method": "POST", "path": "/assets", "times": 1, "lost_answer": true}  # store the asset, then RST
   {"method": "GET", "path": "/releases", "times": 1, "delay": 3}           # answer after 3 s
   {"throttle": 200000}                                                     # uploads read at N bytes/s
+  {"method": "GET", "path": "/objects/", "times": 1, "status": 503}         # the object store fails once
 Control: GET /__control/state; POST /__control/release (seed a release), /__control/asset (seed an
 uploaded asset: {"release_id": N, "name": "...", "data": "text"}).
-Prints "api=PORT uploads=PORT" on its first line once both ports listen.
+Prints "api=PORT uploads=PORT downloads=PORT" on its first line once the ports listen.
 """
 import argparse
 import hashlib
@@ -181,6 +185,8 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/__control/"):
             return self.control(path)
         fault = self.take_fault(path)
+        if self.server.role == "downloads":
+            return self.serve_object(path, fault)
         if fault and fault.get("delay"):
             time.sleep(fault["delay"])
         if fault and "status" in fault:
@@ -215,7 +221,8 @@ class Handler(BaseHTTPRequestHandler):
             if not self.headers.get(header):
                 problems.append("no %s header (GitHub rejects such requests)" % header)
         accept = self.headers.get("Accept", "")
-        if "application/vnd.github+json" not in accept and "application/json" not in accept:
+        download = operation["operationId"] == "repos/get-release-asset" and accept == "application/octet-stream"
+        if "application/vnd.github+json" not in accept and "application/json" not in accept and not download:
             problems.append("Accept is %r, not application/vnd.github+json" % accept)
         version = self.headers.get("X-GitHub-Api-Version")
         if version not in (None, "2022-11-28", "2026-03-10"):
@@ -297,7 +304,7 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if path == "/__control/state":
             with LOCK:
-                assets = [{k: v for k, v in a.items()} for a in STATE["assets"].values()]
+                assets = [{k: v for k, v in a.items() if k != "data"} for a in STATE["assets"].values()]
                 payload = {"releases": STATE["releases"], "assets": assets, "log": STATE["log"],
                            "violations": STATE["violations"], "upload_bytes": STATE["upload_bytes"],
                            "uploading": STATE["uploading"]}
@@ -320,7 +327,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["assets"][aid] = {
                     "id": aid, "repo": r["repo"], "tag": r["tag_name"], "release_id": r["id"], "name": body["name"],
                     "label": None, "state": "uploaded", "content_type": "application/octet-stream",
-                    "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "created_at": now()}
+                    "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "created_at": now(), "data": data}
             return self.send_json(201, {"id": aid})
         if path == "/__control/release":  # seed a release (a test's precondition)
             with LOCK:
@@ -442,7 +449,50 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             a = STATE["assets"].get(int(params["asset_id"]))
             payload = self.asset_json(a) if a else None
+        if payload and self.headers.get("Accept") == "application/octet-stream":
+            if a["state"] != "uploaded":
+                return self.error(404, "Not Found")
+            if ARGS.direct_download:
+                return self.send_bytes(a)
+            # Like GitHub: a short-lived signed URL on another host.
+            signature = hashlib.sha256(("%d:%s" % (a["id"], ARGS.token)).encode()).hexdigest()[:20]
+            location = self.base("downloads") + "/objects/%d?X-Signature=%s" % (a["id"], signature)
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            with LOCK:
+                STATE["log"].append({"method": "GET", "path": self.path.split("?")[0], "query": self.query_text,
+                                     "status": 302, "port": self.server.role})
+            return
         self.send_json(200, payload) if payload else self.error(404, "Not Found")
+
+    def send_bytes(self, a):
+        data = a.get("data", b"")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        with LOCK:
+            STATE["log"].append({"method": "GET", "path": self.path.split("?")[0], "query": self.query_text,
+                                 "status": 200, "port": self.server.role, "downloaded": a["name"]})
+
+    def serve_object(self, path, fault):
+        """The object store behind the 302: only GET of a signed URL, and never a token."""
+        if self.headers.get("Authorization"):
+            return self.violation("the GitHub token was sent to the object store (a redirect's other host)")
+        if fault and "status" in fault:
+            return self.send_json(fault["status"], {"message": "injected"})
+        m = re.fullmatch(r"/objects/(\d+)", path)
+        with LOCK:
+            a = STATE["assets"].get(int(m.group(1))) if m else None
+        if self.command != "GET" or a is None:
+            return self.error(404, "Not Found")
+        signature = hashlib.sha256(("%d:%s" % (a["id"], ARGS.token)).encode()).hexdigest()[:20]
+        if dict(urllib.parse.parse_qsl(self.query_text)).get("X-Signature") != signature:
+            return self.error(403, "Request has expired or the signature does not match")
+        self.send_bytes(a)
 
     def op_update_release_asset(self, params, query, fault):
         with LOCK:
@@ -487,6 +537,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def receive_asset(self, asset, length, name, fault):
         digest = hashlib.sha256()
+        data = bytearray()
         received = 0
         reset_after = fault.get("reset_after") if fault else None
         while received < length:
@@ -505,13 +556,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             digest.update(chunk)
+            data += chunk
             received += len(chunk)
             with LOCK:
                 STATE["upload_bytes"] += len(chunk)
             if throttle:
                 time.sleep(len(chunk) / throttle)
         with LOCK:
-            asset.update({"state": "uploaded", "size": received, "sha256": digest.hexdigest()})
+            asset.update({"state": "uploaded", "size": received, "sha256": digest.hexdigest(), "data": bytes(data)})
             payload = self.asset_json(asset)
             STATE["log"].append({"uploaded": name, "sha256": asset["sha256"]})
         if fault and fault.get("lost_answer"):
@@ -539,17 +591,18 @@ def main():
     parser.add_argument("--token", required=True)
     parser.add_argument("--repo", action="append", default=[], help="owner/name that exists (repeatable)")
     parser.add_argument("--no-digest", action="store_true", help="answer assets without `digest`, as older servers do")
+    parser.add_argument("--direct-download", action="store_true", help="stream asset downloads with 200, not a 302")
     ARGS = parser.parse_args()
     SPEC = Spec(ARGS.spec)
     PORTS = {}
     servers = []
-    for role in ("api", "uploads"):
+    for role in ("api", "uploads", "downloads"):
         server = Server(("127.0.0.1", 0), Handler)
         server.role = role
         PORTS[role] = server.server_address[1]
         servers.append(server)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    print("api=%d uploads=%d" % (PORTS["api"], PORTS["uploads"]), flush=True)
+    print("api=%d uploads=%d downloads=%d" % (PORTS["api"], PORTS["uploads"], PORTS["downloads"]), flush=True)
     try:
         sys.stdin.read()  # ends when the test closes our stdin (or dies)
     except KeyboardInterrupt:

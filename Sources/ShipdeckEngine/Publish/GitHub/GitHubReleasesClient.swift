@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// GitHub's release endpoints, as the published REST description defines them (github.com, or GitHub
@@ -97,6 +98,50 @@ package struct GitHubReleasesClient: Sendable {
         guard response.status == 204 || response.status == 404 else {
             throw failure(response, "DELETE releases/assets/\(asset.id) (\(asset.name))")
         }
+    }
+
+    /// SHA-256 and length of the asset's bytes as the server serves them, downloaded and hashed in
+    /// constant memory (`GET …/releases/assets/{id}` with `Accept: application/octet-stream`): how an
+    /// asset is checked on a server that reports no `digest`. GitHub answers with a redirect to its
+    /// object storage, followed here without the token (it never leaves the configured origins), or,
+    /// where it can, with the bytes themselves.
+    /// - Parameter limit: bytes beyond this are not read (the asset is then not what it should be).
+    package func downloadSHA256(
+        of asset: GitHubAsset, limit: Int64, cancellation: HTTPCancellation? = nil, onRetry: RetryObserver? = nil
+    ) throws -> (sha256: String, size: Int64) {
+        let sink = HashingSink(limit: limit)
+        var request = try makeRequest("GET", api("releases/assets/\(asset.id)"))
+        request.setHeader("Accept", "application/octet-stream")
+        request.responseSink = sink
+        let what = "download \(asset.name) to check it"
+        for _ in 0..<5 {
+            let response = try sendRetrying(request, progress: nil, cancellation: cancellation, onRetry: onRetry)
+            if response.isSuccess { return try sink.result(what: what) }
+            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location"),
+                let next = URL(string: location, relativeTo: request.url)?.absoluteURL
+            else {
+                guard request.secretQuery else { throw failure(response, what) }
+                throw ShipdeckError(
+                    .publish, "\(what): \(GitHubPublishConfig.origin(request.url)) answered \(response.status) "
+                        + String(response.bodyText.prefix(200)))
+            }
+            let scheme = next.scheme?.lowercased() ?? ""
+            guard scheme == "https" || (scheme == "http" && request.url.scheme?.lowercased() == "http") else {
+                throw ShipdeckError(
+                    .publish, "\(what): the server redirected to \(GitHubPublishConfig.origin(next)), which is not https")
+            }
+            if config.isConfiguredOrigin(next) {
+                request = try makeRequest("GET", next)
+                request.setHeader("Accept", "application/octet-stream")
+            } else {
+                // Object storage: a signed URL that needs no credentials, and must not be given the token.
+                // Its query is the signature: never shown.
+                request = HTTPRequest(method: "GET", url: next, headers: [HTTPField("Accept", "application/octet-stream")])
+                request.secretQuery = true
+            }
+            request.responseSink = sink
+        }
+        throw ShipdeckError(.publish, "\(what): more than 4 redirects")
     }
 
     /// Streams `file` to the release's `upload_url` as asset `name`.
@@ -236,5 +281,46 @@ package struct GitHubReleasesClient: Sendable {
 
     static func queryValue(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+}
+
+/// SHA-256 of a streamed response body, started over for each response (a retried download).
+final class HashingSink: HTTPResponseSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var hasher = SHA256()
+    private var size: Int64 = 0
+    private var started = false
+    private let limit: Int64
+
+    init(limit: Int64) { self.limit = limit }
+
+    func start() {
+        lock.withLock {
+            hasher = SHA256()
+            size = 0
+            started = true
+        }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        try lock.withLock {
+            size += Int64(bytes.count)
+            guard size <= limit else { throw SinkError.tooLong(limit) }
+            hasher.update(bufferPointer: bytes)
+        }
+    }
+
+    func result(what: String) throws -> (sha256: String, size: Int64) {
+        try lock.withLock {
+            guard started else { throw ShipdeckError(.publish, "\(what): the server sent no body") }
+            return (FileDigest.hex(hasher.finalize()), size)
+        }
+    }
+
+    enum SinkError: Error, LocalizedError {
+        case tooLong(Int64)
+        var errorDescription: String? {
+            switch self { case .tooLong(let limit): return "the server sent more than \(limit) bytes" }
+        }
     }
 }

@@ -74,6 +74,12 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
     package var maxResponseBytes: Int
     /// Extra header names whose values must never be shown (lower-case).
     package var sensitiveHeaderNames: Set<String>
+    /// Takes the body of a 2xx response as it arrives, instead of `HTTPResponse.body` (which then
+    /// stays empty): a download of any size in constant memory. Other statuses keep their body.
+    package var responseSink: (any HTTPResponseSink)?
+    /// The URL's query is a credential (the signature of an object-storage download URL): every
+    /// description and error shows `?<redacted>` in its place.
+    package var secretQuery = false
 
     package static let alwaysSensitive: Set<String> = ["authorization", "proxy-authorization", "cookie"]
 
@@ -88,6 +94,7 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.sensitiveHeaderNames = sensitiveHeaderNames
+        self.responseSink = nil
     }
 
     /// Replaces every header of that name (case-insensitive) with one line.
@@ -106,7 +113,11 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
     }
 
     /// `scheme://host[:port]/path[?query]` without any user info: what errors and logs name.
-    package var displayURL: String { HTTPRequest.display(url) }
+    package var displayURL: String {
+        let shown = HTTPRequest.display(url)
+        guard secretQuery, let mark = shown.firstIndex(of: "?") else { return shown }
+        return shown[..<mark] + "?<redacted>"
+    }
 
     static func display(_ url: URL) -> String {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "(a URL)" }
@@ -137,4 +148,13 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
     package var customMirror: Mirror {
         Mirror(self, children: ["request": description], displayStyle: .struct)
     }
+}
+
+/// Where a streamed response body goes (`HTTPRequest.responseSink`). `start()` comes first for each
+/// response it receives, so a retried request starts over; `append` gets the bytes in order and may
+/// throw to abandon the request (the error reaches the caller as an `HTTPTransportError` of kind
+/// `.body`).
+package protocol HTTPResponseSink: AnyObject, Sendable {
+    func start()
+    func append(_ bytes: UnsafeRawBufferPointer) throws
 }

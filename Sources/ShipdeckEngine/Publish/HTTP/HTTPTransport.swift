@@ -148,6 +148,18 @@ package final class HTTPTransport: Sendable {
             let response = try await client.execute(outgoing, deadline: deadline)
             var body = Data()
             var truncated = false
+            if let sink = request.responseSink, (200..<300).contains(Int(response.status.code)) {
+                sink.start()
+                for try await buffer in response.body {
+                    do {
+                        try buffer.withUnsafeReadableBytes { try sink.append($0) }
+                    } catch {
+                        throw HTTPTransportError(
+                            kind: .body, message: "\(request.method) \(request.displayURL): \(error.localizedDescription)")
+                    }
+                }
+                return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { HTTPField($0.name, $0.value) })
+            }
             for try await var buffer in response.body {
                 let room = request.maxResponseBytes - body.count
                 if buffer.readableBytes > room {
