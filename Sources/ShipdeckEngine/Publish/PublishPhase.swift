@@ -167,11 +167,8 @@ package final class PublishPhase: Sendable {
         let onRetry = retryReporter(asset.unitID, attempt)
         var resent = ""
         if let existing {
-            var comparison = Self.compare(existing, with: asset, journalSHA: journalSHA)
-            var downloadFailure = ""
-            if comparison == .unverifiable {
-                (comparison, downloadFailure) = try compareByDownload(existing, with: asset, client: client, onRetry: onRetry)
-            }
+            let (comparison, downloadFailure) = try check(
+                existing, with: asset, journalSHA: journalSHA, client: client, onRetry: onRetry)
             switch comparison {
             case .same(let how):
                 return ((), "already on the release (\(how))", .skipped)
@@ -217,11 +214,7 @@ package final class PublishPhase: Sendable {
             else {
                 throw ShipdeckError(.publish, "GitHub said \(asset.name) exists but does not list it")
             }
-            var comparison = Self.compare(there, with: asset, journalSHA: nil)
-            var downloadFailure = ""
-            if comparison == .unverifiable {
-                (comparison, downloadFailure) = try compareByDownload(there, with: asset, client: client, onRetry: onRetry)
-            }
+            let (comparison, downloadFailure) = try check(there, with: asset, journalSHA: nil, client: client, onRetry: onRetry)
             switch comparison {
             case .same:
                 found = there
@@ -266,12 +259,15 @@ package final class PublishPhase: Sendable {
         case unverifiable
     }
 
-    /// An asset complete and of the same size on a server that reports no digest: its bytes downloaded
-    /// and hashed. `.unverifiable` (and why) only when the download fails.
-    func compareByDownload(
-        _ server: GitHubAsset, with local: PublishAsset, client: GitHubReleasesClient,
+    /// `compare`, and where that cannot tell (a complete asset of the same size on a server that reports
+    /// no digest), the asset's bytes downloaded and hashed. `.unverifiable`, and why, only when the
+    /// download fails.
+    func check(
+        _ server: GitHubAsset, with local: PublishAsset, journalSHA: String?, client: GitHubReleasesClient,
         onRetry: GitHubReleasesClient.RetryObserver?
     ) throws -> (Comparison, String) {
+        let comparison = Self.compare(server, with: local, journalSHA: journalSHA)
+        guard comparison == .unverifiable else { return (comparison, "") }
         do {
             let copy = try client.downloadSHA256(of: server, limit: local.size, cancellation: cancellation, onRetry: onRetry)
             if copy.size != local.size {

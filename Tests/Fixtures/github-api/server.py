@@ -51,6 +51,11 @@ def now():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+def signature(asset):
+    """The query a download URL is signed with (standing for GitHub's short-lived object-store URLs)."""
+    return hashlib.sha256(("%d:%s" % (asset["id"], ARGS.token)).encode()).hexdigest()[:20]
+
+
 class Spec:
     def __init__(self, path):
         self.doc = json.load(open(path))
@@ -129,9 +134,12 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         if self.path.startswith("/__control/"):
             return
+        self.record(status)
+
+    def record(self, status, **extra):
         with LOCK:
-            STATE["log"].append({"method": self.command, "path": self.path.split("?")[0], "query": self.query_text,
-                                 "status": status, "port": self.server.role})
+            STATE["log"].append(dict({"method": self.command, "path": self.path.split("?")[0], "query": self.query_text,
+                                      "status": status, "port": self.server.role}, **extra))
 
     def error(self, status, message, errors=None):
         body = {"message": message, "documentation_url": DOCS, "status": str(status)}
@@ -455,16 +463,12 @@ class Handler(BaseHTTPRequestHandler):
             if ARGS.direct_download:
                 return self.send_bytes(a)
             # Like GitHub: a short-lived signed URL on another host.
-            signature = hashlib.sha256(("%d:%s" % (a["id"], ARGS.token)).encode()).hexdigest()[:20]
-            location = self.base("downloads") + "/objects/%d?X-Signature=%s" % (a["id"], signature)
+            location = self.base("downloads") + "/objects/%d?X-Signature=%s" % (a["id"], signature(a))
             self.send_response(302)
             self.send_header("Location", location)
             self.send_header("Content-Length", "0")
             self.end_headers()
-            with LOCK:
-                STATE["log"].append({"method": "GET", "path": self.path.split("?")[0], "query": self.query_text,
-                                     "status": 302, "port": self.server.role})
-            return
+            return self.record(302)
         self.send_json(200, payload) if payload else self.error(404, "Not Found")
 
     def send_bytes(self, a):
@@ -474,9 +478,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-        with LOCK:
-            STATE["log"].append({"method": "GET", "path": self.path.split("?")[0], "query": self.query_text,
-                                 "status": 200, "port": self.server.role, "downloaded": a["name"]})
+        self.record(200, downloaded=a["name"])
 
     def serve_object(self, path, fault):
         """The object store behind the 302: only GET of a signed URL, and never a token."""
@@ -489,8 +491,7 @@ class Handler(BaseHTTPRequestHandler):
             a = STATE["assets"].get(int(m.group(1))) if m else None
         if self.command != "GET" or a is None:
             return self.error(404, "Not Found")
-        signature = hashlib.sha256(("%d:%s" % (a["id"], ARGS.token)).encode()).hexdigest()[:20]
-        if dict(urllib.parse.parse_qsl(self.query_text)).get("X-Signature") != signature:
+        if dict(urllib.parse.parse_qsl(self.query_text)).get("X-Signature") != signature(a):
             return self.error(403, "Request has expired or the signature does not match")
         self.send_bytes(a)
 

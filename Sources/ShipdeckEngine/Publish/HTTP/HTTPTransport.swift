@@ -146,6 +146,7 @@ package final class HTTPTransport: Sendable {
         let deadline = request.timeout.map { NIODeadline.now() + TimeAmount($0) } ?? .distantFuture
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
+            let headers = response.headers.map { HTTPField($0.name, $0.value) }
             var body = Data()
             var truncated = false
             if let sink = request.responseSink, (200..<300).contains(Int(response.status.code)) {
@@ -158,7 +159,7 @@ package final class HTTPTransport: Sendable {
                             kind: .body, message: "\(request.method) \(request.displayURL): \(error.localizedDescription)")
                     }
                 }
-                return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { HTTPField($0.name, $0.value) })
+                return HTTPResponse(status: Int(response.status.code), headers: headers)
             }
             for try await var buffer in response.body {
                 let room = request.maxResponseBytes - body.count
@@ -169,9 +170,7 @@ package final class HTTPTransport: Sendable {
                 }
                 if let bytes = buffer.readBytes(length: buffer.readableBytes) { body.append(contentsOf: bytes) }
             }
-            return HTTPResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { HTTPField($0.name, $0.value) }, body: body, bodyTruncated: truncated)
+            return HTTPResponse(status: Int(response.status.code), headers: headers, body: body, bodyTruncated: truncated)
         } catch let error as HTTPTransportError {
             throw error
         } catch {
