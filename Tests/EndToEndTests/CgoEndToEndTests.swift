@@ -22,7 +22,8 @@ import Testing
             plan.stdout.contains("CC='") && plan.stdout.contains(" cc -target x86_64-linux-musl'"), "\(plan.stdout)")
         #expect(plan.stdout.contains(" c++ -target aarch64-linux-musl'"), "\(plan.stdout)")
         #expect(plan.stdout.contains("CGO_ENABLED=1"))
-        #expect(plan.stdout.contains("-X main.version=1.2.3 -extldflags=-s'"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("-X main.version=1.2.3 -extldflags \"-s -fPIC\"'"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("CGO_LDFLAGS='-O2 -g -s'"), "\(plan.stdout)")
         #expect(plan.stdout.contains("ZIG_GLOBAL_CACHE_DIR=\(Self.zigCache)"))
 
         let out = TestSupport.shipdeck(["release", "--no-tui"], in: module, environment: environment)
@@ -96,6 +97,36 @@ import Testing
         #expect(out.status != 0)
         #expect(
             out.stderr.contains("zig cannot link cgo binaries for darwin/arm64 without the macOS SDK"), "\(out.stderr)")
+    }
+
+    /// go links a cgo build twice (runtime/cgo's test link, then the binary), and zig builds its libc
+    /// once per strip and PIC setting it is linked with: the plan makes both links ask for the same one.
+    @Test func bothOfGosLinksAskZigForTheSameLibc() throws {
+        let module = TestSupport.copyFixture("cgo-hello")
+        try """
+            targets:
+              - { target: linux/amd64, cgo: true }
+              - { target: windows/amd64, cgo: true }
+            env:
+              CGO_LDFLAGS: -L/opt/c/lib
+            """.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["plan"], in: module, environment: environment)
+        #expect(out.status == 0, "\(out.combined)")
+        let cmds = out.stdout.split(separator: "\n").filter { $0.contains("cmd: ") }
+        #expect(cmds.count == 2, "\(out.stdout)")
+        // Outside windows go compiles and test-links with -fPIC, so the final link gets it too.
+        #expect(cmds.contains { $0.contains("_linux_amd64") && $0.contains("-extldflags \"-s -fPIC\"'") }, "\(out.stdout)")
+        #expect(cmds.contains { $0.contains("_windows_amd64.exe") && $0.contains("-extldflags -s'") }, "\(out.stdout)")
+        // The test link strips too; the config's own flags are kept.
+        #expect(out.stdout.components(separatedBy: "CGO_LDFLAGS='-L/opt/c/lib -s'").count - 1 == 2, "\(out.stdout)")
+
+        // The config's own -extldflags is left as it is, and so is CGO_LDFLAGS.
+        try "targets:\n  - { target: linux/amd64, cgo: true }\nldflags: [-extldflags=-static]\n"
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let own = TestSupport.shipdeck(["plan"], in: module, environment: environment)
+        #expect(own.status == 0, "\(own.combined)")
+        #expect(own.stdout.contains("-extldflags=-static'"), "\(own.stdout)")
+        #expect(!own.stdout.contains("-fPIC") && !own.stdout.contains("CGO_LDFLAGS"), "\(own.stdout)")
     }
 
     @Test func aZigTargetOverrideSelectsGlibc() throws {

@@ -25,12 +25,16 @@ extension PlanBuilder {
             extras.environment = try ZigToolchain.cellEnvironment(
                 for: target, entry: entry, config: config, toolchain: toolchain, environment: options.environment,
                 base: base, source: source)
-            // With cgo the external linker (zig) writes the file; Go's -s does not reach it, so without this
-            // the binary keeps musl's debug info and is twice the size.
+            // With cgo the external linker (zig) writes the file; Go's -s does not reach it, so without -s
+            // here the binary keeps musl's debug info and is twice the size. The rest lets go's two links
+            // share one build of zig's libc (ZigToolchain.sharedLibcLinkFlags).
             if let index = extras.buildArguments.firstIndex(of: "-ldflags"), index + 1 < extras.buildArguments.count,
                 !extras.buildArguments[index + 1].contains("-extldflags")
             {
-                extras.buildArguments[index + 1] += " -extldflags=-s"
+                let shared = ZigToolchain.sharedLibcLinkFlags(
+                    goos: target.goos, cgoLDFLAGS: entry.env["CGO_LDFLAGS"] ?? config.env["CGO_LDFLAGS"])
+                extras.buildArguments[index + 1] += " -extldflags " + shared.extldflags
+                if let flags = shared.cgoLDFLAGS { extras.environment["CGO_LDFLAGS"] = flags }
             }
         }
         let format = config.archive.format(for: target.goos)
