@@ -5,9 +5,10 @@ import Testing
 
 /// cgo through `zig cc`: a Go module with C code, built for linux/amd64 and linux/arm64.
 ///
-/// zig compiles musl libc once per target triple into its global cache (measured on 2 cores:
-/// about 1.5 min for x86_64 and 4 min for aarch64 the first time, seconds after), so every test
-/// here shares one cache directory that outlives the test run.
+/// zig compiles musl libc once per target triple into its global cache (both triples together
+/// about 1.8 min of a release on 2 cores the first time, seconds after; see
+/// ZigToolchain.sharedLibcLinkFlags), so every test here shares one cache directory that outlives
+/// the test run.
 @Suite(.serialized) struct CgoEndToEndTests {
     static let zigCache = FileManager.default.homeDirectoryForCurrentUser
         .appendingPathComponent(".cache/shipdeck-tests/zig").path
