@@ -73,6 +73,21 @@ struct PublishDashboardTmuxTests {
         tmux.press("q")
         #expect(tmux.waitFor("EXIT=0", timeout: 30), "\(tmux.capture())")
         #expect(tmux.capture().contains("publish succeeded"), "\(tmux.capture())")
+
+        // Every try has a number of its own: the formula, cancelled before it ran, ended attempt 1;
+        // the run r started was attempt 2 (it once showed as a second attempt 1).
+        let journal = try String(contentsOf: module.appendingPathComponent("dist/shipdeck.publish.jsonl"), encoding: .utf8)
+        let tapEvents: [(attempt: Int, phase: String, result: String?)] = journal.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["type"] as? String == "publishUnit", object["unit"] as? String == "homebrew:Formula/hello.rb",
+                  let attempt = object["attempt"] as? Int, let phase = object["phase"] as? String
+            else { return nil }
+            return (attempt, phase, object["result"] as? String)
+        }
+        let summary = tapEvents.map { "\($0.attempt) \($0.phase) \($0.result ?? "")" }
+        #expect(summary.first == "1 finished cancelled", "\(summary)")
+        #expect(summary.filter { $0.hasSuffix("started ") } == ["2 started "], "\(summary)")
+        #expect(summary.last == "2 finished done", "\(summary)")
     }
 
     @Test("a publish that fails keeps the dashboard open; q then exits 1 and the release stays a draft")

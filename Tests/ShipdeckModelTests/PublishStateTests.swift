@@ -38,6 +38,17 @@ struct PublishStateTests {
         #expect(state.publish.failed.isEmpty)
     }
 
+    /// The dashboard's `r` names the attempt it starts as the unit's attempt + 1.
+    @Test func aUnitCancelledBeforeItStartedHasSpentItsFirstAttempt() {
+        let id = "github:asset:a.tar.gz"
+        let state = apply([
+            .publishStarted(units: units, dryRun: false),
+            .publishUnit(unit: id, attempt: 1, phase: .finished(result: .cancelled, seconds: 0, detail: "publish cancelled")),
+        ])
+        #expect(state.publish.unit(id)?.result == .cancelled)
+        #expect(state.publish.unit(id)?.attempt == 1)
+    }
+
     @Test func publishEventsSurviveTheJournalsCoding() throws {
         let event = EngineEvent.publishUnit(
             unit: "github:asset:a.tar.gz", attempt: 2, phase: .finished(result: .failed, seconds: 1.5, detail: "GitHub: 503"))

@@ -119,9 +119,16 @@ final class PublishSession: @unchecked Sendable {
         }
     }
 
-    func attempt(_ id: String) -> Int { lock.withLock { attempts[id] ?? 0 } }
-
-    func record(_ id: String, _ result: PublishUnitResult) { lock.withLock { results[id] = result } }
+    /// Records how `id`'s attempt ended; returns that attempt's number. A unit that ends without
+    /// having started (cancelled, or not run because a step before it failed) spent its first
+    /// attempt so, and its retry is attempt 2: never a second "attempt 1" in the journal.
+    func finished(_ id: String, _ result: PublishUnitResult) -> Int {
+        lock.withLock {
+            if (attempts[id] ?? 0) == 0 { attempts[id] = 1 }
+            results[id] = result
+            return attempts[id]!
+        }
+    }
 
     func result(_ id: String) -> PublishUnitResult? { lock.withLock { results[id] } }
 }

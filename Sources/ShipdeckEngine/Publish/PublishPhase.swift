@@ -355,9 +355,9 @@ package final class PublishPhase: Sendable {
     }
 
     func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
-        session.record(id, result)
+        let attempt = session.finished(id, result)
         hub.emit(.publishUnit(
-            unit: id, attempt: max(1, session.attempt(id)), phase: .finished(result: result, seconds: seconds, detail: detail)))
+            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail)))
     }
 
     func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {

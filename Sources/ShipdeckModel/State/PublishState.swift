@@ -62,6 +62,7 @@ public struct PublishState: Sendable, Hashable {
                 units[i].sent = 0
                 units[i].detail = reason
             case .finished(let result, _, let detail):
+                units[i].attempt = attempt
                 units[i].running = false
                 units[i].result = result
                 units[i].finishedAt = now
