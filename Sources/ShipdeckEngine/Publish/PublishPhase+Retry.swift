@@ -120,8 +120,8 @@ final class PublishSession: @unchecked Sendable {
     }
 
     /// Records how `id`'s attempt ended; returns that attempt's number. A unit that ends without
-    /// having started (cancelled, or not run because a step before it failed) spent its first
-    /// attempt so, and its retry is attempt 2: never a second "attempt 1" in the journal.
+    /// having started (cancelled, or not run because a step before it failed) counts that as its
+    /// first attempt, so its retry is attempt 2: never a second "attempt 1" in the journal.
     func finished(_ id: String, _ result: PublishUnitResult) -> Int {
         lock.withLock {
             if (attempts[id] ?? 0) == 0 { attempts[id] = 1 }
