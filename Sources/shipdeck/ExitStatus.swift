@@ -34,8 +34,11 @@ enum ExitStatus {
     }
 
     /// Whether swift-argument-parser reports `error` itself (usage errors, `--help`, `ExitCode`).
+    /// `--help`, `-h` and `help` reach `run()` as the parser's own HelpCommand, which throws a type
+    /// the parser keeps internal (CommandError), so its errors are known by the module they come from.
     static func isParserError(_ error: Error) -> Bool {
         error is ExitCode || error is CleanExit || error is ValidationError
+            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 

@@ -4,6 +4,25 @@ import Testing
 /// `shipdeck plan` shows the exact command and environment and builds nothing; `shipdeck init`
 /// writes a config that plans exactly what zero config plans.
 @Suite(.serialized) struct PlanAndInitEndToEndTests {
+    /// Help is the parser's to print, on stdout with status 0, in every spelling.
+    @Test func helpIsPrintedAndExitsZero() throws {
+        let dir = TestSupport.temporaryDirectory("help")
+        for args in [["--help"], ["-h"], ["help"]] {
+            let out = TestSupport.shipdeck(args, in: dir)
+            #expect(out.status == 0, "\(args): \(out.combined)")
+            #expect(out.stdout.contains("USAGE: shipdeck <subcommand>") && out.stdout.contains("release"), "\(args): \(out.stdout)")
+            #expect(out.stderr.isEmpty, "\(args): \(out.stderr)")
+        }
+        for args in [["release", "--help"], ["help", "release"]] {
+            let out = TestSupport.shipdeck(args, in: dir)
+            #expect(out.status == 0, "\(args): \(out.combined)")
+            #expect(out.stdout.contains("USAGE: shipdeck release") && out.stdout.contains("--no-tui"), "\(args): \(out.stdout)")
+        }
+        // A usage error stays one: status 64 and the parser's words on stderr.
+        let bad = TestSupport.shipdeck(["bogus"], in: dir)
+        #expect(bad.status == 64 && bad.stderr.contains("Unexpected argument 'bogus'"), "\(bad.combined)")
+    }
+
     @Test func planPrintsEachCellsCommandAndEnvironmentAndRunsNoBuild() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.3.4")
         let out = TestSupport.shipdeck(["plan"], in: module)
