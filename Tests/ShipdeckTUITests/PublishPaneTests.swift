@@ -58,6 +58,14 @@ struct PublishPaneTests {
         #expect(text.contains("─ Publish"), "\(text)")
         #expect(text.range(of: #"50% \d+KiB/s +github: a\.tar\.gz"#, options: .regularExpression) != nil, "\(text)")
         #expect(text.contains("queued           github: b.zip"), "\(text)")
+        // Every byte handed over, no answer yet: the row says it waits for the server, not 100%.
+        let sent = state(done("verify") + done("github:release") + [
+            .publishUnit(unit: "github:asset:a.tar.gz", attempt: 1, phase: .started),
+            .publishUnit(unit: "github:asset:a.tar.gz", attempt: 1, phase: .progress(sent: 1_048_576, total: 1_048_576)),
+        ])
+        text = frame(controller, sent)
+        #expect(text.contains("sent, confirming github: a.tar.gz"), "\(text)")
+        #expect(!text.contains("100%"), "\(text)")
 
         let failed = state(failedB)
         text = frame(controller, failed, width: 120, height: 30)

@@ -1,9 +1,9 @@
 import ShipdeckModel
 
 /// The Publish pane: one row per unit (verify, the draft, each asset, publishing), each with a glyph
-/// and a word — queued, uploading with % and rate, done, skipped, FAILED with the server's words —
-/// never colour alone. `selected` (an index into the units) is the row `r` retries when the pane
-/// has the focus.
+/// and a word — queued, uploading with % and rate, sent and waiting for the server's answer, done,
+/// skipped, FAILED with the server's words — never colour alone. `selected` (an index into the units)
+/// is the row `r` retries when the pane has the focus.
 struct PublishPaneView {
     let context: RenderContext
     var focused = false
@@ -50,6 +50,9 @@ struct PublishPaneView {
         case nil:
             guard unit.running else { return (g.queued, "queued", .queued) }
             guard let total = unit.info.bytes, total > 0 else { return (g.running, "running", .running) }
+            // The count is of bytes handed to the connection: once all are, the server still has to
+            // take them and answer, and that is what the row waits for, not a done 100%.
+            guard unit.sent < total else { return (g.running, "sent, confirming", .running) }
             let percent = Int(Double(unit.sent) / Double(total) * 100)
             let rate = unit.rate(now: now).map { " \(Self.rate($0))" } ?? ""
             return (g.running, "\(percent)%\(rate)", .running)
