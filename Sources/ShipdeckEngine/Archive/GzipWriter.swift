@@ -17,43 +17,30 @@ final class GzipWriter: ByteSink {
 
     private let sink: ByteSink
     private let parallelism: Int
-    private var pending: [[UInt8]] = []
-    private var current: [UInt8] = []
+    private var pieces: PieceCutter
     private var inputBytes = 0
 
     init(sink: ByteSink, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.sink = sink
         self.parallelism = max(1, parallelism)
-        current.reserveCapacity(Self.memberSize)
+        pieces = PieceCutter(size: Self.memberSize, batch: self.parallelism)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         inputBytes += bytes.count
-        var offset = 0
-        while offset < bytes.count {
-            let take = min(Self.memberSize - current.count, bytes.count - offset)
-            current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
-            offset += take
-            if current.count == Self.memberSize {
-                pending.append(current)
-                current = []
-                current.reserveCapacity(Self.memberSize)
-                if pending.count >= parallelism { try compressPending() }
-            }
-        }
+        try pieces.append(bytes) { try writeMembers(of: $0) }
     }
 
     func finish() throws {
         // An empty input is still one (empty) member, so the result is a valid gzip file. Whether a
         // member is added depends only on the input, never on how many members were already written.
-        if !current.isEmpty || inputBytes == 0 { pending.append(current) }
-        current = []
-        try compressPending()
+        var inputs = pieces.takePending()
+        let rest = pieces.takeRest()
+        if !rest.isEmpty || inputBytes == 0 { inputs.append(rest) }
+        try writeMembers(of: inputs)
     }
 
-    private func compressPending() throws {
-        let inputs = pending
-        pending.removeAll(keepingCapacity: true)
+    private func writeMembers(of inputs: [[UInt8]]) throws {
         let members = try GzipMember.compress(inputs, parallelism: parallelism)
         for member in members { try member.withUnsafeBytes { try sink.write($0) } }
     }

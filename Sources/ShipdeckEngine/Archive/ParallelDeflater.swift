@@ -19,48 +19,33 @@ final class ParallelDeflater {
 
     private let parallelism: Int
     private let sink: (UnsafeRawBufferPointer) throws -> Void
-    private var pending: [[UInt8]] = []
-    private var current: [UInt8] = []
+    private var pieces: PieceCutter
 
     init(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
          sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.parallelism = max(1, parallelism)
         self.sink = sink
-        current.reserveCapacity(Self.blockSize)
+        pieces = PieceCutter(size: Self.blockSize, batch: self.parallelism)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let take = min(Self.blockSize - current.count, bytes.count - offset)
-            current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
-            offset += take
-            if current.count == Self.blockSize {
-                pending.append(current)
-                current = []
-                current.reserveCapacity(Self.blockSize)
-                if pending.count >= parallelism { try compressPending() }
-            }
-        }
+        try pieces.append(bytes) { try writeJoinable($0) }
     }
 
     /// Compresses what is left and ends the stream.
     func finish() throws {
-        try compressPending()
-        let last = try current.withUnsafeBytes { try PieceDeflate.compress($0) }
-        current = []
+        try writeJoinable(pieces.takePending())
+        let last = try pieces.takeRest().withUnsafeBytes { try PieceDeflate.compress($0) }
         try last.withUnsafeBytes { try sink($0) }
     }
 
     /// Whole pieces, each made joinable (never the final block: whether a piece is the last one must
     /// not depend on how many were pending).
-    private func compressPending() throws {
-        guard !pending.isEmpty else { return }
-        let inputs = pending
-        pending.removeAll(keepingCapacity: true)
-        let pieces = try ParallelBlocks.map(count: inputs.count, parallelism: parallelism) { i in
+    private func writeJoinable(_ inputs: [[UInt8]]) throws {
+        guard !inputs.isEmpty else { return }
+        let joined = try ParallelBlocks.map(count: inputs.count, parallelism: parallelism) { i in
             try inputs[i].withUnsafeBytes { input in try DeflateJoin.joinable(PieceDeflate.compress(input), of: input) }
         }
-        for piece in pieces { try piece.withUnsafeBytes { try sink($0) } }
+        for piece in joined { try piece.withUnsafeBytes { try sink($0) } }
     }
 }
