@@ -15,16 +15,31 @@ static inline int shipdeck_mouse_enable(int on) {
     return mousemask(wanted, &old) != 0 || !on;
 }
 
-/* The pending mouse event: 1 press of the first button, 4 wheel up, 5 wheel down, 0 other. */
-static inline int shipdeck_mouse_event(int *row, int *column) {
+/* Every queued mouse event, oldest first, at most `max`: kinds[i] is 1 for a press of the first
+   button, 4 wheel up, 5 wheel down, 0 other. Returns how many.
+   ncurses keeps events in a ring and getmouse() hands out the newest one. When a press and its
+   release come in one read (a loaded machine, a terminal or link that batches them), one KEY_MOUSE
+   is returned for both: taking a single event would take the release, and the press would wait
+   for the next mouse event. So the ring is drained each time, and the order put back. */
+static inline int shipdeck_mouse_events(int *kinds, int *rows, int *columns, int max) {
+    int count = 0;
     MEVENT event;
-    if (getmouse(&event) != OK) return -1;
-    *row = event.y;
-    *column = event.x;
-    if (event.bstate & BUTTON1_PRESSED) return 1;
-    if (event.bstate & BUTTON4_PRESSED) return 4;
-    if (event.bstate & BUTTON5_PRESSED) return 5;
-    return 0;
+    while (count < max && getmouse(&event) == OK) {
+        int kind = 0;
+        if (event.bstate & BUTTON1_PRESSED) kind = 1;
+        else if (event.bstate & BUTTON4_PRESSED) kind = 4;
+        else if (event.bstate & BUTTON5_PRESSED) kind = 5;
+        kinds[count] = kind;
+        rows[count] = event.y;
+        columns[count] = event.x;
+        count++;
+    }
+    for (int i = 0, j = count - 1; i < j; i++, j--) {
+        int k = kinds[i], r = rows[i], c = columns[i];
+        kinds[i] = kinds[j]; rows[i] = rows[j]; columns[i] = columns[j];
+        kinds[j] = k; rows[j] = r; columns[j] = c;
+    }
+    return count;
 }
 
 static inline int shipdeck_key_mouse(void) { return KEY_MOUSE; }

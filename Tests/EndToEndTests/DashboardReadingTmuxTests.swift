@@ -207,6 +207,33 @@ struct DashboardReadingTmuxTests {
         #expect(tmux.waitFor(timeout: 20) { $0.contains("EXIT=") }, "q:\n\(tmux.capture())")
     }
 
+    /// A press and its release that come in one read (a loaded machine, a link that batches them)
+    /// are one click: ncurses returns one KEY_MOUSE for both and hands out its newest event first,
+    /// so reading one event took the release and left the press for the next mouse event.
+    @Test("a press and its release read together are a click", arguments: ["xterm-256color", "tmux-256color"])
+    func pressAndReleaseInOneRead(term: String) throws {
+        let sgr = term == "xterm-256color"
+        let tmux = try Self.open(width: 80, height: 24, term: sgr ? term : nil)
+        defer { tmux.kill() }
+        let screen = tmux.capture()
+        guard let okCell = Self.position(of: "✔ ok", in: screen) else {
+            Issue.record("no ok cell:\n\(screen)")
+            return
+        }
+        func report(release: Bool) -> [String] {
+            let (row, column) = (okCell.row, okCell.column + 1)
+            let bytes: [UInt8] = sgr
+                ? Array("\u{1b}[<0;\(column + 1);\(row + 1)\(release ? "m" : "M")".utf8)
+                : [0x1b, 0x5b, 0x4d, UInt8(32 + (release ? 3 : 0)), UInt8(33 + column), UInt8(33 + row)]
+            return bytes.map { String(format: "%02x", $0) }
+        }
+        // Both reports in one tmux command: written to the pane together, read together.
+        tmux.tmux(["send-keys", "-H"] + report(release: false) + report(release: true))
+        #expect(tmux.waitFor(timeout: 20) { $0.contains("Log linux/amd64") }, "the click was lost:\n\(tmux.capture())")
+        tmux.press("q")
+        #expect(tmux.waitFor(timeout: 20) { $0.contains("EXIT=") })
+    }
+
     @Test("o opens the whole log, escaped, in $PAGER and returns to an intact dashboard")
     func pager() throws {
         let tmux = try Self.open(width: 100, height: 30, environment: ["PAGER=less -R"])

@@ -28,6 +28,8 @@ final class CursesTerminal {
     let utf8: Bool
     let tier: ColorTier
     private var closed = false
+    /// Mouse keys read with an earlier KEY_MOUSE and not handed out yet.
+    private var mouseKeys: [DashboardKey] = []
 
     private init(terminal: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, attributes: [StyleRole: attr_t],
                  utf8: Bool, tier: ColorTier) {
@@ -113,18 +115,14 @@ final class CursesTerminal {
 
     /// The next key, waiting at most `milliseconds` (0: do not wait); nil when none came.
     func readKey(milliseconds: Int32) -> DashboardKey? {
+        if !mouseKeys.isEmpty { return mouseKeys.removeFirst() }
         wtimeout(window, milliseconds)
         var value: wint_t = 0
         let kind = wget_wch(window, &value)
         if kind == KEY_CODE_YES {
             if Int32(value) == shipdeck_key_mouse() {
-                var row: Int32 = 0, column: Int32 = 0
-                switch shipdeck_mouse_event(&row, &column) {
-                case 1: return .click(row: Int(row), column: Int(column))
-                case 4: return .wheel(up: true, row: Int(row), column: Int(column))
-                case 5: return .wheel(up: false, row: Int(row), column: Int(column))
-                default: return nil
-                }
+                mouseKeys = Self.mouseEvents()
+                return mouseKeys.isEmpty ? nil : mouseKeys.removeFirst()
             }
             switch Int32(value) {
             case KEY_UP: return .up
@@ -151,6 +149,23 @@ final class CursesTerminal {
         default:
             guard let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
             return .character(Character(scalar))
+        }
+    }
+
+    /// Every mouse event ncurses has queued, oldest first, as keys (presses and the wheel; releases
+    /// are dropped): one KEY_MOUSE can stand for several (`shipdeck_mouse_events`).
+    static func mouseEvents() -> [DashboardKey] {
+        let most = 16
+        var kinds = [Int32](repeating: 0, count: most), rows = kinds, columns = kinds
+        let count = Int(shipdeck_mouse_events(&kinds, &rows, &columns, Int32(most)))
+        return (0..<max(0, count)).compactMap { i in
+            let (row, column) = (Int(rows[i]), Int(columns[i]))
+            switch kinds[i] {
+            case 1: return .click(row: row, column: column)
+            case 4: return .wheel(up: true, row: row, column: column)
+            case 5: return .wheel(up: false, row: row, column: column)
+            default: return nil
+            }
         }
     }
 
