@@ -44,11 +44,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ShipdeckEngineTests", dependencies: ["ShipdeckEngine", "Yams"]),
-        .testTarget(name: "ShipdeckModelTests", dependencies: ["ShipdeckModel"]),
+        // Gives each test process a private TMPDIR, removed when it exits (Tests/CShipdeckTestScratch).
+        .target(name: "CShipdeckTestScratch", path: "Tests/CShipdeckTestScratch"),
+        .testTarget(name: "ShipdeckEngineTests", dependencies: ["ShipdeckEngine", "Yams", "CShipdeckTestScratch"]),
+        .testTarget(name: "ShipdeckModelTests", dependencies: ["ShipdeckModel", "CShipdeckTestScratch"]),
         // Golden/ holds the expected screens; the tests read them from the source tree by path.
-        .testTarget(name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckModel"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine", "Yams"]),
+        .testTarget(
+            name: "ShipdeckTUITests", dependencies: ["ShipdeckTUI", "ShipdeckModel", "CShipdeckTestScratch"],
+            exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShipdeckEngine", "Yams", "CShipdeckTestScratch"]),
     ],
     swiftLanguageModes: [.v6]
 )
