@@ -1,12 +1,13 @@
 // Every test process gets a private TMPDIR, made before main and removed when the process exits.
 //
 // The tests make several hundred folders (module copies, dist folders, key rings, fake toolchains) and
-// the releases they run make more; one suite run used to leave about 1.6 GB in /tmp. Setting TMPDIR here,
+// the releases they run make more; one suite run used to leave 828 MB in /tmp. Setting TMPDIR here,
 // while the process is still single-threaded, sends every one of them (and those of the shipdeck, go and
 // signer children, which inherit it) into one folder that is removed at exit. A run that is killed
 // leaves its folder behind; the next run removes the folders of processes that no longer exist.
 //
-// SHIPDECK_KEEP_TEST_TMP=1 keeps the folder and prints its path at exit, to read what a failed test made.
+// SHIPDECK_KEEP_TEST_TMP=1 keeps the folder (later runs leave it alone) and prints its path at exit, to
+// read what a failed test made.
 #define _GNU_SOURCE
 #include "CShipdeckTestScratch.h"
 
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #define PREFIX "shipdeck-tests-"
+#define KEPT "KEPT"  // in a kept folder: later runs leave it alone
 
 static char scratch_root[4096];
 static pid_t scratch_owner;
@@ -58,6 +60,8 @@ static void remove_stale_roots(const char *base) {
         long pid = strtol(entry->d_name + strlen(PREFIX), &end, 10);
         if (pid <= 0 || !end || *end != '\0') continue;
         if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;  // its process still runs
+        if ((size_t)snprintf(path, sizeof path, "%s/%s/" KEPT, base, entry->d_name) >= sizeof path) continue;
+        if (access(path, F_OK) == 0) continue;  // kept on purpose (SHIPDECK_KEEP_TEST_TMP)
         if ((size_t)snprintf(path, sizeof path, "%s/%s", base, entry->d_name) >= sizeof path) continue;
         shipdeck_test_remove_tree(path);
     }
@@ -68,7 +72,11 @@ static void remove_scratch_root(void) {
     if (getpid() != scratch_owner || scratch_root[0] == '\0') return;  // a forked child exiting
     const char *keep = getenv("SHIPDECK_KEEP_TEST_TMP");
     if (keep && *keep && strcmp(keep, "0") != 0) {
-        fprintf(stderr, "shipdeck tests: kept this run's temporary files in %s\n", scratch_root);
+        char marker[sizeof scratch_root + sizeof KEPT + 1];
+        snprintf(marker, sizeof marker, "%s/" KEPT, scratch_root);
+        FILE *file = fopen(marker, "w");
+        if (file) fclose(file);
+        fprintf(stderr, "shipdeck tests: kept this run's temporary files in %s (remove it when done)\n", scratch_root);
         return;
     }
     shipdeck_test_remove_tree(scratch_root);

@@ -18,8 +18,8 @@ import Testing
     @Test func aTestProcessRemovesItsFolderAndThoseOfEndedRuns() throws {
         let base = TestSupport.temporaryDirectory("scratch-base")
         let fm = FileManager.default
-        // An ended run's folder, with a read-only folder inside (as go's module cache makes), and a
-        // folder whose process still runs (pid 1).
+        // An ended run's folder, with a read-only folder inside (as go's module cache makes), and the
+        // folder of a process that still runs (pid 1).
         let ended = base.appendingPathComponent("shipdeck-tests-2147480000")
         let readOnly = ended.appendingPathComponent("mod/example.com@v1")
         try fm.createDirectory(at: readOnly, withIntermediateDirectories: true)
@@ -27,6 +27,10 @@ import Testing
         try fm.setAttributes([.posixPermissions: 0o555], ofItemAtPath: readOnly.path)
         let running = base.appendingPathComponent("shipdeck-tests-1")
         try fm.createDirectory(at: running, withIntermediateDirectories: true)
+        // An ended run's folder kept with SHIPDECK_KEEP_TEST_TMP.
+        let kept = base.appendingPathComponent("shipdeck-tests-2147480001")
+        try fm.createDirectory(at: kept, withIntermediateDirectories: true)
+        try Data().write(to: kept.appendingPathComponent("KEPT"))
         // A link out of the tree: removing the tree must not follow it.
         let outside = TestSupport.temporaryDirectory("scratch-outside").appendingPathComponent("kept")
         try Data("kept".utf8).write(to: outside)
@@ -46,7 +50,9 @@ import Testing
         #expect(!fm.fileExists(atPath: ended.path), "an ended run's folder was left")
         #expect(fm.fileExists(atPath: running.path), "the folder of a running process was removed")
         #expect(fm.fileExists(atPath: outside.path), "removing the tree followed a link out of it")
-        #expect(try fm.contentsOfDirectory(atPath: base.path) == ["shipdeck-tests-1"])
+        #expect(fm.fileExists(atPath: kept.path), "a kept folder was removed")
+        #expect(
+            try fm.contentsOfDirectory(atPath: base.path).sorted() == ["shipdeck-tests-1", "shipdeck-tests-2147480001"])
     }
 }
 
