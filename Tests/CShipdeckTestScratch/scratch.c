@@ -98,8 +98,10 @@ __attribute__((constructor)) static void make_scratch_root(void) {
         scratch_root[0] = '\0';
         return;
     }
-    shipdeck_test_remove_tree(scratch_root);  // a folder of an earlier process with this pid
-    if (mkdir(scratch_root, 0700) != 0) {
+    char marker[sizeof scratch_root + sizeof KEPT + 1];
+    snprintf(marker, sizeof marker, "%s/" KEPT, scratch_root);
+    if (access(marker, F_OK) != 0) shipdeck_test_remove_tree(scratch_root);  // an earlier process's, this pid
+    if (mkdir(scratch_root, 0700) != 0) {  // a kept folder, or one of another user: use TMPDIR as given
         scratch_root[0] = '\0';
         return;
     }
