@@ -61,6 +61,40 @@ import Testing
         #expect(state.cell("linux/amd64")?.log.ordered.contains("building (pretend)") == true)
     }
 
+    /// go's work folders (go-build*) under `folder`, at any depth.
+    func goWorkFolders(under folder: URL) -> [String] {
+        let paths = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
+        return paths.filter { URL(fileURLWithPath: $0).lastPathComponent.hasPrefix("go-build") }
+    }
+
+    /// A real go build stopped mid-compile dies by SIGTERM without removing its $WORK: it must not be
+    /// left in TMPDIR (where each cancel, timeout or interrupted release used to leave one).
+    @Test func aCancelledGoBuildLeavesNoWorkFolderBehind() throws {
+        let module = TestSupport.copyFixture("hello", example: true)
+        let temporary = TestSupport.temporaryDirectory("cancel-tmpdir")
+        let cache = TestSupport.temporaryDirectory("cancel-gocache")  // empty: go compiles for seconds
+        var env = TestSupport.childEnvironment
+        env["TMPDIR"] = temporary.path
+        env["GOCACHE"] = cache.path
+        var options = PlanOptions(moduleDirectory: module, environment: env)
+        options.only = ["linux/amd64"]
+        let engine = ReleaseEngine(plan: try PlanBuilder.plan(options))
+        try engine.start()
+
+        // go makes $WORK before it starts compiling; the build runs for seconds after that.
+        var building: [String] = []
+        let deadline = Date().addingTimeInterval(60)
+        while building.isEmpty, Date() < deadline {
+            usleep(20_000)
+            building = goWorkFolders(under: module) + goWorkFolders(under: temporary)
+        }
+        try #require(!building.isEmpty, "go build made no work folder")
+        #expect(engine.cancel(cell: "linux/amd64"))
+        #expect(engine.waitUntilFinished() == .cancelled)
+        #expect(goWorkFolders(under: temporary).isEmpty, "left in TMPDIR: \(goWorkFolders(under: temporary))")
+        #expect(goWorkFolders(under: module).isEmpty, "left in the module: \(goWorkFolders(under: module))")
+    }
+
     @Test func retryAfterFailureRunsANewAttemptAndReleaseStepsAgain() throws {
         let module = TestSupport.copyFixture("broken-windows")
         var options = PlanOptions(moduleDirectory: module)

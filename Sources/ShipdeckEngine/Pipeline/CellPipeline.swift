@@ -165,7 +165,8 @@ struct CellPipeline {
             ?? plan.moduleDirectory
         let spec = ProcessSpec(executable: plan.toolchain.path,
                                arguments: cell.goArguments(output: output.path, mainPackage: g?.mainPackage ?? plan.mainPackage),
-                               environment: CompilerGarbageCollection.environment(cell.environment),
+                               environment: try GoTemporaryFolder.environment(
+                                   CompilerGarbageCollection.environment(cell.environment), in: work),
                                workingDirectory: directory.path)
         let result = try runLogged(spec)
         if let failure = stopped() { throw failure }

@@ -42,7 +42,7 @@ struct ReproducibilityCheck {
         try copyModule(to: source)
 
         let second = output.appendingPathComponent(cell.executableName)
-        var env = CompilerGarbageCollection.environment(cell.environment)
+        var env = try GoTemporaryFolder.environment(CompilerGarbageCollection.environment(cell.environment), in: root)
         env["GOCACHE"] = cache.path
         let spec = ProcessSpec(
             executable: goPath,
