@@ -15,12 +15,12 @@ static inline int shipdeck_mouse_enable(int on) {
     return mousemask(wanted, &old) != 0 || !on;
 }
 
-/* Every queued mouse event, oldest first, at most `max`: kinds[i] is 1 for a press of the first
-   button, 4 wheel up, 5 wheel down, 0 other. Returns how many.
+/* Every queued mouse event, newest first (the order getmouse() hands them out), at most `max`:
+   kinds[i] is 1 for a press of the first button, 4 wheel up, 5 wheel down, 0 other. Returns how many.
    ncurses keeps events in a ring and getmouse() hands out the newest one. When a press and its
    release come in one read (a loaded machine, a terminal or link that batches them), one KEY_MOUSE
    is returned for both: taking a single event would take the release, and the press would wait
-   for the next mouse event. So the ring is drained each time, and the order put back. */
+   for the next mouse event. So the ring is drained each time (the caller puts them in order). */
 static inline int shipdeck_mouse_events(int *kinds, int *rows, int *columns, int max) {
     int count = 0;
     MEVENT event;
@@ -33,11 +33,6 @@ static inline int shipdeck_mouse_events(int *kinds, int *rows, int *columns, int
         rows[count] = event.y;
         columns[count] = event.x;
         count++;
-    }
-    for (int i = 0, j = count - 1; i < j; i++, j--) {
-        int k = kinds[i], r = rows[i], c = columns[i];
-        kinds[i] = kinds[j]; rows[i] = rows[j]; columns[i] = columns[j];
-        kinds[j] = k; rows[j] = r; columns[j] = c;
     }
     return count;
 }

@@ -49,6 +49,19 @@ void shipdeck_test_remove_tree(const char *path) {
     nftw(path, remove_one, 32, FTW_PHYS | FTW_MOUNT | FTW_DEPTH);
 }
 
+#define MARKER_SIZE (sizeof scratch_root + sizeof "/" KEPT)
+
+// The path of the marker of a folder kept with SHIPDECK_KEEP_TEST_TMP, into `marker` (MARKER_SIZE).
+static void kept_marker(const char *folder, char *marker) {
+    snprintf(marker, MARKER_SIZE, "%s/" KEPT, folder);
+}
+
+static int is_kept(const char *folder) {
+    char marker[MARKER_SIZE];
+    kept_marker(folder, marker);
+    return access(marker, F_OK) == 0;
+}
+
 static void remove_stale_roots(const char *base) {
     DIR *dir = opendir(base);
     if (!dir) return;
@@ -60,10 +73,8 @@ static void remove_stale_roots(const char *base) {
         long pid = strtol(entry->d_name + strlen(PREFIX), &end, 10);
         if (pid <= 0 || !end || *end != '\0') continue;
         if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;  // its process still runs
-        if ((size_t)snprintf(path, sizeof path, "%s/%s/" KEPT, base, entry->d_name) >= sizeof path) continue;
-        if (access(path, F_OK) == 0) continue;  // kept on purpose (SHIPDECK_KEEP_TEST_TMP)
         if ((size_t)snprintf(path, sizeof path, "%s/%s", base, entry->d_name) >= sizeof path) continue;
-        shipdeck_test_remove_tree(path);
+        if (!is_kept(path)) shipdeck_test_remove_tree(path);
     }
     closedir(dir);
 }
@@ -72,8 +83,8 @@ static void remove_scratch_root(void) {
     if (getpid() != scratch_owner || scratch_root[0] == '\0') return;  // a forked child exiting
     const char *keep = getenv("SHIPDECK_KEEP_TEST_TMP");
     if (keep && *keep && strcmp(keep, "0") != 0) {
-        char marker[sizeof scratch_root + sizeof KEPT + 1];
-        snprintf(marker, sizeof marker, "%s/" KEPT, scratch_root);
+        char marker[MARKER_SIZE];
+        kept_marker(scratch_root, marker);
         FILE *file = fopen(marker, "w");
         if (file) fclose(file);
         fprintf(stderr, "shipdeck tests: kept this run's temporary files in %s (remove it when done)\n", scratch_root);
@@ -98,9 +109,7 @@ __attribute__((constructor)) static void make_scratch_root(void) {
         scratch_root[0] = '\0';
         return;
     }
-    char marker[sizeof scratch_root + sizeof KEPT + 1];
-    snprintf(marker, sizeof marker, "%s/" KEPT, scratch_root);
-    if (access(marker, F_OK) != 0) shipdeck_test_remove_tree(scratch_root);  // an earlier process's, this pid
+    if (!is_kept(scratch_root)) shipdeck_test_remove_tree(scratch_root);  // an earlier process's, this pid
     if (mkdir(scratch_root, 0700) != 0) {  // a kept folder, or one of another user: use TMPDIR as given
         scratch_root[0] = '\0';
         return;

@@ -158,7 +158,7 @@ final class CursesTerminal {
         let most = 16
         var kinds = [Int32](repeating: 0, count: most), rows = kinds, columns = kinds
         let count = Int(shipdeck_mouse_events(&kinds, &rows, &columns, Int32(most)))
-        return (0..<max(0, count)).compactMap { i in
+        return (0..<max(0, count)).reversed().compactMap { i in
             let (row, column) = (Int(rows[i]), Int(columns[i]))
             switch kinds[i] {
             case 1: return .click(row: row, column: column)
