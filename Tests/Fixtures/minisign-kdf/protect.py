@@ -27,14 +27,12 @@ def scrypt_params(opslimit, memlimit):
     """libsodium's pickparams for crypto_pwhash_scryptsalsa208sha256: (N, r, p)."""
     opslimit = max(opslimit, 32768)
     r = 8
-    if opslimit < memlimit // 32:
-        max_n = opslimit // (r * 4)
-    else:
-        max_n = memlimit // (r * 128)
+    by_time = opslimit < memlimit // 32
+    max_n = opslimit // (r * 4) if by_time else memlimit // (r * 128)
     n_log2 = 1
     while n_log2 < 63 and (1 << n_log2) <= max_n // 2:
         n_log2 += 1
-    p = 1 if opslimit < memlimit // 32 else min((opslimit // 4) // (1 << n_log2), 0x3FFFFFFF) // r
+    p = 1 if by_time else min((opslimit // 4) >> n_log2, 0x3FFFFFFF) // r
     return 1 << n_log2, r, p
 
 
