@@ -4,7 +4,7 @@ import Testing
 @testable import ShipdeckEngine
 
 /// tar.gz and zip archives from a real release: deterministic bytes, normalized entries, extra files.
-@Suite(.serialized) struct ArchiveEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ArchiveEndToEndTests {
     /// The fixture's commit time (TestSupport.copyFixture): 2024-01-02T03:04:05Z.
     static let epoch: Int64 = 1_704_164_645
 

@@ -10,7 +10,7 @@ import Testing
 /// The artifact cache with real `go build`s: an unchanged re-run takes every binary from the cache
 /// (and says so), a change of sources, flags or Go environment builds again, a corrupted entry is
 /// rebuilt, `--no-cache` builds everything, the bound prunes, and two releases share one cache.
-@Suite(.timeLimit(.minutes(10))) struct ArtifactCacheEndToEndTests {
+@Suite(.ownThreads, .timeLimit(.minutes(10))) struct ArtifactCacheEndToEndTests {
     typealias S = WatchTestsSupport
     /// One cell keeps each release short; the bound and the sharing tests use two.
     static let one = ["linux/amd64"]

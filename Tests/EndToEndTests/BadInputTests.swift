@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Each bad input: a clear error naming the problem and the fix, a non-zero exit, nothing built.
-@Suite(.serialized) struct BadInputTests {
+@Suite(.serialized, .ownThreads) struct BadInputTests {
     func expectError(_ out: TestSupport.Output, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(out.status != 0, sourceLocation: sourceLocation)
         #expect(out.stderr.hasPrefix("shipdeck: error: "), "\(out.combined)", sourceLocation: sourceLocation)

@@ -3,7 +3,7 @@ import Testing
 import Yams
 
 /// `shipdeck ci github` writes a workflow that parses and has the shard and merge jobs.
-@Suite(.serialized) struct CIEndToEndTests {
+@Suite(.serialized, .ownThreads) struct CIEndToEndTests {
     func load(_ url: URL) throws -> [String: Any] {
         let text = try String(contentsOf: url, encoding: .utf8)
         return try #require(try Yams.load(yaml: text) as? [String: Any])

@@ -3,7 +3,7 @@ import Testing
 @testable import ShipdeckEngine
 
 /// Cancel through the engine API kills the cell's whole process tree, grandchildren included.
-@Suite(.serialized) struct CancelEndToEndTests {
+@Suite(.serialized, .ownThreads) struct CancelEndToEndTests {
     /// A `go` that behaves like the real one except for `build`, which starts a grandchild and hangs.
     func hangingGo(marker: String) throws -> URL {
         let dir = TestSupport.temporaryDirectory("hanging-go")

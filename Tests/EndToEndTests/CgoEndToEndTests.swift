@@ -11,7 +11,7 @@ import Testing
 /// the test run. Only the first test builds; the others only plan, and zig locks its own cache, so
 /// they run beside it: serialized, they waited for that first build (on a new machine the suite's
 /// 55 s of plans came after its 196 s build, the last thing the whole test run waited for).
-@Suite struct CgoEndToEndTests {
+@Suite(.ownThreads) struct CgoEndToEndTests {
     static let zigCache = FileManager.default.homeDirectoryForCurrentUser
         .appendingPathComponent(".cache/shipdeck-tests/zig").path
 

@@ -3,7 +3,7 @@ import Testing
 
 /// `changelog:`: dist/CHANGELOG.md from a real git history (tags, commits, a merge), between the
 /// previous tag and this release's, in GoReleaser's format.
-@Suite(.serialized) struct ChangelogEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ChangelogEndToEndTests {
     /// Runs git in `dir` with a fixed identity and date; returns its trimmed stdout.
     @discardableResult
     static func git(_ args: [String], in dir: URL, date: String = "2024-03-04T05:06:07Z") -> String {

@@ -13,7 +13,7 @@ import FoundationXML
 /// (tmux), at 60×20, 80×24 and 200×60. One release is built once with real go (a chatty `go`
 /// wrapper, a failing windows cell) and every test opens it with `shipdeck watch`, so the tmux
 /// time is spent on keys, not builds. Every wait polls the pane with a deadline.
-@Suite("Dashboard reading keys and mouse in tmux", .serialized)
+@Suite("Dashboard reading keys and mouse in tmux", .serialized, .ownThreads)
 struct DashboardReadingTmuxTests {
     typealias Tmux = DashboardTmuxTests.Tmux
 

@@ -8,7 +8,7 @@ import CShipdeckPOSIX
 
 /// The dashboard end to end: the real binary with real go builds in a real terminal (tmux), read
 /// back with `capture-pane`. Assertions poll the pane for text; nothing sleeps a fixed time.
-@Suite("Dashboard in tmux", .serialized)
+@Suite("Dashboard in tmux", .serialized, .ownThreads)
 struct DashboardTmuxTests {
     /// One tmux server on its own socket, with one pane running a plain shell.
     final class Tmux {

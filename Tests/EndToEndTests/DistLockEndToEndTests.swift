@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// dist/ is one run's at a time: two real `shipdeck release` processes racing for one folder.
-@Suite(.serialized) struct DistLockEndToEndTests {
+@Suite(.serialized, .ownThreads) struct DistLockEndToEndTests {
     /// A `go` whose `build` waits until `gate` exists beside it (or gives up when `abort` does), so
     /// a release is reliably mid-build while the test races a second one against it.
     func gatedGo(marker: String) throws -> URL {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A module with only a `.goreleaser.yaml`: plan, release and `init --from-goreleaser`.
-@Suite(.serialized) struct GoReleaserEndToEndTests {
+@Suite(.serialized, .ownThreads) struct GoReleaserEndToEndTests {
     /// What GoReleaser names the archives of the fixture's config (goreleaser.com/customization/archive:
     /// `title .Os`, x86_64 for amd64, `v{{ .Arm }}`, zip for windows) and its checksum file.
     static let expectedArchives = [

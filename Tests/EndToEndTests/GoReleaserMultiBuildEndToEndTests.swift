@@ -6,7 +6,7 @@ import ShipdeckEngine
 /// hooks at every level, an archive holding both builds' binaries, a `format: binary` archive,
 /// `checksum.ids`, and GoReleaser's artifacts.json / metadata.json; and `shipdeck check` on the six
 /// real projects' configs.
-@Suite(.serialized) struct GoReleaserMultiBuildEndToEndTests {
+@Suite(.serialized, .ownThreads) struct GoReleaserMultiBuildEndToEndTests {
     func json(_ url: URL) throws -> Any {
         try JSONSerialization.jsonObject(with: try Data(contentsOf: url))
     }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `images:` writes an OCI image layout that the real skopeo reads, copies and resolves per platform.
-@Suite(.serialized) struct ImageEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ImageEndToEndTests {
     static let skopeo = "/usr/bin/skopeo"
 
     /// Releases the image fixture (commit fixed, so SOURCE_DATE_EPOCH is fixed) into `dist`.

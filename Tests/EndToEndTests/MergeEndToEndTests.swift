@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `shipdeck merge` refuses parts that do not make one release, and writes nothing when it does.
-@Suite(.serialized) struct MergeEndToEndTests {
+@Suite(.serialized, .ownThreads) struct MergeEndToEndTests {
     /// Three shards of the hello example (two cells, two cells, one cell).
     func parts(_ module: URL) throws -> (work: URL, dists: [URL]) {
         let work = TestSupport.temporaryDirectory("merge")

@@ -4,7 +4,7 @@ import Testing
 /// `packages:` writes a .deb and an .rpm per Linux cell that the real dpkg-deb, lintian, dpkg, rpm
 /// and gpg accept: built from a real Go module, installed into scratch roots, the rpm's header
 /// signature checked by `rpm -K`, and the same bytes from a release in another directory.
-@Suite(.serialized) struct PackagesEndToEndTests {
+@Suite(.serialized, .ownThreads) struct PackagesEndToEndTests {
     static let version = "1.2.3"
     static let deb = "pkghello_1.2.3-1_amd64.deb"
     static let debArm = "pkghello_1.2.3-1_arm64.deb"

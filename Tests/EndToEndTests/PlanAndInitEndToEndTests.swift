@@ -3,7 +3,7 @@ import Testing
 
 /// `shipdeck plan` shows the exact command and environment and builds nothing; `shipdeck init`
 /// writes a config that plans exactly what zero config plans.
-@Suite(.serialized) struct PlanAndInitEndToEndTests {
+@Suite(.serialized, .ownThreads) struct PlanAndInitEndToEndTests {
     /// Help is the parser's to print, on stdout with status 0, in every spelling.
     @Test func helpIsPrintedAndExitsZero() throws {
         let dir = TestSupport.temporaryDirectory("help")

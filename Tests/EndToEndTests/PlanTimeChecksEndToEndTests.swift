@@ -7,7 +7,7 @@ import Testing
 
 /// Bad input the real binary refuses while it plans: exit 2, the key and a hint, and nothing
 /// built (no dist/ appears). Each test names one input that today crashes, misleads or builds.
-@Suite(.serialized) struct PlanTimeChecksEndToEndTests {
+@Suite(.serialized, .ownThreads) struct PlanTimeChecksEndToEndTests {
     func hello() -> URL { TestSupport.copyFixture("hello", example: true) }
 
     func write(_ text: String, to module: URL, name: String = "shipdeck.yml") throws {

@@ -10,7 +10,7 @@ import Testing
 /// Nothing Shipdeck starts outlives it: SIGPIPE ends a release like Ctrl-C, `kill -9` leaves
 /// no build behind (the supervisor stops it), and `--timeout` / `timeout:` stop a hanging
 /// build with the cell failing and saying so. Real signals to the real binary; /proc checked.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct ProcessLifetimeEndToEndTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(10))) struct ProcessLifetimeEndToEndTests {
     typealias S = WatchTestsSupport
 
     /// A `go` that, for builds of `slowArch`, records its pid and sleeps `marker` seconds first.

@@ -3,7 +3,7 @@ import Testing
 
 /// `provenance: true`: an in-toto statement with a SLSA v1 predicate, in a DSSE envelope signed
 /// with the native key, which openssl verifies over the pre-authentication encoding.
-@Suite(.serialized) struct ProvenanceEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ProvenanceEndToEndTests {
     let release = SignedRelease.shared
 
     func envelope() throws -> [String: Any] {

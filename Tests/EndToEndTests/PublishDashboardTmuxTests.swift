@@ -6,7 +6,7 @@ import Testing
 /// waiting for the server, done, FAILED with the server's words), `r` there retries a failed upload,
 /// and the exit code counts the publish. The release itself is resumed from a finished dist/, so no
 /// cell builds again.
-@Suite("Publish pane in tmux", .serialized)
+@Suite("Publish pane in tmux", .serialized, .ownThreads)
 struct PublishDashboardTmuxTests {
     let release = PublishableRelease.shared
 

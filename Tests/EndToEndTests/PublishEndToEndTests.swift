@@ -55,7 +55,7 @@ enum FileDigestForTests {
     }
 }
 
-@Suite(.serialized) struct PublishEndToEndTests {
+@Suite(.serialized, .ownThreads) struct PublishEndToEndTests {
     let release = PublishableRelease.shared
     let tokenVariable = "SHIPDECK_TEST_GITHUB_TOKEN"
 

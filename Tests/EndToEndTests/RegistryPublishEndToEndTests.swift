@@ -45,7 +45,7 @@ enum Digest {
 }
 
 /// `publish.registry` against the real registry (Debian's docker-registry), checked with skopeo.
-@Suite(.serialized) struct RegistryPublishEndToEndTests {
+@Suite(.serialized, .ownThreads) struct RegistryPublishEndToEndTests {
     static let skopeo = "/usr/bin/skopeo"
     let release = PublishableImageRelease.shared
     let user = "shipper"

@@ -4,7 +4,7 @@ import Testing
 @testable import ShipdeckEngine
 
 /// `shipdeck release --no-tui` with the real Go toolchain on real modules.
-@Suite(.serialized) struct ReleaseEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ReleaseEndToEndTests {
     static let fourTargets = ["linux/amd64", "linux/arm64", "windows/amd64", "darwin/arm64"]
 
     func release(_ module: URL, targets: [String], extra: [String] = [], environment: [String: String] = [:])

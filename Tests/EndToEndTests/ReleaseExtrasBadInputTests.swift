@@ -3,7 +3,7 @@ import Testing
 
 /// Bad `sbom:`, `changelog:` and `universal_binaries:` input fails at plan time: exit 2, the key
 /// named, a hint, and nothing built (no dist/).
-@Suite struct ReleaseExtrasBadInputTests {
+@Suite(.ownThreads) struct ReleaseExtrasBadInputTests {
     func release(_ yaml: String) throws -> (TestSupport.Output, URL) {
         let module = TestSupport.copyFixture("hello", example: true)
         try yaml.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)

@@ -5,7 +5,7 @@ import Testing
 
 /// What a real release must never do: ship something that is not an executable, choke on a
 /// symlinked extra file, or pass C1/bidi controls raw into `--json` and the journal.
-@Suite(.serialized) struct ReleaseIntegrityEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ReleaseIntegrityEndToEndTests {
     func hello() -> URL { TestSupport.copyFixture("hello", example: true) }
 
     func script(_ name: String, _ body: String) throws -> URL {

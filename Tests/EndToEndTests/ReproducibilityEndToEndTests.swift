@@ -4,7 +4,7 @@ import Testing
 /// `--verify-reproducible`: every cell is built twice (another path, an empty GOCACHE) and compared.
 /// The modules import nothing: each second build compiles the standard library it needs from
 /// scratch, and for a module that imports fmt that is twice as much (tiny-hello's README).
-@Suite(.serialized) struct ReproducibilityEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ReproducibilityEndToEndTests {
     @Test func aModuleIsReproducibleForEveryCell() throws {
         let module = TestSupport.copyFixture("tiny-hello", git: true, tag: "v2.0.0")
         try "targets: [linux/amd64, windows/amd64]\narchive:\n  format: binary\n"

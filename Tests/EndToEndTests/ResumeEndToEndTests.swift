@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// `shipdeck release --resume`: after a crash, only what is not done (or no longer matches) is built.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct ResumeEndToEndTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(10))) struct ResumeEndToEndTests {
     typealias S = WatchTestsSupport
     static let cells: Set<String> = ["linux/amd64", "linux/arm64", "windows/amd64"]
 

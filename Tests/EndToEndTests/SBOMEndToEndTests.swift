@@ -4,7 +4,7 @@ import Testing
 /// `sbom: true`: an SPDX 2.3 and a CycloneDX 1.6 document per binary, from the module graph Go
 /// embeds, accepted by pyspdxtools and the official CycloneDX schema, hashed, signed, verified, and
 /// the same bytes from a release of the same commit somewhere else.
-@Suite(.serialized) struct SBOMEndToEndTests {
+@Suite(.serialized, .ownThreads) struct SBOMEndToEndTests {
     struct Release {
         var module: URL
         var output: TestSupport.Output

@@ -32,7 +32,7 @@ enum ShardRuns {
 
 /// `shipdeck release --shard` in separate processes, then `shipdeck merge`, against a
 /// single-process release of the same commit.
-@Suite(.serialized) struct ShardEndToEndTests {
+@Suite(.serialized, .ownThreads) struct ShardEndToEndTests {
     @Test func fiveShardsMergedGiveTheSingleReleaseChecksumsAndAVerifiedSignature() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.0.0")
         let keys = TestSupport.temporaryDirectory("minisign")

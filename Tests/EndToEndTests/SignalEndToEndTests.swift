@@ -10,7 +10,7 @@ import Testing
 /// SIGINT, SIGTERM and SIGHUP during a release: every child tree ends, the journal gets an
 /// `interrupted` event naming the signal and a final "interrupted" outcome, and shipdeck exits
 /// 128 + the signal within 3 seconds.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct SignalEndToEndTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(10))) struct SignalEndToEndTests {
     typealias S = WatchTestsSupport
 
     @Test(arguments: [SIGINT, SIGTERM, SIGHUP])

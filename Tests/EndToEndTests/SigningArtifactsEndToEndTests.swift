@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `signs: artifacts`: every binary gets its own signature, in the cell's sign stage.
-@Suite(.serialized) struct SigningArtifactsEndToEndTests {
+@Suite(.serialized, .ownThreads) struct SigningArtifactsEndToEndTests {
     static let keys = SigningKeys.make()
 
     struct Release {

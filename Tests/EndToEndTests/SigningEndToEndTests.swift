@@ -200,7 +200,7 @@ struct SignedRelease: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized) struct SigningEndToEndTests {
+@Suite(.serialized, .ownThreads) struct SigningEndToEndTests {
     let release = SignedRelease.shared
 
     @Test func theSignedReleaseSucceeds() {

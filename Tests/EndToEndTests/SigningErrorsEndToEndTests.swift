@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A signer that cannot sign stops the release before any build starts, with a clear error.
-@Suite(.serialized) struct SigningErrorsEndToEndTests {
+@Suite(.serialized, .ownThreads) struct SigningErrorsEndToEndTests {
     static let keys = SigningKeys.make()
 
     struct Attempt {

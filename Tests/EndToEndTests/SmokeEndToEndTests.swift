@@ -5,7 +5,7 @@ import Testing
 
 /// The smoke-test stage on real binaries: native, qemu-user, wine or a header check, and a missing
 /// emulator reported as skipped.
-@Suite(.serialized) struct SmokeEndToEndTests {
+@Suite(.serialized, .ownThreads) struct SmokeEndToEndTests {
     func configure(_ module: URL, _ yaml: String) throws {
         try yaml.write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
     }

@@ -5,7 +5,7 @@ import Testing
 /// `publish.homebrew` and `publish.scoop`: after the GitHub release is published, the formula and
 /// the manifest (with the URLs the server gave the published assets) are committed and pushed to
 /// real bare git repositories; the formula passes `ruby -c`, the manifest Scoop's schema.json.
-@Suite(.serialized) struct TapPublishEndToEndTests {
+@Suite(.serialized, .ownThreads) struct TapPublishEndToEndTests {
     let release = PublishableRelease.shared
 
     static var checkJSONSchema: String? {

@@ -4,7 +4,7 @@ import Testing
 
 /// The private TMPDIR every test process gets (Tests/CShipdeckTestScratch): made before the first test,
 /// passed to children, removed at exit, and the folders of killed runs removed by the next one.
-@Suite struct TestScratchTests {
+@Suite(.ownThreads) struct TestScratchTests {
     @Test func temporaryFilesGoToThisProcessesOwnFolder() throws {
         let root = String(cString: shipdeck_test_scratch_root())
         try #require(!root.isEmpty, "no scratch folder was made")
@@ -58,7 +58,7 @@ import Testing
 
 /// Run alone by `aTestProcessRemovesItsFolderAndThoseOfEndedRuns` in a child test process; harmless in
 /// the whole suite.
-@Suite struct TestScratchChild {
+@Suite(.ownThreads) struct TestScratchChild {
     @Test func leavesAFileInItsTemporaryFolder() throws {
         let file = TestSupport.temporaryDirectory("marker").appendingPathComponent("marker")
         try Data("marker".utf8).write(to: file)

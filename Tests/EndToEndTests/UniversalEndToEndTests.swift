@@ -3,7 +3,7 @@ import Testing
 
 /// `universal_binaries:`: one fat Mach-O from the darwin/amd64 and darwin/arm64 cells, checked with
 /// llvm-lipo (Debian llvm-14), archived and hashed like a cell, the same bytes from another path.
-@Suite(.serialized) struct UniversalEndToEndTests {
+@Suite(.serialized, .ownThreads) struct UniversalEndToEndTests {
     static let lipo = "/usr/bin/llvm-lipo-14"
 
     struct Release {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `shipdeck verify` on the signed release, on copies of it, and on tampered copies.
-@Suite(.serialized) struct VerifyEndToEndTests {
+@Suite(.serialized, .ownThreads) struct VerifyEndToEndTests {
     let release = SignedRelease.shared
 
     func verify(_ dist: URL, _ extra: [String] = []) -> TestSupport.Output {

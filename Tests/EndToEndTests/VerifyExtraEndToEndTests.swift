@@ -5,7 +5,7 @@ import Testing
 
 /// `shipdeck verify` accounts for every file in the folder: an injected file is EXTRA, exit 1,
 /// while Shipdeck's own bookkeeping (journal, logs, part manifests, the lock, timeline.svg) is not.
-@Suite(.serialized) struct VerifyExtraEndToEndTests {
+@Suite(.serialized, .ownThreads) struct VerifyExtraEndToEndTests {
     let release = SignedRelease.shared
 
     func verify(_ dist: URL, _ extra: [String] = []) -> TestSupport.Output {

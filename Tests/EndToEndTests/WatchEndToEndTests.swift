@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// `shipdeck watch --no-tui`: follows a live release from its journal and reads damaged ones.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct WatchEndToEndTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(10))) struct WatchEndToEndTests {
     typealias S = WatchTestsSupport
 
     @Test func watchStartedMidwayPrintsReplayedThenLiveEventsAndTheSameSummary() throws {

@@ -9,7 +9,7 @@ import Testing
 
 /// `ssh -t host shipdeck watch DIST` inside tmux, against Debian's real sshd on a loopback port:
 /// the dashboard comes up read-only, and its mutating keys change nothing.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct WatchOverSSHEndToEndTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(10))) struct WatchOverSSHEndToEndTests {
     typealias S = WatchTestsSupport
 
     /// An sshd of its own: host key, authorized key and config generated in a temp folder, run in

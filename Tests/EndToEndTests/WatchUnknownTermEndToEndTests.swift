@@ -3,7 +3,7 @@ import Testing
 
 /// `shipdeck watch` on a terminal whose TERM terminfo does not know falls back to lines, as
 /// `release` does: an ssh watcher with an odd TERM still sees the release, and gets its exit code.
-@Suite(.serialized) struct WatchUnknownTermEndToEndTests {
+@Suite(.serialized, .ownThreads) struct WatchUnknownTermEndToEndTests {
     @Test func watchWithAnUnknownTermPrintsLinesAndTheReleasesExitCode() throws {
         let module = TestSupport.copyFixture("hello", example: true)
         let released = TestSupport.shipdeck(
