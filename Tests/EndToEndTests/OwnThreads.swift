@@ -3,9 +3,9 @@ import Testing
 
 /// End-to-end tests wait synchronously: for a release, a server, tmux. Swift's cooperative pool runs as
 /// many tasks at once as there are cores, so on 2 cores two such tests leave no thread for anything else
-/// and the rest of the run queues behind them: unit tests, the next test of every serialized suite, and, near the end, short
-/// plan-only tests that keep well under two cores busy (in a cold run on 2 cores, the last 78 s averaged
-/// 1.4). `.ownThreads` runs a suite's tests on a few threads of their own instead.
+/// and the rest of the run queues behind them: unit tests, the next test of every serialized suite, and,
+/// near the end, short plan-only tests that keep well under two cores busy (in a cold run on 2 cores, the
+/// last 78 s averaged 1.4). `.ownThreads` runs a suite's tests on a few threads of their own instead.
 ///
 /// How many go builds run at once stays where it was: `TestSupport.run` lets two `shipdeck release`
 /// runs go at a time (`TestSupport.releaseGate`). More than that with an empty Go cache compile the same
