@@ -8,10 +8,11 @@ import ShipdeckEngine
 /// A blocking HTTP/1.1 request to a test server on 127.0.0.1, over a plain socket on the calling
 /// thread: one connection per request (`Connection: close`), read to end-of-file.
 ///
-/// Tests use it to drive and inspect their stand-in servers from synchronous test bodies. Those
-/// bodies run on threads of Swift's cooperative pool and hold them while they wait; a client that
-/// itself needed a pool thread (AsyncHTTPClient streams a request body from a `Task`) could then
-/// wait forever for a thread that only its own caller could free. This one needs no other thread.
+/// Tests use it to drive and inspect their stand-in servers from synchronous test bodies, which hold
+/// their thread while they wait. On Swift's cooperative pool, where those bodies used to run, a client
+/// that itself needed a pool thread (AsyncHTTPClient streams a request body from a `Task`) could wait
+/// forever for a thread that only its own caller could free. The end-to-end suites now run on threads
+/// of their own (OwnThreads.swift); this client still needs no other thread.
 enum LoopbackHTTP {
     struct Response {
         var status: Int
