@@ -33,8 +33,7 @@ final class EndToEndExecutor: TaskExecutor, @unchecked Sendable {
     static let shared = EndToEndExecutor(threads: 4)
 
     private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-    private var next = 0
+    private var jobs: [UnownedJob] = []  // waiting for a thread: about one per suite, so a short array
 
     init(threads: Int) {
         for index in 0..<threads {
@@ -55,16 +54,8 @@ final class EndToEndExecutor: TaskExecutor, @unchecked Sendable {
     private func work() {
         while true {
             condition.lock()
-            while next == jobs.count { condition.wait() }
-            let job = jobs[next]
-            next += 1
-            if next == jobs.count {
-                jobs.removeAll(keepingCapacity: true)
-                next = 0
-            } else if next >= 256 {
-                jobs.removeFirst(next)
-                next = 0
-            }
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
             condition.unlock()
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
