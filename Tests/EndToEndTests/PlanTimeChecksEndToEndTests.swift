@@ -234,6 +234,30 @@ import Testing
         #expect(plan.stdout.contains("archive files: 'LICENSE*' matches no file in the module"), "\(plan.stdout)")
     }
 
+    /// The archive's layout is laid out while planning: a wrapping directory that leaves the archive
+    /// and a `files:` directory named like the binary (which `tar -x` cannot unpack) are refused.
+    @Test func anArchiveLayoutThatCannotBeUnpackedIsRefusedAtPlanTime() throws {
+        let module = hello()
+        try write("archive: { wrap_in_directory: \"../escape\" }\n", to: module)
+        refused(module, ["linux/amd64: the archive entry '../escape/hello' is not a relative path", "hint: check archive wrap_in_directory:"])
+        try write("archive: { wrap_in_directory: \"/abs\" }\n", to: module)
+        refused(module, ["the archive entry '/abs/hello' is not a relative path"])
+        try FileManager.default.createDirectory(at: module.appendingPathComponent("hello"), withIntermediateDirectories: true)
+        try "a\n".write(to: module.appendingPathComponent("hello/a.txt"), atomically: true, encoding: .utf8)
+        try write("archive: { files: [hello] }\n", to: module)
+        refused(module, ["the archive would hold a file named hello and a directory of that name", "hint: rename the file"])
+
+        // One-character names (which once stopped the process inside Foundation) are plain names.
+        try FileManager.default.removeItem(at: module.appendingPathComponent("hello"))
+        try "y\n".write(to: module.appendingPathComponent("y"), atomically: true, encoding: .utf8)
+        try write("project: z\narchive: { files: [y], wrap_in_directory: \"a\" }\n", to: module)
+        let out = TestSupport.shipdeck(
+            ["release", "--no-tui", "--target", "linux/amd64", "--no-cache", "--version", "1.0.0"], in: module)
+        #expect(out.status == 0, "\(out.combined)")
+        let listing = TestSupport.run("/usr/bin/tar", ["-tzf", "dist/z_1.0.0_linux_amd64.tar.gz"], in: module)
+        #expect(listing.stdout.split(separator: "\n") == ["a/", "a/y", "a/z"], "\(listing.combined)")
+    }
+
     // MARK: The toolchain and the command line
 
     @Test func garbageFromGoEnvIsExplainedWithItsFirstBytesEscaped() throws {

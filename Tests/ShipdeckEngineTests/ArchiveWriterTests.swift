@@ -54,7 +54,8 @@ import Testing
         let dir = try scratch()
         for format in ["tar.gz", "zip"] {
             let a = dir.appendingPathComponent("a.\(format)").path, b = dir.appendingPathComponent("b.\(format)").path
-            let write = format == "zip" ? ZipWriter.write : TarGzWriter.write
+            let write: ([ArchiveEntry], Int64, String) throws -> (hex: String, size: Int64) =
+                format == "zip" ? { try ZipWriter.write($0, mtime: $1, to: $2) } : { try TarGzWriter.write($0, mtime: $1, to: $2) }
             let first = try write(try entries(dir), 1_700_000_000, a)
             // Touch the inputs: times and permissions on disk must not matter.
             chmod(dir.appendingPathComponent("README.md").path, 0o600)

@@ -17,16 +17,8 @@ struct ArchiveStage {
 
     func write(binary: URL, into work: URL) throws -> Output {
         let output = work.appendingPathComponent(name)
-        let root = cell.archiveDirectory.map { $0 + "/" } ?? ""
-        var entries = [ArchiveEntry.file(root + cell.executableName, source: binary, executable: true)]
-        for file in try ArchiveFiles.expand(
-            plan.config.archive.files, in: plan.moduleDirectory,
-            excluding: [plan.distDirectory])
-        {
-            entries.append(.file(root + file.relative, source: file.url, executable: file.executable))
-        }
-        if let directory = cell.archiveDirectory { entries.append(.directory(directory)) }
-        let normalized = try ArchiveEntry.normalized(entries)
+        let files = try ArchiveFiles.expand(plan.config.archive.files, in: plan.moduleDirectory, excluding: [plan.distDirectory])
+        let normalized = try Self.entries(cell: cell, binary: binary, files: files)
         let epoch = plan.info.sourceDateEpoch
         let digest: (hex: String, size: Int64)
         switch cell.archiveFormat {
@@ -35,5 +27,19 @@ struct ArchiveStage {
         case .binary: throw ShipdeckError(.io, "the binary format has no archive")
         }
         return Output(url: output, name: name, sha256: digest.hex, size: digest.size)
+    }
+
+    /// What a cell's archive holds, normalized: the binary and the `files:`, under the wrapping
+    /// directory. The plan calls it too (with any binary path), so a bad layout fails before a build.
+    static func entries(
+        cell: CellPlan, binary: URL, files: [(relative: String, url: URL, executable: Bool)]
+    ) throws -> [ArchiveEntry] {
+        let root = cell.archiveDirectory.map { $0 + "/" } ?? ""
+        var entries = [ArchiveEntry.file(root + cell.executableName, source: binary, executable: true)]
+        for file in files {
+            entries.append(.file(root + file.relative, source: file.url, executable: file.executable))
+        }
+        if let directory = cell.archiveDirectory { entries.append(.directory(directory)) }
+        return try ArchiveEntry.normalized(entries)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// Writes a ustar archive through deterministic gzip: sorted entries, one mtime for all, uid/gid 0,
+/// Writes a ustar archive (pax headers where ustar falls short) through deterministic gzip: sorted entries, one mtime for all, uid/gid 0,
 /// empty user and group names, normalized modes, and the usual 10 KiB record padding.
 enum TarGzWriter {
     static let blockSize = 512
@@ -17,8 +17,9 @@ enum TarGzWriter {
         var written: Int64 = 0
         for entry in entries {
             let size = try entry.source.map { try fileSize($0) } ?? 0
-            try gzip.write(try header(for: entry, size: size, mtime: mtime))
-            written += Int64(blockSize)
+            let header = try header(for: entry, size: size, mtime: mtime)
+            try gzip.write(header)
+            written += Int64(header.count)
             if let source = entry.source {
                 var copied: Int64 = 0
                 try FileChunks.forEach(path: source.path) { chunk in
@@ -52,11 +53,56 @@ enum TarGzWriter {
         return Int64(info.st_size)
     }
 
-    /// One 512-byte ustar header.
+    /// The largest number an 11-digit octal field holds (size, mtime): 8 GiB - 1, and the year 2242.
+    static let octalLimit: Int64 = 0o77777777777
+
+    /// The header of one entry: a 512-byte ustar block, after a POSIX.1-2001 (pax) extended header
+    /// when ustar cannot hold the path (over 100 + 155 bytes), the size (8 GiB or more) or the time
+    /// (after 2242). The pax header is only there when needed, so every other archive keeps its bytes.
     static func header(for entry: ArchiveEntry, size: Int64, mtime: Int64) throws -> [UInt8] {
-        var block = [UInt8](repeating: 0, count: blockSize)
         let fullName = entry.isDirectory ? entry.path + "/" : entry.path
-        let (name, prefix) = try split(fullName)
+        let time = max(0, mtime)
+        let size = entry.isDirectory ? 0 : size
+        var records: [(key: String, value: String)] = []
+        var name = fullName, prefix = ""
+        if let parts = split(fullName) {
+            (name, prefix) = parts
+        } else {
+            records.append(("path", fullName))
+            name = asciiPlaceholder(fullName, limit: 100)
+        }
+        if time > octalLimit { records.append(("mtime", String(time))) }
+        if size > octalLimit { records.append(("size", String(size))) }
+        let typeflag = entry.isDirectory ? UInt8(ascii: "5") : UInt8(ascii: "0")
+        let main = block(
+            name: name, prefix: prefix, mode: Int64(entry.mode), size: size > octalLimit ? 0 : size,
+            mtime: min(time, octalLimit), typeflag: typeflag)
+        guard !records.isEmpty else { return main }
+        // Keys in byte order (as Go's archive/tar writes them); each record counts its own length.
+        var data: [UInt8] = []
+        for record in records.sorted(by: { $0.key < $1.key }) {
+            let body = " \(record.key)=\(record.value)\n".utf8.count
+            var length = body + String(body).count
+            if String(length).count != String(body).count { length = body + String(length).count }
+            data += Array("\(length) \(record.key)=\(record.value)\n".utf8)
+        }
+        let base = fullName.split(separator: "/").last.map(String.init) ?? "entry"
+        var out = block(
+            name: asciiPlaceholder("PaxHeaders/" + base, limit: 100), prefix: "", mode: 0o644,
+            size: Int64(data.count), mtime: min(time, octalLimit), typeflag: UInt8(ascii: "x"))
+        out += data
+        out += [UInt8](repeating: 0, count: (blockSize - data.count % blockSize) % blockSize)
+        return out + main
+    }
+
+    /// A ustar name for readers without pax: the path's printable ASCII, cut to the field.
+    static func asciiPlaceholder(_ text: String, limit: Int) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7f }.prefix(limit)))
+    }
+
+    /// One 512-byte ustar block; the values must fit their fields.
+    static func block(name: String, prefix: String, mode: Int64, size: Int64, mtime: Int64, typeflag: UInt8) -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: blockSize)
         func put(_ text: String, at offset: Int, width: Int) {
             let bytes = Array(text.utf8.prefix(width))
             block.replaceSubrange(offset..<offset + bytes.count, with: bytes)
@@ -67,13 +113,13 @@ enum TarGzWriter {
             put(String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits, at: offset, width: width - 1)
         }
         put(name, at: 0, width: 100)
-        octal(Int64(entry.mode), at: 100, width: 8)
+        octal(mode, at: 100, width: 8)
         octal(0, at: 108, width: 8)  // uid
         octal(0, at: 116, width: 8)  // gid
-        octal(entry.isDirectory ? 0 : size, at: 124, width: 12)
-        octal(max(0, mtime), at: 136, width: 12)
+        octal(size, at: 124, width: 12)
+        octal(mtime, at: 136, width: 12)
         put("        ", at: 148, width: 8)  // checksum placeholder: spaces
-        block[156] = entry.isDirectory ? UInt8(ascii: "5") : UInt8(ascii: "0")
+        block[156] = typeflag
         put("ustar", at: 257, width: 6)  // "ustar\0"
         put("00", at: 263, width: 2)
         // uname/gname (265, 297) stay empty; devmajor/devminor as zeros.
@@ -88,8 +134,8 @@ enum TarGzWriter {
         return block
     }
 
-    /// Splits a long path into ustar's name (100) and prefix (155) at a `/`.
-    static func split(_ path: String) throws -> (name: String, prefix: String) {
+    /// Splits a path into ustar's name (100) and prefix (155) at a `/`; nil when it does not fit.
+    static func split(_ path: String) -> (name: String, prefix: String)? {
         let bytes = path.utf8.count
         if bytes <= 100 { return (path, "") }
         let chars = Array(path)
@@ -97,8 +143,6 @@ enum TarGzWriter {
             let prefix = String(chars[..<index]), name = String(chars[(index + 1)...])
             if prefix.utf8.count <= 155, name.utf8.count <= 100, !name.isEmpty { return (name, prefix) }
         }
-        throw ShipdeckError(
-            .config, "'\(path)' is too long for a tar entry (ustar allows 100 + 155 bytes)",
-            hint: "shorten the file name or the wrapping directory")
+        return nil
     }
 }

@@ -48,6 +48,8 @@ package struct ArtifactCache: Sendable {
         case miss
         /// The entry was unusable and has been removed; why, in words.
         case discarded(String)
+        /// The entry is sound but its copy could not be written (a full or read-only dist/); kept.
+        case notCopied(String)
     }
 
     /// Keys are hex fingerprints; anything else never names a file.
@@ -85,6 +87,10 @@ package struct ArtifactCache: Sendable {
                     copy = try FileDigest.copy(blob.path, to: destination.path)
                 } catch {
                     try? FileManager.default.removeItem(at: destination)
+                    // A copy fails on either side; the entry is only discarded when its own bytes are bad.
+                    if let own = try? FileDigest.sha256(path: blob.path), own.hex == entry.sha256, own.size == entry.size {
+                        return .notCopied("\(error)")
+                    }
                     return discard(key, because: "its binary \(entry.sha256.prefix(16)) cannot be read: \(error)")
                 }
                 guard copy.hex == entry.sha256, copy.size == entry.size else {

@@ -30,7 +30,7 @@ enum GoReleaserArchiveEntries {
             var prefix = clean
             let isGlob = clean.contains { "*?[{".contains($0) }
             if isGlob || !FileManager.default.fileExists(atPath: moduleDirectory.appendingPathComponent(clean).path) {
-                prefix = (longestCommonPrefix(relatives) as NSString).deletingLastPathComponent
+                prefix = PathText.parent(longestCommonPrefix(relatives))
             }
             for file in found {
                 let destination: String

@@ -148,9 +148,7 @@ extension GoTemplate.Evaluator {
             case "time":
                 return .string(GoTimeFormat.format(context.now, layout: try texts(1)[0]))
             case "dir":
-                let path = try texts(1)[0]
-                let dir = (path as NSString).deletingLastPathComponent
-                return .string(dir.isEmpty ? "." : dir)
+                return .string(PathText.goDir(try texts(1)[0]))
             case "base":
                 let path = try texts(1)[0]
                 return .string(path.isEmpty ? "." : (path as NSString).lastPathComponent)

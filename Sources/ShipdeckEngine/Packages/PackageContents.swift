@@ -44,10 +44,10 @@ struct PackageContents {
     var directories: [String] {
         var dirs: Set<String> = []
         for item in items {
-            var parent = (item.path as NSString).deletingLastPathComponent
+            var parent = PathText.parent(item.path)
             while parent != "/", !parent.isEmpty {
                 dirs.insert(parent)
-                parent = (parent as NSString).deletingLastPathComponent
+                parent = PathText.parent(parent)
             }
         }
         return dirs.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }

@@ -139,7 +139,7 @@ struct RPMWriter {
         var dirNames: [String] = []
         var dirIndexes: [UInt32] = []
         for item in contents.items {
-            let dir = (item.path as NSString).deletingLastPathComponent + "/"
+            let dir = PathText.parent(item.path) + "/"
             if let index = dirNames.firstIndex(of: dir) {
                 dirIndexes.append(UInt32(index))
             } else {

@@ -76,10 +76,10 @@ struct WatchCommand: ParsableCommand {
             let state = hub.snapshot()
             feed.report("the release (process \(pid)) ended without finishing its journal: it was killed or crashed")
             if state.info != nil {
-                emitLine(
-                    reporter.summary(
-                        state, outcome: .interrupted,
-                        seconds: (state.cells.compactMap(\.finishedAt).max() ?? 0) - (state.startedAt ?? 0)))
+                // The last time the journal shows; a release killed before any cell ended shows its cells' starts.
+                let start = state.startedAt ?? 0
+                let last = state.cells.flatMap { [$0.startedAt, $0.finishedAt] }.compactMap { $0 }.max() ?? start
+                emitLine(reporter.summary(state, outcome: .interrupted, seconds: max(0, last - start)))
             }
             return 1
         case .endOfJournal, .stopped:

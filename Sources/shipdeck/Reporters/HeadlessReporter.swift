@@ -38,7 +38,7 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
         case .stageFinished(let cell, _, let stage, let result, let seconds, let detail):
             var line = "[\(cell)] \(stage.rawValue) \(Self.word(result)) (\(DurationText.format(seconds)))"
             // The smoke stage's detail says which check ran (native, qemu, wine, header), so it is shown always.
-            if let detail, result != .succeeded || stage == .smoke { line += ": \(e(detail))" }
+            if let detail, result != .succeeded || stage == .smoke { line += ": \(Self.escapedError(detail))" }
             emitLine(line)
         case .cellFinished(let id, let attempt, let status, let seconds, let error):
             let cell = state.cell(id)
@@ -53,7 +53,7 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
                 emitLine("::endgroup::")
             }
             var line = "[\(id)] \(status.rawValue) in \(DurationText.format(seconds))"
-            if let error, status != .succeeded { line += ": \(e(error))" }
+            if let error, status != .succeeded { line += ": \(Self.escapedError(error))" }
             if let binary = cell?.artifacts.first { line += "  sha256 \(binary.sha256.prefix(12))" }
             emitLine(line)
             if githubActions, status == .failed {
@@ -73,6 +73,15 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
         default:
             break
         }
+    }
+
+    /// An error's text, escaped, with its hint on a line of its own: `ShipdeckError` joins the two
+    /// with "\n  hint: ", and only its last such join is kept as a line break (a file name that
+    /// holds one is escaped like any other text).
+    static func escapedError(_ text: String) -> String {
+        guard let join = text.range(of: "\n  hint: ", options: .backwards) else { return UntrustedText.escape(text) }
+        return UntrustedText.escape(String(text[..<join.lowerBound])) + "\n  hint: "
+            + UntrustedText.escape(String(text[join.upperBound...]))
     }
 
     static func word(_ result: StageResult) -> String {
@@ -105,7 +114,7 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
             out += "  \(pad(cell.id, width))  \(pad(status, 10))  \(pad(duration, 9))  \(hash)\n"
         }
         for cell in state.cells where cell.status == .failed {
-            out += "\n\(cell.id) failed: \(e(cell.error ?? "unknown error"))\n"
+            out += "\n\(cell.id) failed: \(Self.escapedError(cell.error ?? "unknown error"))\n"
             let lines = cell.log.ordered.suffix(failureTail)
             if !lines.isEmpty {
                 out += "  last \(lines.count) log lines (full log: \(e(DistFolder(url: URL(fileURLWithPath: state.info?.distDirectory ?? ".")).logURL(for: cell.id, attempt: cell.attempt).path))):\n"
