@@ -159,6 +159,34 @@ import Testing
         #expect(setup.entryCount() == 4)
     }
 
+    /// Sources outside the module folder, through go.mod's `replace => ../lib`: a change there builds
+    /// again (the cache once handed back the binary of the old ../lib), and an unchanged re-run is cached.
+    @Test func aChangedLocalReplacementBuildsAgain() throws {
+        let setup = Setup()
+        let lib = setup.module.deletingLastPathComponent().appendingPathComponent("lib")
+        try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
+        try "module example.com/lib\n\ngo 1.22\n".write(to: lib.appendingPathComponent("go.mod"), atomically: true, encoding: .utf8)
+        let libSource = lib.appendingPathComponent("lib.go")
+        try "package lib\n\nconst Msg = \"lib-one\"\n".write(to: libSource, atomically: true, encoding: .utf8)
+        let goMod = setup.module.appendingPathComponent("go.mod")
+        try (try String(contentsOf: goMod, encoding: .utf8) + "\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n")
+            .write(to: goMod, atomically: true, encoding: .utf8)
+        try "package main\n\nimport (\n\t\"os\"\n\n\t\"example.com/lib\"\n)\n\nfunc init() {\n\tif len(os.Args) > 99 {\n\t\tprintln(lib.Msg)\n\t}\n}\n"
+            .write(to: setup.module.appendingPathComponent("uselib.go"), atomically: true, encoding: .utf8)
+        let (first, firstDist) = setup.release()
+        try #require(first.status == 0, "\(first.combined)")
+        #expect(Self.buildResults(firstDist) == Self.all(.succeeded))
+        try "package lib\n\nconst Msg = \"lib-two\"\n".write(to: libSource, atomically: true, encoding: .utf8)
+        let (second, secondDist) = setup.release()
+        #expect(second.status == 0, "\(second.combined)")
+        #expect(Self.buildResults(secondDist) == Self.all(.succeeded), "\(second.stdout)")
+        #expect(Self.checksums(secondDist) != Self.checksums(firstDist))
+        let (third, thirdDist) = setup.release()
+        #expect(third.status == 0, "\(third.combined)")
+        #expect(Self.buildResults(thirdDist) == Self.all(.cached))
+        #expect(Self.checksums(thirdDist) == Self.checksums(secondDist))
+    }
+
     @Test func aCorruptedEntryIsDiscardedAndRebuilt() throws {
         let setup = Setup()
         let (first, firstDist) = setup.release()

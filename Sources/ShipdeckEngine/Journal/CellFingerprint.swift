@@ -23,7 +23,7 @@ import Foundation
 /// no tool run from PATH) also HOME, PATH, GOPATH and GOMODCACHE. So a moved GOCACHE, or a CI runner whose PATH or home differs, still hits.
 package struct CellFingerprint: Sendable, Hashable {
     /// Bumped when what goes into the fingerprint changes, so old journals never match by accident.
-    package static let scheme = "shipdeck-cell-fingerprint-v3"
+    package static let scheme = "shipdeck-cell-fingerprint-v4"
 
     /// Hex SHA-256.
     package let value: String
@@ -48,11 +48,15 @@ package struct CellFingerprint: Sendable, Hashable {
         let ignored = Self.ignoredVariables(of: cell)
         fields += cell.environment.filter { !ignored.contains($0.key) }.sorted { $0.key < $1.key }
             .map { ("env", "\($0.key)=\($0.value)") }
-        for variable in ["CC", "CXX"] {
-            if let command = cell.environment[variable] {
+        // A cgo build without CC/CXX runs go's defaults from PATH: their identity counts as a set one does.
+        let cgoOn = cell.info.cgo || cell.environment["CGO_ENABLED"] == "1"
+        for (variable, fallback) in [("CC", "gcc"), ("CXX", "g++")] {
+            if let command = cell.environment[variable] ?? (cgoOn ? fallback : nil) {
                 fields.append(("tool", "\(variable)=" + Self.toolIdentity(command, path: cell.environment["PATH"])))
             }
         }
+        fields += Self.argumentFiles(cell.buildArguments + (cell.environment["GOFLAGS"].map { $0.split(separator: " ").map(String.init) } ?? []),
+                                     in: plan.moduleDirectory)
         if let config = plan.config.path {
             fields.append(("config", (try? FileDigest.sha256(path: config).hex) ?? "unreadable"))
         }
@@ -135,25 +139,123 @@ package struct CellFingerprint: Sendable, Hashable {
         }
     }
 
-    /// The source tree hash of the plan's module, leaving out `.git` and the dist folder.
+    /// The source tree hash of the plan's module, leaving out `.git` and the dist folder, and of every
+    /// folder outside it that go reads sources from: a local `replace … => ../lib` of go.mod, and the
+    /// `use` and local `replace` folders of the go.work go would use.
     package static func sourceTree(of plan: BuildPlan) -> String {
-        sourceTree(of: plan.moduleDirectory, excluding: [plan.distDirectory])
+        let module = plan.moduleDirectory
+        let tree = sourceTree(of: module, excluding: [plan.distDirectory])
+        let outside = localSourceFolders(of: module)
+        guard !outside.isEmpty else { return tree }
+        var hasher = SHA256()
+        hasher.update(data: Data("module \(tree)\n".utf8))
+        for folder in outside {
+            let hash = sourceTree(of: URL(fileURLWithPath: folder), excluding: [plan.distDirectory])
+            hasher.update(data: Data("local \(folder.utf8.count):\(folder) \(hash)\n".utf8))
+        }
+        return FileDigest.hex(hasher.finalize())
+    }
+
+    /// Folders outside the module whose Go files the build reads, resolved and sorted: go.mod's
+    /// replacements by a file path (`./`, `../` or `/`, go's rule), and a go.work's `use` folders and
+    /// path replacements (relative to the go.work), for the go.work inside the module or above it.
+    static func localSourceFolders(of module: URL) -> [String] {
+        let root = module.standardizedFileURL.resolvingSymlinksInPath()
+        var folders: Set<String> = []
+        func add(_ path: String, relativeTo base: URL) {
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+            let real = url.standardizedFileURL.resolvingSymlinksInPath().path
+            guard real != root.path, !real.hasPrefix(root.path + "/") else { return }
+            folders.insert(real)
+        }
+        if let text = try? String(contentsOf: root.appendingPathComponent("go.mod"), encoding: .utf8) {
+            for path in GoModDirectives.localPaths(text, keyword: "replace") { add(path, relativeTo: root) }
+        }
+        var work: URL?
+        var folder = root
+        while work == nil {
+            let candidate = folder.appendingPathComponent("go.work")
+            if FileManager.default.fileExists(atPath: candidate.path) { work = candidate }
+            if folder.path == "/" || folder.path.isEmpty { break }
+            folder = folder.deletingLastPathComponent()
+        }
+        if let work, let text = try? String(contentsOf: work, encoding: .utf8) {
+            let base = work.deletingLastPathComponent()
+            for keyword in ["use", "replace"] {
+                for path in GoModDirectives.localPaths(text, keyword: keyword) { add(path, relativeTo: base) }
+            }
+        }
+        return folders.sorted()
+    }
+
+    /// Files named by go arguments (`-overlay=FILE` and the files its JSON maps in, `-pgo=FILE`,
+    /// `-modfile=FILE`, or any `-flag=PATH` or `-flag PATH` that is a file): by path and content, so a
+    /// changed profile or overlay outside the module is a changed input.
+    static func argumentFiles(_ arguments: [String], in module: URL) -> [(String, String)] {
+        var fields: [(String, String)] = []
+        var candidates: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("-") {
+                candidates.append(String(argument[argument.index(after: equals)...]))
+            } else if index > 0, arguments[index - 1].hasPrefix("-"), !arguments[index - 1].contains("="), !argument.hasPrefix("-") {
+                candidates.append(argument)
+            }
+        }
+        func digest(_ path: String) -> String? {
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : module.appendingPathComponent(path)
+            var info = stat()
+            guard !path.isEmpty, stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+            return (try? FileDigest.sha256(path: url.path).hex) ?? "unreadable"
+        }
+        for path in candidates {
+            guard let hash = digest(path) else { continue }
+            fields.append(("argfile", "\(path) \(hash)"))
+            // An overlay's JSON maps source paths to replacement files: those count too.
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : module.appendingPathComponent(path)
+            if let data = try? Data(contentsOf: url), data.count < 16 << 20,
+                let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let replace = json["Replace"] as? [String: String]
+            {
+                for (from, to) in replace.sorted(by: { $0.key < $1.key }) {
+                    fields.append(("overlay", "\(from) => \(to) \(to.isEmpty ? "deleted" : digest(to) ?? "missing")"))
+                }
+            }
+        }
+        return fields
     }
 
     /// SHA-256 over the sorted list of `path, kind, content hash` of every entry under `directory`.
-    /// Symbolic links count by their target; unreadable files count as such, so they never match a
-    /// readable file.
+    /// Symbolic links count by their target and by what go would read through them (the file's
+    /// content, the folder's tree); unreadable files count as such, so they never match a readable file.
     package static func sourceTree(of directory: URL, excluding excluded: [URL]) -> String {
         let root = directory.standardizedFileURL.resolvingSymlinksInPath().path
         let skip = Set(excluded.map { $0.standardizedFileURL.resolvingSymlinksInPath().path } + [root + "/.git"])
+        var linked: Set<String> = [root]
+        return hashTree(root, skip: skip, linkedFolders: &linked)
+    }
+
+    /// Entries a tree and the folders linked from it may add up to before the fingerprint gives up on
+    /// them (a link to / or to a home folder): past it the tree hashes to a value nothing else has,
+    /// so such a cell is always built.
+    static let linkedEntryLimit = 200_000
+
+    private static func hashTree(_ root: String, skip: Set<String>, linkedFolders: inout Set<String>) -> String {
         var entries: [String] = []
-        walk(root, relative: "", skip: skip, into: &entries)
+        walk(root, relative: "", skip: skip, into: &entries, linkedFolders: &linkedFolders)
+        if entries.count > linkedEntryLimit { return "too-large-\(UUID().uuidString)" }
         var hasher = SHA256()
         for entry in entries.sorted() { hasher.update(data: Data((entry + "\n").utf8)) }
         return FileDigest.hex(hasher.finalize())
     }
 
-    private static func walk(_ path: String, relative: String, skip: Set<String>, into entries: inout [String]) {
+    private static func linkedTree(_ real: String, linkedFolders: inout Set<String>) -> String {
+        hashTree(real, skip: [real + "/.git"], linkedFolders: &linkedFolders)
+    }
+
+    private static func walk(
+        _ path: String, relative: String, skip: Set<String>, into entries: inout [String], linkedFolders: inout Set<String>
+    ) {
+        guard entries.count <= linkedEntryLimit else { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
             entries.append("\(relative)\0unreadable-directory")
             return
@@ -169,10 +271,23 @@ package struct CellFingerprint: Sendable, Hashable {
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                walk(full, relative: rel, skip: skip, into: &entries)
+                walk(full, relative: rel, skip: skip, into: &entries, linkedFolders: &linkedFolders)
             case S_IFLNK:
+                // By its target and what go reads through it: the file's content, or the folder's tree.
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?"
-                entries.append("\(rel)\0link\0\(target)")
+                var resolved = stat()
+                var through = "dangling"
+                if stat(full, &resolved) == 0 {
+                    switch resolved.st_mode & S_IFMT {
+                    case S_IFREG: through = (try? FileDigest.sha256(path: full).hex) ?? "unreadable"
+                    case S_IFDIR:
+                        let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+                        // A link back into the tree is hashed where it really is; one out of it, here.
+                        through = linkedFolders.insert(real).inserted ? linkedTree(real, linkedFolders: &linkedFolders) : "seen"
+                    default: through = "special"
+                    }
+                }
+                entries.append("\(rel)\0link\0\(target)\0\(through)")
             case S_IFREG:
                 let digest = (try? FileDigest.sha256(path: full).hex) ?? "unreadable"
                 let executable = info.st_mode & S_IXUSR != 0 ? "x" : "-"
