@@ -186,7 +186,7 @@ import Testing
             case .hit:
                 hits.add()
                 if (try? FileDigest.sha256(path: out.path).hex) != entry.sha256 { bad.add() }
-            case .discarded, .notCopied:
+            case .discarded, .unavailable:
                 discarded.add()
             case .miss:
                 if cache.store(file, entry: entry) != nil { bad.add() }

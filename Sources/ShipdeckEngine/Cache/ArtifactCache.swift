@@ -48,8 +48,9 @@ package struct ArtifactCache: Sendable {
         case miss
         /// The entry was unusable and has been removed; why, in words.
         case discarded(String)
-        /// The entry is sound but its copy could not be written (a full or read-only dist/); kept.
-        case notCopied(String)
+        /// The cache could not be used this time (its copy could not be written to a full dist/, the
+        /// cache is locked or unreadable); nothing was removed.
+        case unavailable(String)
     }
 
     /// Keys are hex fingerprints; anything else never names a file.
@@ -81,6 +82,13 @@ package struct ArtifactCache: Sendable {
                 guard FileManager.default.fileExists(atPath: blob.path) else {
                     return discard(key, because: "its binary \(entry.sha256.prefix(16)) is missing")
                 }
+                // Only a regular file of the recorded size is read: a directory, a FIFO (whose open
+                // would wait forever) or a link to a device is removed with its entry, never opened.
+                var info = stat()
+                guard lstat(blob.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == entry.size else {
+                    try? FileManager.default.removeItem(at: blob)
+                    return discard(key, because: "its binary \(entry.sha256.prefix(16)) is not a regular file of \(entry.size) bytes")
+                }
                 // Hashed while it is copied: what is checked is what was written.
                 let copy: (hex: String, size: Int64)
                 do {
@@ -89,9 +97,9 @@ package struct ArtifactCache: Sendable {
                     try? FileManager.default.removeItem(at: destination)
                     // A copy fails on either side; the entry is only discarded when its own bytes are bad.
                     if let own = try? FileDigest.sha256(path: blob.path), own.hex == entry.sha256, own.size == entry.size {
-                        return .notCopied("\(error)")
+                        return .unavailable("its copy could not be written: \(Self.describe(error))")
                     }
-                    return discard(key, because: "its binary \(entry.sha256.prefix(16)) cannot be read: \(error)")
+                    return discard(key, because: "its binary \(entry.sha256.prefix(16)) cannot be read: \(Self.describe(error))")
                 }
                 guard copy.hex == entry.sha256, copy.size == entry.size else {
                     try? FileManager.default.removeItem(at: destination)
@@ -107,7 +115,7 @@ package struct ArtifactCache: Sendable {
             }
         } catch {
             try? FileManager.default.removeItem(at: destination)
-            return .discarded("the cache could not be read: \(error)")
+            return .unavailable("the cache could not be read: \(Self.describe(error))")
         }
     }
 
@@ -125,6 +133,10 @@ package struct ArtifactCache: Sendable {
             try prepare()
             try FileLock.with(lockFile, exclusive: false) {
                 let blob = blobURL(entry.sha256)
+                // A blob already there is checked first: a damaged one is replaced, not pointed at.
+                if FileManager.default.fileExists(atPath: blob.path), !Self.holds(blob, sha256: entry.sha256, size: entry.size) {
+                    try? FileManager.default.removeItem(at: blob)
+                }
                 if !FileManager.default.fileExists(atPath: blob.path) {
                     let temp = blobs.appendingPathComponent(".tmp-\(UUID().uuidString)")
                     defer { try? FileManager.default.removeItem(at: temp) }
@@ -137,7 +149,7 @@ package struct ArtifactCache: Sendable {
             prune()
             return nil
         } catch {
-            return "\(error)"
+            return Self.describe(error)
         }
     }
 
@@ -171,7 +183,8 @@ package struct ArtifactCache: Sendable {
         guard Self.isKey(sha256) else { return false }
         return (try? FileLock.with(lockFile, exclusive: false) { () -> Bool in
             try? FileManager.default.removeItem(at: destination)
-            guard FileManager.default.fileExists(atPath: blobURL(sha256).path),
+            var info = stat()
+            guard lstat(blobURL(sha256).path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == size,
                 let copy = try? FileDigest.copy(blobURL(sha256).path, to: destination.path), copy.hex == sha256,
                 copy.size == size
             else {
@@ -181,6 +194,27 @@ package struct ArtifactCache: Sendable {
             _ = chmod(destination.path, 0o644)
             return true
         }) ?? false
+    }
+
+    /// Whether `blob` is a regular file with these bytes.
+    static func holds(_ blob: URL, sha256: String, size: Int64) -> Bool {
+        var info = stat()
+        guard lstat(blob.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == size,
+            let digest = try? FileDigest.sha256(path: blob.path)
+        else { return false }
+        return digest.hex == sha256
+    }
+
+    /// An error in words: Foundation's file errors by their POSIX reason and path, not as a dump.
+    static func describe(_ error: Error) -> String {
+        if let error = error as? ShipdeckError { return error.message }
+        if error is FileLock.Busy { return "\(error)" }
+        let ns = error as NSError
+        var underlying = ns
+        while let next = underlying.userInfo[NSUnderlyingErrorKey] as? NSError { underlying = next }
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        let reason = underlying.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying.code))) : underlying.localizedDescription
+        return path.map { "\($0): \(reason)" } ?? reason
     }
 
     private func write(_ entry: ArtifactCacheEntry) throws {

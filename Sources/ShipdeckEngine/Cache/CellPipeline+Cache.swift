@@ -41,8 +41,8 @@ extension CellPipeline {
                 let text = "\(cell.id): a corrupt artifact cache entry was discarded (\(reason)); building it instead"
                 hub.emit(.warning(text))
                 note("shipdeck: warning: \(text)")
-            case .notCopied(let reason):
-                let text = "\(cell.id): the binary in the artifact cache could not be copied into dist/ (\(reason)); building it instead"
+            case .unavailable(let reason):
+                let text = "\(cell.id): the artifact cache was not used (\(reason)); building it instead"
                 hub.emit(.warning(text))
                 note("shipdeck: warning: \(text)")
             case .miss:

@@ -14,17 +14,35 @@ final class FileLock: @unchecked Sendable {
     private let lock = NSLock()
     private var descriptor: Int32
 
-    /// Blocks until the lock on `url` (created when missing) is held.
-    init(_ url: URL, exclusive: Bool) throws {
-        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    /// How long a holder is waited for before the lock is given up on (`FileLock.Busy`): the cache's
+    /// holders copy one file at most, so a longer wait is a stuck or stopped process.
+    static let defaultWait: Double = 15
+
+    struct Busy: Error, CustomStringConvertible {
+        let path: String
+        let seconds: Double
+        var description: String { "\(path) has been locked by another process for \(Int(seconds)) s" }
+    }
+
+    /// Waits until the lock on `url` (created when missing) is held, at most `wait` seconds. A lock file
+    /// that cannot be opened for writing (a read-only cache) is opened for reading: flock needs no more.
+    init(_ url: URL, exclusive: Bool, wait: Double = FileLock.defaultWait) throws {
+        var fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0, errno == EROFS || errno == EACCES || errno == EPERM { fd = open(url.path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else {
             throw ShipdeckError(.io, "cannot open the lock file \(url.path): \(String(cString: strerror(errno)))")
         }
-        while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
+        let deadline = Date().addingTimeInterval(wait)
+        while flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EWOULDBLOCK, Date() < deadline {
+                usleep(20_000)
+                continue
+            }
             close(fd)
-            throw ShipdeckError(.io, "cannot lock \(url.path): \(reason)")
+            if code == EWOULDBLOCK { throw Busy(path: url.path, seconds: wait) }
+            throw ShipdeckError(.io, "cannot lock \(url.path): \(String(cString: strerror(code)))")
         }
         descriptor = fd
     }

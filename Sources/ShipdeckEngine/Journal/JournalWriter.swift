@@ -17,7 +17,7 @@ import Foundation
 /// the journal on disk is complete when the process exits. Every file a record names was synced
 /// before the record was emitted, so a journal that lost its last records to a power cut only
 /// makes `--resume` redo more. A crash can leave a torn last line; `JournalReader` tolerates it.
-// `@unchecked`: `lock` guards `buffer`, `failure`, `flushScheduled`, `syncScheduled` and `counts`; `fd` and the
+// `@unchecked`: `lock` guards `buffer`, `failure`, `stopped`, `flushScheduled`, `syncScheduled` and `counts`; `fd` and the
 // encoder are used only on the serial `io` queue (and in deinit, when nothing else holds the writer).
 package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     package let url: URL
@@ -33,6 +33,8 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     private var buffer: [EventRecord] = []
     private var fd: Int32 = -1
     private var failure: String?
+    /// Set once a write failed: nothing more is appended (see `write`).
+    private var stopped = false
     private var flushScheduled = false
     private var syncScheduled = false
     private var counts = (writes: 0, syncs: 0)
@@ -181,7 +183,12 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
         if sync { self.sync() }
     }
 
+    /// Appends whole lines. A batch that cannot be written whole (a full disk) is cut off again and
+    /// the journal ends before it: no torn line, and no later event after a gap that a reader would
+    /// take for the whole story. `failure` says why it ended.
     private func write(_ data: Data) {
+        guard !lock.withLock({ stopped }) else { return }
+        let end = lseek(fd, 0, SEEK_END)
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < bytes.count {
@@ -189,7 +196,11 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
                 if n < 0 {
                     if errno == EINTR { continue }
                     let reason = String(cString: strerror(errno))
-                    lock.withLock { if failure == nil { failure = "cannot write \(url.path): \(reason)" } }
+                    if end >= 0 { _ = ftruncate(fd, end) }
+                    lock.withLock {
+                        stopped = true
+                        if failure == nil { failure = "cannot write \(url.path): \(reason); it ends before that" }
+                    }
                     return
                 }
                 offset += n

@@ -52,6 +52,11 @@ struct CIGitHubCommand: ParsableCommand {
                 .usage, "say how the workflow installs Shipdeck on the runner: there is no default repository",
                 hint: "pass --shipdeck-git URL (built with the runner's Swift) or --install-command '...'")
         }
+        if let dist = planning.dist {
+            throw ShipdeckError(
+                .usage, "--dist \(UntrustedText.escape(dist)) has no effect here: the workflow's jobs release into dist/ of the module on the runner",
+                hint: "drop --dist; the workflow uploads each shard's dist/ and the merge job writes the release there")
+        }
         let plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
         let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
         let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
