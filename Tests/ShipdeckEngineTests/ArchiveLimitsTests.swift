@@ -3,6 +3,10 @@ import Testing
 
 @testable import ShipdeckEngine
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// What a first wave of archives could not hold: one-character names, paths past ustar's fields,
 /// sizes and times past its octal fields (pax), zip's 32- and 16-bit fields (zip64), and layouts
 /// that unpack outside the archive or cannot unpack at all.
@@ -22,7 +26,7 @@ import Testing
     @Test func entriesThatLeaveTheArchiveOrClashAreRefused() throws {
         let dir = try writer.scratch()
         let tool = dir.appendingPathComponent("tool")
-        for bad in ["../escape/tool", "/abs/tool", "a//tool", "./tool", "a/./tool", "a/.."] {
+        for bad in ["../escape/tool", "/abs/tool", "a//tool", "./tool", "a/./tool", "a/..", "..\\escape/tool", "a\\b"] {
             #expect(throws: ShipdeckError.self, "\(bad)") { try ArchiveEntry.normalized([.file(bad, source: tool, executable: true)]) }
         }
         // A file where a directory must be, in either order.
@@ -35,6 +39,10 @@ import Testing
         #expect(throws: ShipdeckError.self) {
             try ArchiveEntry.normalized([.file("w", source: tool, executable: true), .directory("w")])
         }
+        // A zip is unpacked on Windows: no ':' and no names that differ only in case.
+        #expect(throws: ShipdeckError.self) { try PlanChecks.windowsNames(["C:/x/tool.exe"]) }
+        #expect(throws: ShipdeckError.self) { try PlanChecks.windowsNames(["pkg/Tool.exe", "pkg/tool.exe"]) }
+        try PlanChecks.windowsNames(["pkg/", "pkg/tool.exe", "pkg/README.md"])
         let fine = try ArchiveEntry.normalized([.file("y", source: tool, executable: true), .file("a/z", source: tool, executable: true)])
         #expect(fine.map(\.sortKey) == ["a/", "a/z", "y"])
     }
@@ -124,6 +132,24 @@ import Testing
 
     func contains(_ bytes: [UInt8], _ signature: [UInt8]) -> Bool {
         (0...bytes.count - signature.count).contains { bytes[$0..<$0 + signature.count].elementsEqual(signature) }
+    }
+
+    /// A name that is not UTF-8, an empty folder and a FIFO are named in errors, never left out unsaid.
+    @Test func filesThatCannotBeArchivedAreNamed() throws {
+        let dir = try writer.scratch()
+        var raw = Array(dir.appendingPathComponent("docs").path.utf8) + Array("/latin1-".utf8) + [0xE9] + Array(".txt".utf8) + [0]
+        let fd = raw.withUnsafeMutableBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) }
+        #expect(fd >= 0)
+        close(fd)
+        let error = #expect(throws: ShipdeckError.self) { try ArchiveFiles.expand(["docs"], in: dir) }
+        #expect(error?.message.contains("has a name that is not UTF-8") == true, "\(String(describing: error))")
+        #expect(try ArchiveFiles.expand(["README*"], in: dir).map(\.relative) == ["README.md"], "other patterns are not affected")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: false)
+        let empty = #expect(throws: ShipdeckError.self) { try ArchiveFiles.expand(["empty"], in: dir) }
+        #expect(empty?.message.contains("is a directory with no files in it") == true)
+        #expect(mkfifo(dir.appendingPathComponent("pipe").path, 0o644) == 0)
+        let fifo = #expect(throws: ShipdeckError.self) { try ArchiveFiles.expand(["pipe"], in: dir) }
+        #expect(fifo?.message.contains("is not a regular file") == true)
     }
 
     @Test func dosTimesAfter2107AreClampedToItsLastDay() {

@@ -48,14 +48,16 @@ struct ArchiveEntry: Sendable, Equatable {
         return byPath.values.sorted { Array($0.sortKey.utf8).lexicographicallyPrecedes(Array($1.sortKey.utf8)) }
     }
 
-    /// A path inside an archive: relative, with non-empty names that are not `.` or `..`.
+    /// A path inside an archive: relative, with non-empty names that are not `.` or `..`, and no `\`
+    /// (which Windows tools take for a separator, so `..\x` would climb out as `../x` does).
     static func checkPath(_ path: String) throws {
         let names = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.hasPrefix("/"), !path.contains("\0"), !names.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        guard !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\"),
+            !names.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
         else {
             throw ShipdeckError(
                 .config,
-                "the archive entry '\(UntrustedText.escape(path))' is not a relative path of plain names (no leading '/', no '.', '..' or empty names)",
+                "the archive entry '\(UntrustedText.escape(path))' is not a relative path of plain names (no leading '/', no '\\', no '.', '..' or empty names)",
                 hint: "check archive wrap_in_directory: and files:; a wrapping directory is a name such as myapp_1.0.0 or myapp/bin")
         }
     }
@@ -64,7 +66,7 @@ struct ArchiveEntry: Sendable, Equatable {
         ShipdeckError(
             .config,
             "the archive would hold a file named \(UntrustedText.escape(path)) and a directory of that name, which cannot both be unpacked",
-            hint: "rename the file or the directory in files:, or set archive wrap_in_directory: so the binary sits in a folder")
+            hint: "rename the file or the directory in files: (the binary's name comes from binary: or project:)")
     }
 
     /// Directories sort as `dir/`, so they come right before their contents.

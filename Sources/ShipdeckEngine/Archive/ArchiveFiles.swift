@@ -65,6 +65,12 @@ enum ArchiveFiles {
                     }
                 }
                 if hit {
+                    if all.undecodable.contains(relative) {
+                        throw ShipdeckError(
+                            .config,
+                            "archive files: '\(UntrustedText.escape(relative))' has a name that is not UTF-8, which an archive cannot hold as it is",
+                            hint: "rename the file to a UTF-8 name (convmv does), or leave it out of files:")
+                    }
                     if let target = link {
                         let real = URL(fileURLWithPath: target).standardizedFileURL.path
                         guard real == realRoot || real.hasPrefix(realRoot + "/") else {
@@ -85,6 +91,17 @@ enum ArchiveFiles {
                     throw ShipdeckError(
                         .config, "archive files: '\(pattern)' is a symbolic link to a directory, which Shipdeck does not follow",
                         hint: "list the directory the link points to instead")
+                }
+                var info = stat()
+                let bare = clean.hasSuffix("/") ? String(clean.dropLast()) : clean
+                if lstat(root.appendingPathComponent(bare).path, &info) == 0 {
+                    let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+                    throw ShipdeckError(
+                        .config,
+                        isDirectory
+                            ? "archive files: '\(UntrustedText.escape(pattern))' is a directory with no files in it (archives hold files and the folders above them)"
+                            : "archive files: '\(UntrustedText.escape(pattern))' is not a regular file (a FIFO, socket or device), which an archive does not hold",
+                        hint: isDirectory ? "add a file to it, or remove it from files:" : "remove it from files:")
                 }
                 throw ShipdeckError(
                     .config, "archive files: '\(pattern)' does not exist in \(root.path)",
@@ -112,13 +129,31 @@ enum ArchiveFiles {
 
     /// Every regular file under `root`, relative, sorted; symbolic links are followed to files only
     /// (`link` is then the link's target, resolved), and links to directories are listed apart.
+    ///
+    /// A name that is not UTF-8 is listed as such (decoded with U+FFFD in `undecodable`), so a pattern
+    /// that takes it fails instead of leaving the file out without a word.
     static func walk(_ root: URL, excluded: Set<String>) throws -> (
-        files: [(String, URL, Bool, link: String?)], directoryLinks: [String]
+        files: [(String, URL, Bool, link: String?)], directoryLinks: [String], undecodable: Set<String>
     ) {
         var out: [(String, URL, Bool, link: String?)] = []
         var directoryLinks: [String] = []
+        var undecodable: Set<String> = []
         func visit(_ dir: URL, _ prefix: String) {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+            guard let stream = opendir(dir.path) else { return }
+            var names: [String] = []
+            while let item = readdir(stream) {
+                let raw = withUnsafeBytes(of: item.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+                if raw == [UInt8(ascii: ".")] || raw == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+                guard let name = String(validating: raw, as: UTF8.self) else {
+                    let lossy = String(decoding: raw, as: UTF8.self)
+                    let relative = prefix.isEmpty ? lossy : prefix + "/" + lossy
+                    undecodable.insert(relative)
+                    out.append((relative, dir.appendingPathComponent(lossy), false, link: nil))
+                    continue
+                }
+                names.append(name)
+            }
+            closedir(stream)
             for name in names.sorted() {
                 let url = dir.appendingPathComponent(name)
                 let relative = prefix.isEmpty ? name : prefix + "/" + name
@@ -139,6 +174,6 @@ enum ArchiveFiles {
             }
         }
         visit(root, "")
-        return (out, directoryLinks)
+        return (out, directoryLinks, undecodable)
     }
 }

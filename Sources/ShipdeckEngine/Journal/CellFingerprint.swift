@@ -271,6 +271,9 @@ package struct CellFingerprint: Sendable, Hashable {
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
+                // Another release's output folder in the module (a dist/ left by a release with the
+                // default --dist, now released elsewhere) is never a build input.
+                if relative.isEmpty, access(full + "/" + JournalHeader.fileName, F_OK) == 0 { continue }
                 walk(full, relative: rel, skip: skip, into: &entries, linkedFolders: &linkedFolders)
             case S_IFLNK:
                 // By its target and what go reads through it: the file's content, or the folder's tree.

@@ -111,6 +111,8 @@ package struct DistFolder: Sendable {
         let temp = workURL.appendingPathComponent("\(name).\(getpid()).partial")
         do {
             try data.write(to: temp)
+            // Release files are for everyone to read, whatever the umask (archives are 0644 too).
+            _ = chmod(temp.path, 0o644)
         } catch {
             throw ShipdeckError(.io, "cannot write \(name) in \(url.path): \(Self.reason(error))")
         }

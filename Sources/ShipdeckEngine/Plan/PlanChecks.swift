@@ -71,10 +71,30 @@ enum PlanChecks {
         let binary = distDir.appendingPathComponent(".shipdeck/binary")
         for cell in cells where cell.archiveFormat != .binary {
             do {
-                _ = try ArchiveStage.entries(cell: cell, binary: binary, files: found)
+                let entries = try ArchiveStage.entries(cell: cell, binary: binary, files: found)
+                if cell.archiveFormat == .zip { try windowsNames(entries.map(\.path)) }
             } catch var error as ShipdeckError {
                 error.message = "\(source): \(cell.id): " + error.message
                 throw error
+            }
+        }
+    }
+
+    /// A zip is unpacked on Windows: no `:` (a drive or a stream there), and no two names that differ
+    /// only in case (one would overwrite the other).
+    static func windowsNames(_ paths: [String]) throws {
+        if let bad = paths.first(where: { $0.contains(":") }) {
+            throw ShipdeckError(
+                .config, "the zip entry '\(UntrustedText.escape(bad))' has a ':', which Windows reads as a drive or a stream",
+                hint: "rename it, or leave it out of files:")
+        }
+        var seen: [String: String] = [:]
+        for path in paths {
+            if let other = seen.updateValue(path, forKey: path.lowercased()), other != path {
+                throw ShipdeckError(
+                    .config,
+                    "the zip entries '\(UntrustedText.escape(other))' and '\(UntrustedText.escape(path))' differ only in case: unpacked on Windows or macOS, one overwrites the other",
+                    hint: "rename one of them, or leave one out of files:")
             }
         }
     }
