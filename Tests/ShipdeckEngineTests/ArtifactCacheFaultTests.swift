@@ -81,6 +81,13 @@ import Testing
 
     @Test func foundationErrorsAreDescribedInWords() throws {
         let dir = try base.folder()
+        // XDG_CACHE_HOME naming a file: the store says the file is in the way.
+        let file = dir.appendingPathComponent("xdgfile")
+        try Data("x".utf8).write(to: file)
+        let cache = ArtifactCache(directory: file.appendingPathComponent("shipdeck/artifacts"))
+        let (binary, entry) = try base.binary("g", size: 100, in: dir)
+        let problem = try #require(cache.store(binary, entry: entry))
+        #expect(problem.contains("\(file.path) is a file, not a folder"), "\(problem)")
         do {
             try FileManager.default.copyItem(at: dir.appendingPathComponent("none"), to: dir.appendingPathComponent("x"))
             Issue.record("copying a missing file did not fail")

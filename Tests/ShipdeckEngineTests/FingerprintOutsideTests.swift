@@ -46,6 +46,9 @@ import Testing
         try write("module example.com/app\n\ngo 1.22\n", app.appendingPathComponent("go.mod"))
         try write("go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n", top.appendingPathComponent("go.work"))
         #expect(CellFingerprint.localSourceFolders(of: app) == [lib.resolvingSymlinksInPath().path])
+        // A go.work anywhere (GOWORK=FILE in the config's env:) names its folders the same way.
+        #expect(CellFingerprint.workspaceFolders(top.appendingPathComponent("go.work"))
+            == [app.resolvingSymlinksInPath().path, lib.resolvingSymlinksInPath().path].sorted())
     }
 
     /// A link to a file counts by the file's bytes; a link to a folder, by the folder's tree.

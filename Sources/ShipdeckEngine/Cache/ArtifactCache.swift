@@ -213,7 +213,19 @@ package struct ArtifactCache: Sendable {
         var underlying = ns
         while let next = underlying.userInfo[NSUnderlyingErrorKey] as? NSError { underlying = next }
         let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
-        let reason = underlying.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying.code))) : underlying.localizedDescription
+        var reason = underlying.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying.code))) : underlying.localizedDescription
+        // Foundation's "could not be completed" for a folder it cannot make: say what is in the way.
+        if let path, underlying.domain != NSPOSIXErrorDomain {
+            var above = URL(fileURLWithPath: path)
+            while above.path != "/" {
+                var info = stat()
+                if lstat(above.path, &info) == 0 {
+                    if info.st_mode & S_IFMT != S_IFDIR { reason = "\(above.path) is a file, not a folder" }
+                    break
+                }
+                above = above.deletingLastPathComponent()
+            }
+        }
         return path.map { "\($0): \(reason)" } ?? reason
     }
 

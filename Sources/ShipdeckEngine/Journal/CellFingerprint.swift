@@ -55,6 +55,14 @@ package struct CellFingerprint: Sendable, Hashable {
                 fields.append(("tool", "\(variable)=" + Self.toolIdentity(command, path: cell.environment["PATH"])))
             }
         }
+        // A GOWORK the config sets (the caller's is not passed on): the file and its folders, like a go.work above.
+        if let work = cell.environment["GOWORK"], work != "off", !work.isEmpty {
+            let file = URL(fileURLWithPath: work, relativeTo: plan.moduleDirectory).standardizedFileURL
+            fields.append(("gowork", "\(file.path) " + ((try? FileDigest.sha256(path: file.path).hex) ?? "unreadable")))
+            for folder in Self.workspaceFolders(file) {
+                fields.append(("gowork-folder", "\(folder) " + Self.sourceTree(of: URL(fileURLWithPath: folder), excluding: [plan.distDirectory])))
+            }
+        }
         fields += Self.argumentFiles(cell.buildArguments + (cell.environment["GOFLAGS"].map { $0.split(separator: " ").map(String.init) } ?? []),
                                      in: plan.moduleDirectory)
         if let config = plan.config.path {
@@ -179,10 +187,23 @@ package struct CellFingerprint: Sendable, Hashable {
             if folder.path == "/" || folder.path.isEmpty { break }
             folder = folder.deletingLastPathComponent()
         }
-        if let work, let text = try? String(contentsOf: work, encoding: .utf8) {
-            let base = work.deletingLastPathComponent()
-            for keyword in ["use", "replace"] {
-                for path in GoModDirectives.localPaths(text, keyword: keyword) { add(path, relativeTo: base) }
+        if let work {
+            for folder in workspaceFolders(work) where folder != root.path && !folder.hasPrefix(root.path + "/") {
+                folders.insert(folder)
+            }
+        }
+        return folders.sorted()
+    }
+
+    /// The `use` folders and path replacements of a go.work, resolved against its folder.
+    static func workspaceFolders(_ work: URL) -> [String] {
+        guard let text = try? String(contentsOf: work, encoding: .utf8) else { return [] }
+        let base = work.deletingLastPathComponent()
+        var folders: Set<String> = []
+        for keyword in ["use", "replace"] {
+            for path in GoModDirectives.localPaths(text, keyword: keyword) {
+                let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+                folders.insert(url.standardizedFileURL.resolvingSymlinksInPath().path)
             }
         }
         return folders.sorted()
