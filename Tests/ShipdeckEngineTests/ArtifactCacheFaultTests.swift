@@ -79,6 +79,29 @@ import Testing
         _ = try FileLock(url, exclusive: false, wait: 0.3)
     }
 
+    /// After one lock timeout the release's cache stops waiting: the store after a lookup that gave up
+    /// returns at once instead of waiting as long again.
+    @Test func afterOneLockTimeoutTheCacheIsSkippedAtOnce() throws {
+        let dir = try base.folder()
+        var cache = ArtifactCache(directory: dir.appendingPathComponent("artifacts"))
+        cache.lockWait = 0.5
+        let (file, entry) = try base.binary("h", size: 1_000, in: dir)
+        #expect(cache.store(file, entry: entry) == nil)
+        let held = try FileLock(cache.lockFile, exclusive: true)
+        defer { held.release() }
+        let started = Date()
+        guard case .unavailable(let reason) = cache.restore(entry.key, to: dir.appendingPathComponent("out")) else {
+            Issue.record("a held lock did not make the cache unavailable")
+            return
+        }
+        #expect(reason.contains("locked by another process"), "\(reason)")
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited >= 0.4)
+        let again = Date()
+        #expect(cache.store(file, entry: entry)?.contains("locked by another process") == true)
+        #expect(Date().timeIntervalSince(again) < waited / 2, "the second call waited again")
+    }
+
     @Test func foundationErrorsAreDescribedInWords() throws {
         let dir = try base.folder()
         // XDG_CACHE_HOME naming a file: the store says the file is in the way.

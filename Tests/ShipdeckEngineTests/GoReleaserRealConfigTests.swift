@@ -49,6 +49,36 @@ import Testing
         return try PlanBuilder.plan(config: config, source: source, toolchain: toolchain, options: options)
     }
 
+    /// A wrapping directory or a files dst that climbs out of the archive fails the plan; a file where
+    /// another entry needs a folder fails the archive.
+    @Test func archivePathsThatLeaveTheArchiveAreRefused() throws {
+        let toolchain = try #require(Self.toolchain, "needs /usr/local/bin/go (scripts/bootstrap installs it)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("goreleaser-escape-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "module example.com/tool\n\ngo 1.22\n".write(to: dir.appendingPathComponent("go.mod"), atomically: true, encoding: .utf8)
+        try "package main\n\nfunc main() {}\n".write(to: dir.appendingPathComponent("main.go"), atomically: true, encoding: .utf8)
+        for (archive, fragment) in [
+            ("wrap_in_directory: \"../{{ .ProjectName }}\"", "archives[0].wrap_in_directory: the archive entry '../tool/x'"),
+            ("files: [{ src: go.mod, dst: \"..\\\\up\" }]", "archives[0].files[0].dst: the archive entry '..\\up/x'"),
+        ] {
+            let yaml = "version: 2\nproject_name: tool\nbuilds: [{ goos: [linux], goarch: [amd64] }]\narchives:\n  - \(archive)\n"
+            var config = try GoReleaserImport.parse(yaml, file: dir.appendingPathComponent(".goreleaser.yaml").path, defaultProject: "tool")
+            config.goreleaser?.git.url = "https://github.com/example/tool.git"
+            var options = PlanOptions(moduleDirectory: dir, environment: ["PATH": "/usr/bin:/bin"])
+            options.distDirectory = dir.appendingPathComponent("dist")
+            let source = SourceInfo(moduleDirectory: dir.path, modulePath: "example.com/tool", commit: nil, exactTag: "v1.0.0", commitTime: nil)
+            let error = #expect(throws: ShipdeckError.self) {
+                try PlanBuilder.plan(config: config, source: source, toolchain: toolchain, options: options)
+            }
+            #expect(error?.message.contains(fragment) == true, "\(String(describing: error?.message))")
+        }
+        let clash = [GoReleaserArchiveEntries.Entry(path: "tool", source: URL(fileURLWithPath: "/bin/true"), mode: 0o755),
+                     GoReleaserArchiveEntries.Entry(path: "tool/README.md", source: URL(fileURLWithPath: "/bin/true"), mode: 0o644)]
+        #expect(throws: ShipdeckError.self) {
+            try GoReleaserArchiveEntries.write(clash, format: "tar.gz", mtime: 0, to: dir.appendingPathComponent("x.tar.gz").path)
+        }
+    }
+
     /// The names a GitHub release of this plan would hold (archives, binary uploads, checksums file).
     func names(_ plan: BuildPlan) -> [String] { ConfigCheck.artifactNames(plan) }
 

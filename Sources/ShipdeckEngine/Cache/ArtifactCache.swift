@@ -22,9 +22,33 @@ package struct ArtifactCache: Sendable {
     /// 2 GiB: some hundred releases' worth of binaries of a mid-sized Go project.
     package static let defaultMaxBytes: Int64 = 2 << 30
 
+    /// Set once the lock was held by another process past `FileLock.defaultWait`: the rest of this
+    /// release skips the cache at once instead of waiting again for every lookup and store.
+    private let gaveUp = GaveUp()
+    /// How long the lock is waited for (tests shorten it).
+    var lockWait = FileLock.defaultWait
+
+    final class GaveUp: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
+    }
+
     package init(directory: URL, maxBytes: Int64 = ArtifactCache.defaultMaxBytes) {
         self.directory = directory
         self.maxBytes = maxBytes
+    }
+
+    /// Runs `body` holding the cache's lock; after one lock timeout, fails at once with the same error.
+    private func locked<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+        if gaveUp.isSet { throw FileLock.Busy(path: lockFile.path, seconds: lockWait) }
+        do {
+            return try FileLock.with(lockFile, exclusive: exclusive, wait: lockWait, body)
+        } catch let busy as FileLock.Busy {
+            gaveUp.set()
+            throw busy
+        }
     }
 
     /// The cache in Shipdeck's per-user cache folder; nil when neither XDG_CACHE_HOME nor HOME is set.
@@ -72,7 +96,7 @@ package struct ArtifactCache: Sendable {
     package func restore(_ key: String, to destination: URL) -> Lookup {
         guard Self.isKey(key), FileManager.default.fileExists(atPath: entryURL(key).path) else { return .miss }
         do {
-            return try FileLock.with(lockFile, exclusive: false) {
+            return try locked(exclusive: false) {
                 guard FileManager.default.fileExists(atPath: entryURL(key).path) else { return .miss }
                 guard let entry = entry(key), Self.isKey(entry.sha256) else {
                     return discard(key, because: "its record is unreadable or of another version")
@@ -131,7 +155,7 @@ package struct ArtifactCache: Sendable {
         guard Self.isKey(entry.key), Self.isKey(entry.sha256) else { return "not a cache key" }
         do {
             try prepare()
-            try FileLock.with(lockFile, exclusive: false) {
+            try locked(exclusive: false) {
                 let blob = blobURL(entry.sha256)
                 // A blob already there is checked first: a damaged one is replaced, not pointed at.
                 if FileManager.default.fileExists(atPath: blob.path), !Self.holds(blob, sha256: entry.sha256, size: entry.size) {
@@ -158,7 +182,7 @@ package struct ArtifactCache: Sendable {
     /// inputs, epoch and compressor takes them as they are.
     package func recordArchives(_ key: String, archives: [(url: URL, digest: ArtifactCacheEntry.ArchiveDigest)],
                                 compression: String, epoch: Int64) {
-        _ = try? FileLock.with(lockFile, exclusive: false) {
+        _ = try? locked(exclusive: false) {
             guard var current = entry(key) else { return }
             for archive in archives where Self.isKey(archive.digest.sha256) {
                 let blob = blobURL(archive.digest.sha256)
@@ -181,7 +205,7 @@ package struct ArtifactCache: Sendable {
     /// at `destination`) when it is missing or its bytes are not these.
     package func copyBlob(_ sha256: String, size: Int64, to destination: URL) -> Bool {
         guard Self.isKey(sha256) else { return false }
-        return (try? FileLock.with(lockFile, exclusive: false) { () -> Bool in
+        return (try? locked(exclusive: false) { () -> Bool in
             try? FileManager.default.removeItem(at: destination)
             var info = stat()
             guard lstat(blobURL(sha256).path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == size,
@@ -277,7 +301,7 @@ package struct ArtifactCache: Sendable {
     @discardableResult
     package func prune() -> [String] {
         guard storedBytes() > maxBytes || hasLeftovers() else { return [] }
-        return (try? FileLock.with(lockFile, exclusive: true) { () -> [String] in
+        return (try? locked(exclusive: true) { () -> [String] in
             // Exclusive: no release is copying a blob out or adding one, so every temporary file
             // is a killed run's and every blob no entry names is garbage.
             let fm = FileManager.default

@@ -58,8 +58,8 @@ final class FileLock: @unchecked Sendable {
     deinit { release() }
 
     /// Runs `body` holding the lock on `url`.
-    static func with<T>(_ url: URL, exclusive: Bool, _ body: () throws -> T) throws -> T {
-        let held = try FileLock(url, exclusive: exclusive)
+    static func with<T>(_ url: URL, exclusive: Bool, wait: Double = defaultWait, _ body: () throws -> T) throws -> T {
+        let held = try FileLock(url, exclusive: exclusive, wait: wait)
         defer { held.release() }
         return try body()
     }

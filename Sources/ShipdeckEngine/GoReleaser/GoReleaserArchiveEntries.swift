@@ -86,6 +86,15 @@ enum GoReleaserArchiveEntries {
                 .config, "two files would be stored as \(UntrustedText.escape(entry.path)) in the archive",
                 hint: "rename one of them, or narrow the archive files: globs")
         }
+        // GoReleaser's archives have no directory entries, but a file still cannot stand where others need a folder.
+        for entry in entries {
+            try ArchiveEntry.checkPath(entry.path)
+            var parent = PathText.parent(entry.path)
+            while !parent.isEmpty, parent != "/" {
+                if seen.contains(parent) { throw ArchiveEntry.clash(parent) }
+                parent = PathText.parent(parent)
+            }
+        }
         let archiveEntries = entries.map {
             ArchiveEntry(path: $0.path, source: $0.source, isDirectory: false, mode: $0.mode)
         }

@@ -177,6 +177,16 @@ enum GoReleaserPlanner {
                             files[i].source = try GoTemplate.render(files[i].source, origin: "\(origin).files[\(i)].src", context: context)
                             files[i].destination = try GoTemplate.render(files[i].destination, origin: "\(origin).files[\(i)].dst", context: context)
                         }
+                        // A wrapping directory or a dst that climbs out of the archive (`..`, `\`) fails the plan.
+                        for (what, value) in [("wrap_in_directory", wrap)] + files.indices.map({ ("files[\($0)].dst", files[$0].destination) })
+                        where !value.isEmpty {
+                            do {
+                                try ArchiveEntry.checkPath(GoReleaserArchiveEntries.join(value, "x"))
+                            } catch var error as ShipdeckError {
+                                error.message = "\(origin).\(what): " + error.message
+                                throw error
+                            }
+                        }
                         let inside = group.items.map { member -> (String, String) in
                             (member.cellID, archive.stripBinaryDirectory ? (member.name as NSString).lastPathComponent : member.name)
                         }
