@@ -17,7 +17,8 @@ struct ArchiveStage {
 
     func write(binary: URL, into work: URL) throws -> Output {
         let output = work.appendingPathComponent(name)
-        let files = try ArchiveFiles.expand(plan.config.archive.files, in: plan.moduleDirectory, excluding: [plan.distDirectory])
+        let files = try ArchiveFiles.expand(
+            plan.config.archive.files, in: plan.moduleDirectory, excluding: [plan.distDirectory])
         let normalized = try Self.entries(cell: cell, binary: binary, files: files)
         let epoch = plan.info.sourceDateEpoch
         let digest: (hex: String, size: Int64)

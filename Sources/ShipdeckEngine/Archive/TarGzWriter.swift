@@ -4,8 +4,9 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// Writes a ustar archive (pax headers where ustar falls short) through deterministic gzip: sorted entries, one mtime for all, uid/gid 0,
-/// empty user and group names, normalized modes, and the usual 10 KiB record padding.
+/// Writes a ustar archive (pax headers where ustar falls short) through deterministic gzip: sorted
+/// entries, one mtime for all, uid/gid 0, empty user and group names, normalized modes, and the usual
+/// 10 KiB record padding.
 enum TarGzWriter {
     static let blockSize = 512
     static let recordSize = 10240
@@ -97,11 +98,14 @@ enum TarGzWriter {
 
     /// A ustar name for readers without pax: the path's printable ASCII, cut to the field.
     static func asciiPlaceholder(_ text: String, limit: Int) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7f }.prefix(limit)))
+        let printable = text.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7f }
+        return String(String.UnicodeScalarView(printable.prefix(limit)))
     }
 
     /// One 512-byte ustar block; the values must fit their fields.
-    static func block(name: String, prefix: String, mode: Int64, size: Int64, mtime: Int64, typeflag: UInt8) -> [UInt8] {
+    static func block(
+        name: String, prefix: String, mode: Int64, size: Int64, mtime: Int64, typeflag: UInt8
+    ) -> [UInt8] {
         var block = [UInt8](repeating: 0, count: blockSize)
         func put(_ text: String, at offset: Int, width: Int) {
             let bytes = Array(text.utf8.prefix(width))

@@ -109,9 +109,11 @@ package struct ArtifactCache: Sendable {
                 // Only a regular file of the recorded size is read: a directory, a FIFO (whose open
                 // would wait forever) or a link to a device is removed with its entry, never opened.
                 var info = stat()
-                guard lstat(blob.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == entry.size else {
+                guard lstat(blob.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == entry.size
+                else {
                     try? FileManager.default.removeItem(at: blob)
-                    return discard(key, because: "its binary \(entry.sha256.prefix(16)) is not a regular file of \(entry.size) bytes")
+                    return discard(
+                        key, because: "its binary \(entry.sha256.prefix(16)) is not a regular file of \(entry.size) bytes")
                 }
                 // Hashed while it is copied: what is checked is what was written.
                 let copy: (hex: String, size: Int64)
@@ -120,10 +122,11 @@ package struct ArtifactCache: Sendable {
                 } catch {
                     try? FileManager.default.removeItem(at: destination)
                     // A copy fails on either side; the entry is only discarded when its own bytes are bad.
-                    if let own = try? FileDigest.sha256(path: blob.path), own.hex == entry.sha256, own.size == entry.size {
+                    if Self.holds(blob, sha256: entry.sha256, size: entry.size) {
                         return .unavailable("its copy could not be written: \(Self.describe(error))")
                     }
-                    return discard(key, because: "its binary \(entry.sha256.prefix(16)) cannot be read: \(Self.describe(error))")
+                    return discard(
+                        key, because: "its binary \(entry.sha256.prefix(16)) cannot be read: \(Self.describe(error))")
                 }
                 guard copy.hex == entry.sha256, copy.size == entry.size else {
                     try? FileManager.default.removeItem(at: destination)
@@ -158,7 +161,9 @@ package struct ArtifactCache: Sendable {
             try locked(exclusive: false) {
                 let blob = blobURL(entry.sha256)
                 // A blob already there is checked first: a damaged one is replaced, not pointed at.
-                if FileManager.default.fileExists(atPath: blob.path), !Self.holds(blob, sha256: entry.sha256, size: entry.size) {
+                if FileManager.default.fileExists(atPath: blob.path),
+                    !Self.holds(blob, sha256: entry.sha256, size: entry.size)
+                {
                     try? FileManager.default.removeItem(at: blob)
                 }
                 if !FileManager.default.fileExists(atPath: blob.path) {
@@ -208,7 +213,8 @@ package struct ArtifactCache: Sendable {
         return (try? locked(exclusive: false) { () -> Bool in
             try? FileManager.default.removeItem(at: destination)
             var info = stat()
-            guard lstat(blobURL(sha256).path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == size,
+            guard lstat(blobURL(sha256).path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                Int64(info.st_size) == size,
                 let copy = try? FileDigest.copy(blobURL(sha256).path, to: destination.path), copy.hex == sha256,
                 copy.size == size
             else {
@@ -237,7 +243,9 @@ package struct ArtifactCache: Sendable {
         var underlying = ns
         while let next = underlying.userInfo[NSUnderlyingErrorKey] as? NSError { underlying = next }
         let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
-        var reason = underlying.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying.code))) : underlying.localizedDescription
+        var reason =
+            underlying.domain == NSPOSIXErrorDomain
+            ? String(cString: strerror(Int32(underlying.code))) : underlying.localizedDescription
         // Foundation's "could not be completed" for a folder it cannot make: say what is in the way.
         if let path, underlying.domain != NSPOSIXErrorDomain {
             var above = URL(fileURLWithPath: path)

@@ -178,8 +178,8 @@ enum GoReleaserPlanner {
                             files[i].destination = try GoTemplate.render(files[i].destination, origin: "\(origin).files[\(i)].dst", context: context)
                         }
                         // A wrapping directory or a dst that climbs out of the archive (`..`, `\`) fails the plan.
-                        for (what, value) in [("wrap_in_directory", wrap)] + files.indices.map({ ("files[\($0)].dst", files[$0].destination) })
-                        where !value.isEmpty {
+                        let destinations = files.indices.map { ("files[\($0)].dst", files[$0].destination) }
+                        for (what, value) in [("wrap_in_directory", wrap)] + destinations where !value.isEmpty {
                             do {
                                 try ArchiveEntry.checkPath(GoReleaserArchiveEntries.join(value, "x"))
                             } catch var error as ShipdeckError {

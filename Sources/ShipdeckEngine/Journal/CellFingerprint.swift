@@ -60,11 +60,12 @@ package struct CellFingerprint: Sendable, Hashable {
             let file = URL(fileURLWithPath: work, relativeTo: plan.moduleDirectory).standardizedFileURL
             fields.append(("gowork", "\(file.path) " + ((try? FileDigest.sha256(path: file.path).hex) ?? "unreadable")))
             for folder in Self.workspaceFolders(file) {
-                fields.append(("gowork-folder", "\(folder) " + Self.sourceTree(of: URL(fileURLWithPath: folder), excluding: [plan.distDirectory])))
+                let tree = Self.sourceTree(of: URL(fileURLWithPath: folder), excluding: [plan.distDirectory])
+                fields.append(("gowork-folder", "\(folder) \(tree)"))
             }
         }
-        fields += Self.argumentFiles(cell.buildArguments + (cell.environment["GOFLAGS"].map { $0.split(separator: " ").map(String.init) } ?? []),
-                                     in: plan.moduleDirectory)
+        let goflags = cell.environment["GOFLAGS"].map { $0.split(separator: " ").map(String.init) } ?? []
+        fields += Self.argumentFiles(cell.buildArguments + goflags, in: plan.moduleDirectory)
         if let config = plan.config.path {
             fields.append(("config", (try? FileDigest.sha256(path: config).hex) ?? "unreadable"))
         }
@@ -218,7 +219,9 @@ package struct CellFingerprint: Sendable, Hashable {
         for (index, argument) in arguments.enumerated() {
             if let equals = argument.firstIndex(of: "="), argument.hasPrefix("-") {
                 candidates.append(String(argument[argument.index(after: equals)...]))
-            } else if index > 0, arguments[index - 1].hasPrefix("-"), !arguments[index - 1].contains("="), !argument.hasPrefix("-") {
+            } else if index > 0, arguments[index - 1].hasPrefix("-"), !arguments[index - 1].contains("="),
+                !argument.hasPrefix("-")
+            {
                 candidates.append(argument)
             }
         }
@@ -274,7 +277,8 @@ package struct CellFingerprint: Sendable, Hashable {
     }
 
     private static func walk(
-        _ path: String, relative: String, skip: Set<String>, into entries: inout [String], linkedFolders: inout Set<String>
+        _ path: String, relative: String, skip: Set<String>, into entries: inout [String],
+        linkedFolders: inout Set<String>
     ) {
         guard entries.count <= linkedEntryLimit else { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
@@ -307,7 +311,8 @@ package struct CellFingerprint: Sendable, Hashable {
                     case S_IFDIR:
                         let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
                         // A link back into the tree is hashed where it really is; one out of it, here.
-                        through = linkedFolders.insert(real).inserted ? linkedTree(real, linkedFolders: &linkedFolders) : "seen"
+                        through =
+                            linkedFolders.insert(real).inserted ? linkedTree(real, linkedFolders: &linkedFolders) : "seen"
                     default: through = "special"
                     }
                 }

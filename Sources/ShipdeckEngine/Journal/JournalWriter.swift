@@ -17,8 +17,8 @@ import Foundation
 /// the journal on disk is complete when the process exits. Every file a record names was synced
 /// before the record was emitted, so a journal that lost its last records to a power cut only
 /// makes `--resume` redo more. A crash can leave a torn last line; `JournalReader` tolerates it.
-// `@unchecked`: `lock` guards `buffer`, `failure`, `stopped`, `flushScheduled`, `syncScheduled` and `counts`; `fd` and the
-// encoder are used only on the serial `io` queue (and in deinit, when nothing else holds the writer).
+// `@unchecked`: `lock` guards `buffer`, `failure`, `stopped`, `flushScheduled`, `syncScheduled` and `counts`;
+// `fd` and the encoder are used only on the serial `io` queue (and in deinit, when nothing else holds the writer).
 package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     package let url: URL
     private let flushInterval: TimeInterval

@@ -185,7 +185,8 @@ public enum PlanBuilder {
                 environment: cell.environment, cell: cell.id, source: configName)
         }
         warnings += try ArchiveFiles.check(config.archive.files, in: moduleDir, excluding: [distDir], source: configName)
-        try PlanChecks.archiveLayouts(cells, files: config.archive.files, moduleDir: moduleDir, distDir: distDir, source: configName)
+        try PlanChecks.archiveLayouts(
+            cells, files: config.archive.files, moduleDir: moduleDir, distDir: distDir, source: configName)
 
         let info = ReleaseInfo(
             project: project, version: version, commit: source.commit, goVersion: toolchain.version,
