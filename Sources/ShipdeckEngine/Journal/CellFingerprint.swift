@@ -215,14 +215,14 @@ package struct CellFingerprint: Sendable, Hashable {
     /// changed profile or overlay outside the module is a changed input.
     static func argumentFiles(_ arguments: [String], in module: URL) -> [(String, String)] {
         var fields: [(String, String)] = []
-        var candidates: [String] = []
+        var candidates: [(flag: String, path: String)] = []
         for (index, argument) in arguments.enumerated() {
             if let equals = argument.firstIndex(of: "="), argument.hasPrefix("-") {
-                candidates.append(String(argument[argument.index(after: equals)...]))
+                candidates.append((String(argument[..<equals]), String(argument[argument.index(after: equals)...])))
             } else if index > 0, arguments[index - 1].hasPrefix("-"), !arguments[index - 1].contains("="),
                 !argument.hasPrefix("-")
             {
-                candidates.append(argument)
+                candidates.append((arguments[index - 1], argument))
             }
         }
         func digest(_ path: String) -> String? {
@@ -231,12 +231,12 @@ package struct CellFingerprint: Sendable, Hashable {
             guard !path.isEmpty, stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
             return (try? FileDigest.sha256(path: url.path).hex) ?? "unreadable"
         }
-        for path in candidates {
+        for (flag, path) in candidates {
             guard let hash = digest(path) else { continue }
             fields.append(("argfile", "\(path) \(hash)"))
             // An overlay's JSON maps source paths to replacement files: those count too.
             let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : module.appendingPathComponent(path)
-            if let data = try? Data(contentsOf: url), data.count < 16 << 20,
+            if flag.hasSuffix("-overlay"), let data = try? Data(contentsOf: url), data.count < 16 << 20,
                 let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                 let replace = json["Replace"] as? [String: String]
             {
