@@ -187,6 +187,36 @@ import Testing
         #expect(Self.checksums(thirdDist) == Self.checksums(secondDist))
     }
 
+    /// The same through a go.work that the config's `env: [GOWORK=…]` names, outside the module.
+    @Test func aChangedFolderOfAConfiguredGoWorkBuildsAgain() throws {
+        let setup = Setup()
+        let top = setup.module.deletingLastPathComponent()
+        let lib = top.appendingPathComponent("lib"), ws = top.appendingPathComponent("ws")
+        for dir in [lib, ws] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        try "module example.com/lib\n\ngo 1.22\n".write(to: lib.appendingPathComponent("go.mod"), atomically: true, encoding: .utf8)
+        let libSource = lib.appendingPathComponent("lib.go")
+        try "package lib\n\nconst Msg = \"work-one\"\n".write(to: libSource, atomically: true, encoding: .utf8)
+        try "go 1.22\n\nuse (\n\t../\(setup.module.lastPathComponent)\n\t../lib\n)\n"
+            .write(to: ws.appendingPathComponent("go.work"), atomically: true, encoding: .utf8)
+        let goMod = setup.module.appendingPathComponent("go.mod")
+        try (try String(contentsOf: goMod, encoding: .utf8) + "\nrequire example.com/lib v0.0.0\n")
+            .write(to: goMod, atomically: true, encoding: .utf8)
+        try "package main\n\nimport (\n\t\"os\"\n\n\t\"example.com/lib\"\n)\n\nfunc init() {\n\tif len(os.Args) > 99 {\n\t\tprintln(lib.Msg)\n\t}\n}\n"
+            .write(to: setup.module.appendingPathComponent("uselib.go"), atomically: true, encoding: .utf8)
+        let config = setup.module.appendingPathComponent("shipdeck.yml")
+        try (try String(contentsOf: config, encoding: .utf8) + "env: [GOWORK=\(ws.appendingPathComponent("go.work").path)]\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let (first, firstDist) = setup.release()
+        try #require(first.status == 0, "\(first.combined)")
+        try "package lib\n\nconst Msg = \"work-two\"\n".write(to: libSource, atomically: true, encoding: .utf8)
+        let (second, secondDist) = setup.release()
+        #expect(second.status == 0, "\(second.combined)")
+        #expect(Self.buildResults(secondDist) == Self.all(.succeeded), "\(second.stdout)")
+        #expect(Self.checksums(secondDist) != Self.checksums(firstDist))
+        let (third, thirdDist) = setup.release()
+        #expect(Self.buildResults(thirdDist) == Self.all(.cached), "\(third.stdout)")
+    }
+
     @Test func aCorruptedEntryIsDiscardedAndRebuilt() throws {
         let setup = Setup()
         let (first, firstDist) = setup.release()

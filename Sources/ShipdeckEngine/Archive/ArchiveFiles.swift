@@ -23,12 +23,16 @@ enum ArchiveFiles {
     }
 
     /// Checks `files:` when the release is planned, before anything builds: the errors `expand`
-    /// would raise in every cell, and a warning per wildcard pattern that matches nothing.
-    static func check(_ patterns: [String], in root: URL, excluding: [URL] = [], source: String) throws -> [String] {
+    /// would raise in every cell, and a warning per wildcard pattern that matches nothing. Returns the
+    /// files too, so the plan lays out the archives without walking the module again.
+    static func check(_ patterns: [String], in root: URL, excluding: [URL] = [], source: String) throws -> (
+        files: [(relative: String, url: URL, executable: Bool)], warnings: [String]
+    ) {
         do {
-            return try resolve(patterns, in: root, excluding: excluding).unmatched.map {
+            let resolved = try resolve(patterns, in: root, excluding: excluding)
+            return (resolved.files, resolved.unmatched.map {
                 "\(source): archive files: '\($0)' matches no file in the module; nothing is added for it"
-            }
+            })
         } catch var error as ShipdeckError {
             error.message = "\(source): " + error.message
             throw error

@@ -55,14 +55,10 @@ package struct CellFingerprint: Sendable, Hashable {
                 fields.append(("tool", "\(variable)=" + Self.toolIdentity(command, path: cell.environment["PATH"])))
             }
         }
-        // A GOWORK the config sets (the caller's is not passed on): the file and its folders, like a go.work above.
-        if let work = cell.environment["GOWORK"], work != "off", !work.isEmpty {
-            let file = URL(fileURLWithPath: work, relativeTo: plan.moduleDirectory).standardizedFileURL
+        // A GOWORK the config sets (the caller's is not passed on): the file here, its folders in the
+        // source tree (hashed once per plan, `sourceTree(of:)`).
+        if let file = Self.workFile(of: cell, module: plan.moduleDirectory) {
             fields.append(("gowork", "\(file.path) " + ((try? FileDigest.sha256(path: file.path).hex) ?? "unreadable")))
-            for folder in Self.workspaceFolders(file) {
-                let tree = Self.sourceTree(of: URL(fileURLWithPath: folder), excluding: [plan.distDirectory])
-                fields.append(("gowork-folder", "\(folder) \(tree)"))
-            }
         }
         let goflags = cell.environment["GOFLAGS"].map { $0.split(separator: " ").map(String.init) } ?? []
         fields += Self.argumentFiles(cell.buildArguments + goflags, in: plan.moduleDirectory)
@@ -150,11 +146,14 @@ package struct CellFingerprint: Sendable, Hashable {
 
     /// The source tree hash of the plan's module, leaving out `.git` and the dist folder, and of every
     /// folder outside it that go reads sources from: a local `replace … => ../lib` of go.mod, and the
-    /// `use` and local `replace` folders of the go.work go would use.
+    /// `use` and local `replace` folders of the go.work go would use or a cell's `GOWORK` names.
     package static func sourceTree(of plan: BuildPlan) -> String {
         let module = plan.moduleDirectory
         let tree = sourceTree(of: module, excluding: [plan.distDirectory])
-        let outside = localSourceFolders(of: module)
+        let root = module.standardizedFileURL.resolvingSymlinksInPath().path
+        let works = Set(plan.cells.compactMap { workFile(of: $0, module: module) }).flatMap(workspaceFolders)
+            .filter { $0 != root && !$0.hasPrefix(root + "/") }
+        let outside = Set(localSourceFolders(of: module) + works).sorted()
         guard !outside.isEmpty else { return tree }
         var hasher = SHA256()
         hasher.update(data: Data("module \(tree)\n".utf8))
@@ -194,6 +193,12 @@ package struct CellFingerprint: Sendable, Hashable {
             }
         }
         return folders.sorted()
+    }
+
+    /// The go.work a cell's `GOWORK` names (the config's: the caller's is not passed on), if any.
+    static func workFile(of cell: CellPlan, module: URL) -> URL? {
+        guard let work = cell.environment["GOWORK"], work != "off", !work.isEmpty else { return nil }
+        return URL(fileURLWithPath: work, relativeTo: module).standardizedFileURL
     }
 
     /// The `use` folders and path replacements of a go.work, resolved against its folder.

@@ -184,9 +184,9 @@ public enum PlanBuilder {
                                                     mainPackage: mainPackage),
                 environment: cell.environment, cell: cell.id, source: configName)
         }
-        warnings += try ArchiveFiles.check(config.archive.files, in: moduleDir, excluding: [distDir], source: configName)
-        try PlanChecks.archiveLayouts(
-            cells, files: config.archive.files, moduleDir: moduleDir, distDir: distDir, source: configName)
+        let archiveFiles = try ArchiveFiles.check(config.archive.files, in: moduleDir, excluding: [distDir], source: configName)
+        warnings += archiveFiles.warnings
+        try PlanChecks.archiveLayouts(cells, files: archiveFiles.files, distDir: distDir, source: configName)
 
         let info = ReleaseInfo(
             project: project, version: version, commit: source.commit, goVersion: toolchain.version,

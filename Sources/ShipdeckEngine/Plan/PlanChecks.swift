@@ -66,10 +66,8 @@ enum PlanChecks {
     /// Lays out every cell's archive as it will be written (binary, `files:`, wrapping directory), so a
     /// path that leaves the archive or a file that would stand where a directory must fails the plan.
     static func archiveLayouts(
-        _ cells: [CellPlan], files: [String], moduleDir: URL, distDir: URL, source: String
+        _ cells: [CellPlan], files found: [(relative: String, url: URL, executable: Bool)], distDir: URL, source: String
     ) throws {
-        guard cells.contains(where: { $0.archiveFormat != .binary }) else { return }
-        let found = try ArchiveFiles.expand(files, in: moduleDir, excluding: [distDir])
         let binary = distDir.appendingPathComponent(".shipdeck/binary")
         for cell in cells where cell.archiveFormat != .binary {
             do {
