@@ -43,6 +43,47 @@ import Testing
         #expect(out.stdout.contains("OK        \(release.linuxBinary)"), "\(out.stdout)")
     }
 
+    /// artifacts.json rewritten by `edit` (a list of records as JSON objects).
+    func editManifest(_ dist: URL, _ edit: (inout [[String: Any]]) -> Void) throws {
+        let url = dist.appendingPathComponent("artifacts.json")
+        var records = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        edit(&records)
+        try JSONSerialization.data(withJSONObject: records, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+    }
+
+    /// A file added to artifacts.json alone is not vouched for by the signed checksums file: it
+    /// needs a signature of its own, whatever type the list gives it; sizes are checked too.
+    @Test func aFileListedOnlyInArtifactsJsonNeedsASignatureAndItsSize() throws {
+        let evil = Data("#!/bin/sh\necho pwned\n".utf8)
+        let sha = FileDigest.sha256(data: evil)
+        for (type, expected) in [
+            ("Binary", "UNSIGNED  evil_linux_amd64  (no verified signature covers it)"),
+            ("Archive", "UNSIGNED  evil_linux_amd64  (no verified signature covers it)"),
+            ("Image", "MISMATCH  evil_linux_amd64  (listed as an image, but not a blob of an image layout"),
+        ] {
+            let copy = release.copyOfDist()
+            try evil.write(to: copy.appendingPathComponent("evil_linux_amd64"))
+            try editManifest(copy) {
+                $0.append(["name": "evil_linux_amd64", "path": "evil_linux_amd64", "type": type, "sha256": sha,
+                           "size": evil.count])
+            }
+            let out = verify(copy)
+            #expect(out.status == 1, "\(type): \(out.combined)")
+            #expect(out.stdout.contains(expected), "\(type): \(out.stdout)")
+            #expect(!out.stdout.contains("OK        evil_linux_amd64"), "\(out.stdout)")
+        }
+        let copy = release.copyOfDist()
+        try editManifest(copy) { records in
+            for index in records.indices where records[index]["name"] as? String == release.linuxBinary {
+                records[index]["size"] = 1
+            }
+        }
+        let out = verify(copy)
+        #expect(out.status == 1, "\(out.combined)")
+        #expect(out.stdout.contains("MISMATCH  \(release.linuxBinary)  ("), "\(out.stdout)")
+        #expect(out.stdout.contains("bytes, artifacts.json says 1)"), "\(out.stdout)")
+    }
+
     @Test func aStrayBlobInAnImageLayoutIsExtraAndATamperedOneIsAMismatch() throws {
         let module = TestSupport.copyFixture("image-hello", git: true, tag: "v1.4.0")
         try "project: imagehello\ntargets: [linux/amd64]\nimages:\n  name: imagehello\n"

@@ -1,6 +1,10 @@
 import Crypto
 import Foundation
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// Checks a dist folder the way a stranger would: every hash against checksums.txt and
 /// artifacts.json, every signature with the package keys given, the provenance envelope and its
 /// subjects. Needs nothing but the folder (it may have been copied anywhere) and the keys.
@@ -88,7 +92,27 @@ package struct ReleaseVerifier {
             check(entry.name, entry.sha256, source: checksumsName)
             needsCover.insert(entry.name)
         }
-        for artifact in manifest { check(artifact.path, artifact.sha256, source: ArtifactsManifest.fileName) }
+        for artifact in manifest {
+            if artifact.kind == .image, let problem = Self.imageRecordProblem(artifact) {
+                hashStatus[artifact.path] = (.mismatch, problem)
+                continue
+            }
+            check(artifact.path, artifact.sha256, source: ArtifactsManifest.fileName)
+            // What a user downloads needs a signature whichever list names it; signatures and
+            // provenance are checked as such, image blobs through the layout (their own lines), and
+            // the release notes (CHANGELOG.md, which no release signs) are text, not a program.
+            let isNotes = artifact.kind == .manifest && artifact.path == DistPaths.changelog
+            if ![.signature, .provenance, .checksum, .image].contains(artifact.kind), !isNotes {
+                needsCover.insert(artifact.path)
+            }
+            if hashStatus[artifact.path]?.0 == .ok,
+                let size = Self.fileSize(dist.appendingPathComponent(artifact.path).path), size != artifact.size
+            {
+                hashStatus[artifact.path] = (
+                    .mismatch, "\(size) bytes, \(ArtifactsManifest.fileName) says \(artifact.size)"
+                )
+            }
+        }
         if hashStatus[checksumsName] == nil, FileManager.default.fileExists(atPath: checksumsURL.path) {
             hashStatus[checksumsName] = (.ok, nil)
         }
@@ -172,6 +196,27 @@ package struct ReleaseVerifier {
         return report
     }
 
+    /// An Image record names a blob of an OCI layout by its digest: `<folder>/blobs/sha256/<sha256>`.
+    /// Anything else would let artifacts.json list any file as an "image" that needs no signature.
+    static func imageRecordProblem(_ record: ArtifactRecord) -> String? {
+        let parts = record.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, !parts[0].isEmpty, parts[0] != ".", parts[0] != "..", parts[1] == "blobs",
+            parts[2] == "sha256"
+        else {
+            return "listed as an image, but not a blob of an image layout (<folder>/blobs/sha256/<digest>)"
+        }
+        guard parts[3] == record.sha256 else {
+            return "an image blob whose name is not the sha256 \(ArtifactsManifest.fileName) gives"
+        }
+        return nil
+    }
+
+    static func fileSize(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
     // MARK: Signatures
 
     private func verifySignature(_ signature: URL, of file: URL) -> (VerifyReport.Status, String?) {
@@ -189,7 +234,12 @@ package struct ReleaseVerifier {
         {
             kind = .native
         } else {
-            return (.mismatch, "not a signature Shipdeck knows (minisign, gpg, ssh, P-256)")
+            // A command signer's (cosign, signify, a script): Shipdeck cannot check it, so it covers
+            // nothing; the files it signs are UNSIGNED unless another signature or --allow-unsigned.
+            return (
+                .skipped,
+                "not a format Shipdeck checks (minisign, gpg, ssh, P-256); check it with the tool that made it"
+            )
         }
         do {
             switch kind {
