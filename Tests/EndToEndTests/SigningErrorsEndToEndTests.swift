@@ -197,5 +197,25 @@ import Testing
             attempt.output.stdout.contains("signature verified: checksums.txt by openssl"), "\(attempt.output.stdout)")
         #expect(
             FileManager.default.fileExists(atPath: attempt.dist.appendingPathComponent("checksums.txt.ossl.sig").path))
+        // verify cannot check a command signer's format: SKIPPED (it covers nothing), not MISMATCH.
+        let checked = TestSupport.shipdeck(["verify", attempt.dist.path], in: attempt.dist.deletingLastPathComponent())
+        #expect(checked.stdout.contains("SKIPPED   checksums.txt.ossl.sig  (not a format Shipdeck checks"), "\(checked.stdout)")
+        #expect(!checked.stdout.contains("MISMATCH"), "\(checked.stdout)")
+        #expect(checked.status == 1, "\(checked.combined)")  // nothing verified covers the files
+        #expect(checked.stdout.contains("UNSIGNED  checksums.txt"), "\(checked.stdout)")
+    }
+
+    @Test func aCommandSignerWithoutAVerifyCommandIsNotCalledVerified() throws {
+        let key = Self.keys.path("native.key")
+        let signers =
+            "  - kind: command\n    name: openssl\n    suffix: .ossl.sig\n"
+            + "    command: openssl dgst -sha256 -sign \(key) -out {signature} {artifact}\n"
+        let attempt = try release(signers: signers)
+        #expect(attempt.output.status == 0, "\(attempt.output.combined)")
+        #expect(
+            attempt.output.stdout.contains(
+                "signature signed: checksums.txt by openssl: not checked: the command signer has no verify_command"),
+            "\(attempt.output.stdout)")
+        #expect(!attempt.output.stdout.contains("signature verified: checksums.txt by openssl"), "\(attempt.output.stdout)")
     }
 }

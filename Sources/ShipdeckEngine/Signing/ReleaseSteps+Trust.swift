@@ -10,7 +10,10 @@ extension ReleaseSteps {
         var made: [ArtifactRecord] = []
         let ok = step(.signChecksums) {
             made = try SignatureMaker(dist: dist, hub: hub).sign(checksums.name, with: signers)
-            return "\(made.count) of \(signers.count) signatures made and verified"
+            let unchecked = signers.filter { $0.config.kind == .command && $0.config.verifyCommand.isEmpty }.count
+            return unchecked == 0
+                ? "\(made.count) of \(signers.count) signatures made and verified"
+                : "\(made.count) of \(signers.count) signatures made, \(unchecked) not checked (no verify_command)"
         }
         artifacts += made
         return ok

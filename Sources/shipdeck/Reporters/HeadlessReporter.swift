@@ -63,7 +63,9 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
             var line = "\(step.rawValue) \(Self.word(result)) (\(DurationText.format(seconds)))"
             if let detail { line += ": \(e(detail))" }
             emitLine(line)
-        case .signature(let signature) where signature.state == .verified || signature.state == .failed:
+        case .signature(let signature)
+        where signature.state == .verified || signature.state == .failed
+            || (signature.state == .signed && signature.detail != nil):  // signed, not checked (no verify_command)
             emitLine("signature \(signature.state.rawValue): \(e(signature.file)) by \(e(signature.signer))"
                 + (signature.detail.map { ": \(e($0))" } ?? ""))
         case .interrupted(let signal):
