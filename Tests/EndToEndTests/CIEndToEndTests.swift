@@ -110,6 +110,38 @@ import Yams
         #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent(".github").path))
     }
 
+    @Test func optionsTheJobsCannotHonourAreRefusedAndAConfigIsCarried() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true)
+        let git = ["--shipdeck-git", "https://git.example/shipdeck.git"]
+        for (extra, named) in [
+            (["--target", "linux/amd64"], "--target"), (["--version", "9.9.9"], "--version"),
+            (["--snapshot"], "--snapshot"), (["--auto-snapshot"], "--auto-snapshot"), (["--go", "/usr/bin/go"], "--go"),
+        ] {
+            let out = TestSupport.shipdeck(["ci", "github"] + git + extra, in: module)
+            #expect(out.status == 2, "\(extra): \(out.combined)")
+            #expect(out.stderr.contains("\(named) cannot be carried to the workflow"), "\(out.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent(".github").path))
+        }
+        // A config in the repository is passed to release, merge and publish, relative to the module.
+        try FileManager.default.createDirectory(
+            at: module.appendingPathComponent("release"), withIntermediateDirectories: true)
+        try "targets: [linux/amd64, darwin/arm64]\npublish:\n  github: { repository: octo/hello }\n"
+            .write(to: module.appendingPathComponent("release/ship.yml"), atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["ci", "github", "--config", "release/ship.yml"] + git, in: module)
+        try #require(out.status == 0, "\(out.combined)")
+        let text = try String(contentsOf: module.appendingPathComponent(".github/workflows/release.yml"), encoding: .utf8)
+        #expect(text.contains("--dist dist --config release/ship.yml"), "\(text)")
+        #expect(text.contains("shipdeck publish dist --no-tui --config release/ship.yml"), "\(text)")
+        #expect(text.components(separatedBy: "--config release/ship.yml").count == 4, "\(text)")
+        #expect(text.contains("shard: '2/2'"), "\(text)")  // the plan of that config: two cells
+        // One outside the checkout cannot be read by the jobs.
+        let outside = TestSupport.temporaryDirectory("ci-config").appendingPathComponent("ship.yml")
+        try "targets: [linux/amd64]\n".write(to: outside, atomically: true, encoding: .utf8)
+        let refused = TestSupport.shipdeck(["ci", "github", "--force", "--config", outside.path] + git, in: module)
+        #expect(refused.status == 2, "\(refused.combined)")
+        #expect(refused.stderr.contains("which the jobs check out"), "\(refused.stderr)")
+    }
+
     @Test func thePublishingWorkflowPassesActionlint() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true)
         try """

@@ -38,6 +38,9 @@ package struct GitHubWorkflow: Sendable {
     package var secretVariables: [String] = []
     /// A cell builds with cgo: the shard jobs install zig.
     package var needsZig = false
+    /// `--config` of the release, merge and publish commands, relative to the module folder; nil
+    /// for the default (shipdeck.yml or .goreleaser.yml in the module).
+    package var configPath: String?
 
     package init(
         shards: [ShardSelection], shardCells: [[String]], moduleSubdirectory: String = "",
@@ -133,7 +136,7 @@ package struct GitHubWorkflow: Sendable {
                       restore-keys: |
                         shipdeck-artifacts-${{ runner.os }}-${{ matrix.part }}-
                   - name: Build shard ${{ matrix.shard }}
-                    run: shipdeck release --no-tui --shard "${{ matrix.shard }}" --dist dist
+                    run: shipdeck release --no-tui --shard "${{ matrix.shard }}" --dist dist\(configFlag)
                     env:
                       XDG_CACHE_HOME: ${{ runner.temp }}/shipdeck-cache
                   - name: Upload part ${{ matrix.shard }}
@@ -160,7 +163,7 @@ package struct GitHubWorkflow: Sendable {
                       pattern: shipdeck-part-*
                       path: ${{ github.workspace }}/parts
                   - name: Merge, checksum and sign
-                    run: shipdeck merge "$GITHUB_WORKSPACE"/parts/* --dist dist
+                    run: shipdeck merge "$GITHUB_WORKSPACE"/parts/* --dist dist\(configFlag)
                   - name: Upload the release
                     uses: actions/upload-artifact@v4
                     with:
@@ -172,7 +175,7 @@ package struct GitHubWorkflow: Sendable {
         if let variables = publishVariables {
             out += """
                       - name: Publish the release
-                        run: shipdeck publish dist --no-tui
+                        run: shipdeck publish dist --no-tui\(configFlag)
 
                 """
             if !variables.isEmpty {
@@ -181,6 +184,8 @@ package struct GitHubWorkflow: Sendable {
         }
         return out
     }
+
+    private var configFlag: String { configPath.map { " --config \($0)" } ?? "" }
 
     /// `env:` of a job: each variable from the secret of the same name.
     private func environment(_ names: [String]) -> String {

@@ -57,12 +57,18 @@ struct CIGitHubCommand: ParsableCommand {
                 .usage, "--dist \(UntrustedText.escape(dist)) has no effect here: the workflow's jobs release into dist/ of the module on the runner",
                 hint: "drop --dist; the workflow uploads each shard's dist/ and the merge job writes the release there")
         }
-        let plan = try PlanBuilder.plan(planning.planOptions(), preparingSigners: false)
+        try refuseRunnerlessOptions()
+        let options = planning.planOptions()
+        let plan = try PlanBuilder.plan(options, preparingSigners: false)
         let root = Self.repositoryRoot(of: plan.moduleDirectory) ?? plan.moduleDirectory
         let subdirectory = PlanText.relative(plan.moduleDirectory, to: root.standardizedFileURL)
         var workflow = try GitHubWorkflow.forPlan(
             plan, shardCount: shards ?? plan.cells.count,
             moduleSubdirectory: subdirectory == plan.moduleDirectory.path ? "" : subdirectory)
+        if let config = options.configPath {
+            workflow.configPath = try Self.runnerConfigPath(
+                config, module: plan.moduleDirectory, root: root.standardizedFileURL)
+        }
         workflow.shipdeckGit = shipdeckGit ?? ""
         workflow.shipdeckRef = shipdeckRef
         workflow.installCommand = installCommand
@@ -77,6 +83,58 @@ struct CIGitHubCommand: ParsableCommand {
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(workflow.yaml.utf8).write(to: file, options: .atomic)
         print("wrote \(UntrustedText.escape(file.path)): \(workflow.shards.count) shard jobs and a merge job")
+    }
+
+    /// Options that choose what one local run builds mean nothing to the workflow, whose jobs
+    /// release what the tag and the config say; silently dropping them would write a workflow that
+    /// ships something else than the command line asked for.
+    private func refuseRunnerlessOptions() throws {
+        var given: [String] = []
+        if !planning.targets.isEmpty { given.append("--target") }
+        if planning.releaseVersion != nil { given.append("--version") }
+        if planning.snapshot { given.append("--snapshot") }
+        if planning.autoSnapshot { given.append("--auto-snapshot") }
+        if planning.go != nil { given.append("--go") }
+        guard let first = given.first else { return }
+        let hints = [
+            "--target": "list the targets in the config's targets: (the workflow builds the whole plan, in shards)",
+            "--version": "the workflow's jobs release the pushed tag; push the tag v<version>",
+            "--snapshot": "the workflow runs on pushed tags; run `shipdeck release --snapshot` locally instead",
+            "--auto-snapshot": "the workflow runs on pushed tags; run `shipdeck release --auto-snapshot` locally",
+            "--go": "the runner's Go comes from go.mod (actions/setup-go with go-version-file); set it there",
+        ]
+        throw ShipdeckError(
+            .usage,
+            "\(given.joined(separator: ", ")) cannot be carried to the workflow's jobs, which run on GitHub's runners",
+            hint: hints[first] ?? "drop it")
+    }
+
+    /// `--config` as the jobs must pass it: relative to the module folder (their working
+    /// directory) and inside the repository the jobs check out. Plain path characters only, as it
+    /// is written into shell lines of the YAML.
+    static func runnerConfigPath(_ config: URL, module: URL, root: URL) throws -> String {
+        let path = config.standardizedFileURL.path, rootPath = root.path
+        guard path.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") else {
+            throw ShipdeckError(
+                .usage,
+                "--config \(UntrustedText.escape(path)) is outside \(UntrustedText.escape(rootPath)), "
+                    + "which the jobs check out",
+                hint: "commit the config to the repository and pass its path there")
+        }
+        var moduleParts = module.standardizedFileURL.pathComponents
+        var configParts = config.standardizedFileURL.pathComponents
+        while let a = moduleParts.first, let b = configParts.first, a == b, configParts.count > 1 {
+            moduleParts.removeFirst()
+            configParts.removeFirst()
+        }
+        let relative = (Array(repeating: "..", count: moduleParts.count) + configParts).joined(separator: "/")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/+")
+        guard !relative.isEmpty, relative.allSatisfy({ allowed.contains($0) }), !relative.hasPrefix("-") else {
+            throw ShipdeckError(
+                .usage, "--config \(UntrustedText.escape(relative)): the workflow takes plain path names only",
+                hint: "rename the config to letters, digits, '.', '_', '-' and '/'")
+        }
+        return relative
     }
 
     /// The git work tree that holds the module, if any.
