@@ -385,6 +385,15 @@ import Testing
 
     // MARK: Bad input
 
+    /// The fixture's description, whole (a literal block).
+    static let description = """
+          description: |-
+            Says hello from a package.
+            pkghello is a tiny program that the Shipdeck tests package as a .deb
+            and an .rpm, with a configuration file, a systemd unit and scripts.
+
+        """
+
     /// Each fails before anything is built, exit 2, naming the key and the fix.
     @Test(arguments: [
         (
@@ -396,6 +405,19 @@ import Testing
             "postinstall: packaging/postinstall.sh", "postinstall: packaging/not-executable.sh",
             "packages.scripts.postinstall",
             "is not executable"
+        ),
+        // dpkg -s, rpm -qi and apt show print these to terminals as they are.
+        (
+            "vendor: Example Inc.", "vendor: \"Example \\u202EInc.\"", "packages.vendor",
+            "must be one line without control characters"
+        ),
+        (
+            PackagesEndToEndTests.description, "  description: \"Says hello\\x1b[2J\\nfrom a package\"\n",
+            "packages.description", "holds the control character \\x1b"
+        ),
+        (
+            PackagesEndToEndTests.description, "  description: \"Says hello \\x9b31m\"\n",
+            "packages.description", "control character \\x9b"
         ),
     ])
     func badPackageInputFailsAtPlanTime(from: String, to: String, key: String, problem: String) throws {

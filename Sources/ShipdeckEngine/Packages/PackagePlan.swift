@@ -110,9 +110,23 @@ struct PackagePlan: Sendable {
             ("maintainer", packages.maintainer), ("vendor", packages.vendor), ("homepage", packages.homepage),
             ("license", packages.license), ("section", packages.section), ("priority", packages.priority),
         ] {
-            if let value, value.contains(where: { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) }) {
-                throw fail(key, "must be one line without control characters", hint: "put it on one line")
+            if let value, value.unicodeScalars.contains(where: UntrustedText.isControl) {
+                throw fail(
+                    key, "'\(UntrustedText.escape(value))' must be one line without control characters",
+                    hint: "put it on one line of plain text (no tabs, escape sequences or bidi controls)")
             }
+        }
+        // The description may span lines (a summary, then paragraphs), nothing else: dpkg -s,
+        // rpm -qi and apt show print it to terminals as it is.
+        if let value = packages.description,
+            let bad = value.unicodeScalars.first(where: { $0 != "\n" && UntrustedText.isControl($0) })
+        {
+            let shown =
+                bad.value < 0x100
+                ? "\\x" + String(bad.value, radix: 16) : "U+" + String(bad.value, radix: 16, uppercase: true)
+            throw fail(
+                "description", "holds the control character \(shown) (\(UntrustedText.escape(value).prefix(60)))",
+                hint: "write plain text; lines break with newlines only")
         }
 
         // Dependencies: parsed now, so a typo is an error before the builds.

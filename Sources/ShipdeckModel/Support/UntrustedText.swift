@@ -30,6 +30,15 @@ public enum UntrustedText {
         return String(out)
     }
 
+    /// A scalar `escape` would not show as itself: a C0 control (tab included), DEL, a C1 control
+    /// or a bidi control. For checks of values that must be plain text (package fields, names).
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7f, 0x80..<0xa0: return true
+        case 0x202a...0x202e, 0x2066...0x2069, 0x200e, 0x200f, 0x061c: return true
+        default: return false
+        }
+    }
 
     static func hex2(_ value: UInt32) -> String {
         let digits = Array("0123456789abcdef")
