@@ -58,3 +58,25 @@ import Testing
             try ConfigPreflight.text(of: Data([0xef, 0xbb, 0xbf] + Array("a: b\r\n".utf8)), file: "f") == "a: b\r\n")
     }
 }
+
+/// Aliases of aliases expand to more values than any config has; the walk that finds it stops early.
+@Suite struct ConfigAliasExpansionTests {
+    @Test func aBillionLaughsIsRefusedQuickly() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...9 {
+            let refs = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+            lines.append("a\(level): &a\(level) [\(refs)]")
+        }
+        lines.append("project: hello")
+        let text = lines.joined(separator: "\n")
+        #expect(throws: ShipdeckError.self) { _ = try ConfigPreflight.compose(text, file: "shipdeck.yml") }
+        do {
+            _ = try ConfigPreflight.compose(text, file: "shipdeck.yml")
+        } catch let error as ShipdeckError {
+            #expect(error.message.contains("expands to more than 1000000 values"), "\(error.message)")
+        }
+        // A config with a few aliases below the limit still reads.
+        let fine = "base: &b {goos: linux}\nx: *b\ny: *b\nproject: hello\n"
+        #expect(try ConfigPreflight.compose(fine, file: "shipdeck.yml") != nil)
+    }
+}

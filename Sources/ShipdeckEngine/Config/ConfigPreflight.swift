@@ -96,8 +96,40 @@ package enum ConfigPreflight {
                 .config, "\(file): invalid YAML: \(ConfigReader.describe(error))",
                 hint: "fix the YAML syntax at that line (indentation, a missing ':' or quote)")
         }
-        if let root { try checkDuplicateKeys(root, file: file, path: "") }
+        if let root {
+            try checkSize(root, file: file)
+            try checkDuplicateKeys(root, file: file, path: "")
+        }
         return root
+    }
+
+    /// Nodes a config may expand to. Aliases share one parsed node, so a few lines of anchors
+    /// (`a: &a [x, x]`, `b: &b [*a, *a]`, …) expand to billions of nodes that every later walk
+    /// visits; real configs have a few thousand.
+    package static let nodeLimit = 1_000_000
+
+    /// Counts the expanded tree, stopping at the limit (the count itself stays cheap).
+    static func checkSize(_ root: Node, file: String) throws {
+        var count = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            count += 1
+            if count > nodeLimit {
+                throw ShipdeckError(
+                    .config,
+                    "\(file): the YAML expands to more than \(nodeLimit) values (aliases of aliases, a \"billion laughs\")",
+                    hint: "write the values out, or use fewer nested aliases (*name)")
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    stack.append(key)
+                    stack.append(value)
+                }
+            case .sequence(let sequence): stack.append(contentsOf: sequence)
+            default: break
+            }
+        }
     }
 
     /// Estimates nesting from the text alone: block indentation levels plus `- ` markers plus open
