@@ -83,6 +83,19 @@ extension GoReleaserProject {
             reader.unknownKey(path.isEmpty ? key : "\(path).\(key)", at: node, known: known)
         }
 
+        /// A build or archive id: it names folders (`dist/<id>_<target>/`), cells (`<id>:linux/amd64`)
+        /// and log files, so it is a plain name: letters, digits, '.', '_', '-', not starting with '.' or '-'.
+        func plainID(_ node: Node, _ path: String) throws -> String {
+            let id = try reader.string(node, key: path)
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+            guard !id.isEmpty, id.allSatisfy({ allowed.contains($0) }), !id.hasPrefix("."), !id.hasPrefix("-") else {
+                throw reader.error(
+                    path, at: node, "'\(UntrustedText.escape(id))' is not a plain id",
+                    hint: "use letters, digits, '.', '_' and '-' (it names folders and cells), such as cli or server-linux")
+            }
+            return id
+        }
+
         func bool(_ node: Node, _ path: String) throws -> Bool {
             let text = try reader.string(node, key: path)
             switch text.lowercased() {
@@ -93,6 +106,15 @@ extension GoReleaserProject {
         }
 
         // MARK: Top level
+
+        /// GoReleaser's top-level keys (v1, v2 and Pro), for telling a typo from a section
+        /// Shipdeck does not read.
+        static let knownTopLevel: Set<String> = GoReleaserConfigFile.goreleaserOnlyKeys.union([
+            "env", "checksum", "signs", "sign", "build", "archive", "fpm", "github_urls", "gitlab_urls",
+            "gitea_urls", "force_token", "aur_sources", "makeselfs", "flatpaks", "srpm", "monorepo", "includes",
+            "variables", "partial", "nightly", "template_files", "before_publish", "dmg", "msi", "pkgs",
+            "app_bundles", "npms", "furies", "cloudsmiths", "dockerhub", "retry", "mcp", "docker_digest",
+        ])
 
         mutating func top(_ root: Node, into project: inout GoReleaserProject) throws {
             for (key, keyNode, value) in try pairs(root, "(top level)") {
@@ -152,7 +174,16 @@ extension GoReleaserProject {
                 case "pro":
                     skip(key, "GoReleaser Pro features are not read")
                 default:
-                    _ = keyNode
+                    if !Self.knownTopLevel.contains(key), !key.hasPrefix("x-"), !key.hasPrefix("."),
+                        let near = Suggestions.closest(to: key, in: Self.knownTopLevel.sorted(), limit: 1).first,
+                        Suggestions.distance(key, near) <= 2
+                    {
+                        // A typo of a section (`archivs:`, `buidls:`) would otherwise release with
+                        // GoReleaser's defaults for it; goreleaser check fails on it too.
+                        throw reader.error(
+                            key, at: keyNode, "'\(UntrustedText.escape(key))' is not a GoReleaser key",
+                            hint: "did you mean '\(near)'?")
+                    }
                     skip(key, GoReleaserProject.insteadOf[key] ?? "not read: Shipdeck builds, archives and checksums")
                 }
             }
@@ -214,7 +245,7 @@ extension GoReleaserProject {
             for (key, keyNode, v) in try pairs(node, path) {
                 let p = "\(path).\(key)"
                 switch key {
-                case "id": build.id = try reader.string(v, key: p)
+                case "id": build.id = try plainID(v, p)
                 case "main": build.main = try reader.string(v, key: p)
                 case "dir": build.directory = try reader.string(v, key: p)
                 case "binary": build.binary = try reader.string(v, key: p)
