@@ -6,6 +6,18 @@ enum ArchiveNaming {
     /// `wrap_in_directory: true` means "a directory named like the archive".
     static let wrapLikeArchive = "true"
 
+    /// Why `name` (made from a template; `stem` is what the template gave, before the extension)
+    /// cannot be a release file's name, or nil: release pages, checksums.txt and terminals show it.
+    static func fileNameProblem(_ name: String, stem: String) -> String? {
+        if stem.trimmingCharacters(in: .whitespaces).isEmpty { return "an empty name" }
+        if name == "." || name == ".." || name.contains("/") || name.contains("\\") {
+            return "not a file name (a path)"
+        }
+        if name.unicodeScalars.contains(where: UntrustedText.isControl) { return "a name with control characters" }
+        if name.hasPrefix("-") { return "a name that starts with '-' (read as an option by tools)" }
+        return nil
+    }
+
     static func names(
         config: ArchiveConfig, format: ArchiveConfig.Format, artifactBase: String,
         values: ReleaseTemplateValues, target: BuildTarget, source: String
@@ -15,11 +27,11 @@ enum ArchiveNaming {
         var base = artifactBase
         if let template = config.nameTemplate {
             base = try GoTemplate.render(template, origin: "\(source): archive name_template", context: context)
-            guard !base.isEmpty, !base.contains("/") else {
+            if let problem = fileNameProblem(base, stem: base) {
                 throw ShipdeckError(
                     .template,
-                    "\(source): archive name_template gives '\(UntrustedText.escape(base))' for \(target), not a file name",
-                    hint: "the template must produce a non-empty name without '/'")
+                    "\(source): archive name_template gives '\(UntrustedText.escape(base))' for \(target), \(problem)",
+                    hint: "the template must give a non-empty name of plain characters, without '/' or '\\'")
             }
         }
         var directory: String?

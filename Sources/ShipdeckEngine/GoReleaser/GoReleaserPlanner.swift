@@ -151,7 +151,7 @@ enum GoReleaserPlanner {
                             let name =
                                 try GoTemplate.render(archive.nameTemplate, origin: "\(origin).name_template", context: context)
                                 + member.ext
-                            try checkName(name, origin: origin)
+                            try checkName(name, origin: origin, stem: String(name.dropLast(member.ext.count)))
                             try claim(name, member.cellID)
                             let plan = GoReleaserArchivePlan(
                                 id: archive.id, format: "binary", name: name, wrap: "", files: [],
@@ -163,7 +163,7 @@ enum GoReleaserPlanner {
                         let context = archiveContext(release, first, replacements: archive.replacements)
                         let base = try GoTemplate.render(archive.nameTemplate, origin: "\(origin).name_template", context: context)
                         let name = base + "." + format
-                        try checkName(name, origin: origin)
+                        try checkName(name, origin: origin, stem: base)
                         try claim(name, group.items.map(\.cellID).joined(separator: "+"))
                         let wrapTemplate: String
                         switch archive.wrapInDirectory {
@@ -225,11 +225,11 @@ enum GoReleaserPlanner {
         return Built(cells: cells, release: releasePlan, ignored: ignored, checksumName: checksumName, version: values.version, warnings: warnings)
     }
 
-    static func checkName(_ name: String, origin: String) throws {
-        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+    static func checkName(_ name: String, origin: String, stem: String? = nil) throws {
+        if let problem = ArchiveNaming.fileNameProblem(name, stem: stem ?? name) {
             throw ShipdeckError(
-                .template, "\(origin): the name template gives '\(UntrustedText.escape(name))', not a file name",
-                hint: "the template must produce a non-empty name without '/'")
+                .template, "\(origin): the name template gives '\(UntrustedText.escape(name))', \(problem)",
+                hint: "the template must give a non-empty name of plain characters, without '/' or '\\'")
         }
     }
 
