@@ -97,3 +97,46 @@ import Testing
         #expect(Suggestions.closest(to: "zzzzzz", in: ["project", "targets"]).isEmpty)
     }
 }
+
+/// Names the reader can check without a toolchain: a typo is an error naming the near name, since
+/// it would otherwise match nothing and be ignored.
+@Suite struct ConfigReaderTypoTests {
+    let reader = ConfigReader(file: "/m/shipdeck.yml")
+
+    func failure(_ yaml: String) -> ShipdeckError? {
+        do {
+            _ = try reader.parse(yaml)
+            return nil
+        } catch {
+            return error as? ShipdeckError
+        }
+    }
+
+    @Test func misspeltFormatOverridesAndIgnoreRulesAreErrors() throws {
+        let overrides = try #require(failure("targets: [linux/amd64]\narchive:\n  format_overrides: { windwos: zip }\n"))
+        #expect(overrides.message.contains("archive.format_overrides.windwos: 'windwos' is not a GOOS Go knows"))
+        #expect(overrides.hint?.contains("did you mean 'windows'?") == true, "\(overrides.hint ?? "")")
+        let goos = try #require(failure("targets: [linux/amd64, windows/arm64]\nignore: [windwos/*]\n"))
+        #expect(goos.message.contains("ignore: 'windwos' is not a GOOS Go knows"), "\(goos.message)")
+        let goarch = try #require(failure("targets: [linux/amd64, windows/arm64]\nignore: ['*/amd46']\n"))
+        #expect(goarch.hint?.contains("did you mean 'amd64'?") == true, "\(goarch.hint ?? "")")
+        // Rules over real names still read, wildcards included.
+        let config = try reader.parse(
+            "targets: [linux/amd64, windows/arm64, linux/386]\nignore: ['*/386', windows/arm64]\n"
+                + "archive:\n  format_overrides: { windows: zip }\n")
+        #expect(config.targets.map(\.target.description) == ["linux/amd64"])
+    }
+
+    @Test func environmentNamesMustBeVariableNames() throws {
+        let one = "targets: [linux/amd64]\n"
+        for yaml in [
+            one + "env: { 'FOO BAR': x }\n", one + "env: ['1X=y']\n", one + "env: { '': x }\n",
+            "targets:\n  - target: linux/amd64\n    env: { 'A-B': x }\n",
+        ] {
+            let error = try #require(failure(yaml), "\(yaml)")
+            #expect(error.message.contains("is not an environment variable name"), "\(error.message)")
+        }
+        let config = try reader.parse("targets: [linux/amd64]\nenv: { _A1: x, CGO_ENABLED: '0' }\n")
+        #expect(config.env == ["_A1": "x", "CGO_ENABLED": "0"])
+    }
+}

@@ -61,6 +61,30 @@ import Testing
 
     func importFixtureFiles() -> [String] { (try? importFixture().archive.files) ?? [] }
 
+    /// An archive name template that gives an empty name, control characters or a path fails the
+    /// plan, before anything is built (a `.tar.gz` alone would be a hidden file on the release page).
+    @Test(arguments: [
+        ("{{ trimprefix .ProjectName .ProjectName }}", "an empty name"), ("{{ .ProjectName }}\u{1b}[2J_{{ .Os }}", "control characters"),
+        ("{{ .ProjectName }}\\{{ .Os }}", "not a file name"), ("-{{ .Os }}", "starts with '-'"),
+    ])
+    func badArchiveNamesFailThePlan(template: String, problem: String) throws {
+        let base = "version: 2\nproject_name: hello\nbuilds: [{goos: [linux], goarch: [amd64]}]\n"
+        for format in ["tar.gz", "binary"] {
+            let escaped = template.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\u{1b}", with: "\\e")
+            let text = base + "archives: [{formats: [\(format)], name_template: \"\(escaped)\"}]\n"
+            let config = try GoReleaserImport.parse(text, file: ".goreleaser.yaml", defaultProject: "hello")
+            do {
+                _ = try plan(config)
+                Issue.record("\(template) (\(format)) was planned")
+            } catch let error as ShipdeckError {
+                #expect(error.message.contains(problem), "\(format): \(error.message)")
+                #expect(error.message.contains("the name template gives"), "\(error.message)")
+            }
+        }
+    }
+
+
     @Test func ignoreRulesAndUnknownPortsAreListedWithTheirRule() throws {
         let config = try importFixture()
         let dropped = config.ignored.map { "\($0.target) \($0.rule)" }.sorted()
@@ -174,5 +198,58 @@ import Testing
             throws: { "\($0)".contains("unknown key 'goarhc'") && "\($0)".contains("did you mean 'goarch'?") }
         #expect { try GoReleaserImport.parse("version: 3\n", file: ".goreleaser.yaml", defaultProject: "x") }
             throws: { "\($0)".contains("version '3' is not known") }
+    }
+}
+
+/// A misspelt top-level section would release with GoReleaser's defaults for it; it is an error
+/// that names the section it looks like. Sections Shipdeck does not read stay warnings.
+@Suite struct GoReleaserTopLevelTypoTests {
+    @Test func aTypoOfASectionIsAnErrorWithTheSectionItLooksLike() throws {
+        for (typo, meant) in [("archivs", "archive"), ("buidls", "builds"), ("chcksum", "checksum")] {
+            let text = "version: 2\nproject_name: hello\n\(typo):\n  - id: x\n"
+            do {
+                _ = try GoReleaserProject.read(text, file: ".goreleaser.yaml")
+                Issue.record("\(typo) was accepted")
+            } catch let error as ShipdeckError {
+                #expect(error.message.contains("'\(typo)' is not a GoReleaser key"), "\(error.message)")
+                #expect(error.hint?.contains("did you mean '\(meant)'") == true, "\(error.hint ?? "")")
+            }
+        }
+        let fine = "version: 2\nproject_name: hello\nkos:\n  - id: x\nmonorepo:\n  tag_prefix: a/\nx-anchors: 1\n"
+        let project = try GoReleaserProject.read(fine, file: ".goreleaser.yaml")
+        #expect(project.unsupported.contains { $0.path == "kos" })
+    }
+
+    @Test func aMisspeltGoosOrGoarchIsAnErrorNotADroppedPort() throws {
+        let suite = GoReleaserImportTests()
+        for (lists, named, meant) in [
+            ("goos: [linux, darwn]\n    goarch: [amd64]", "goos 'darwn'", "darwin"),
+            ("goos: [linux]\n    goarch: [amd46]", "goarch 'amd46'", "amd64"),
+        ] {
+            let text = "version: 2\nproject_name: hello\nbuilds:\n  - id: cli\n    \(lists)\n"
+            let config = try GoReleaserImport.parse(text, file: ".goreleaser.yaml", defaultProject: "hello")
+            do {
+                _ = try suite.plan(config)
+                Issue.record("\(named) was planned")
+            } catch let error as ShipdeckError {
+                #expect(error.message.contains("\(named) is not a name Go knows"), "\(error.message)")
+                #expect(error.hint?.contains("did you mean '\(meant)'") == true, "\(error.hint ?? "")")
+            }
+        }
+    }
+
+    @Test func aBuildIdThatIsNotAPlainNameIsRefused() throws {
+        for id in ["../../etc", "a/b", "", ".hidden", "x y", "-rf"] {
+            let text = "version: 2\nproject_name: hello\nbuilds:\n  - id: '\(id)'\n    goos: [linux]\n"
+            do {
+                _ = try GoReleaserProject.read(text, file: ".goreleaser.yaml")
+                Issue.record("id '\(id)' was accepted")
+            } catch let error as ShipdeckError {
+                #expect(error.message.contains("is not a plain id"), "\(error.message)")
+            }
+        }
+        let project = try GoReleaserProject.read(
+            "version: 2\nbuilds:\n  - id: server-linux_1.0\n", file: ".goreleaser.yaml")
+        #expect(project.builds.map(\.id) == ["server-linux_1.0"])
     }
 }

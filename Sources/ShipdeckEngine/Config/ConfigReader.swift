@@ -98,7 +98,15 @@ package struct ConfigReader {
             let rules = try strings(ignoreNode, key: "ignore")
             for rule in rules {
                 guard let pattern = BuildTarget(parsing: rule.replacingOccurrences(of: "*", with: "_any_")) else {
-                    throw error("ignore", at: ignoreNode, "'\(rule)' is not goos/goarch[/variant]")
+                    throw error("ignore", at: ignoreNode, "'\(UntrustedText.escape(rule))' is not goos/goarch[/variant]",
+                                hint: "write rules like windows/arm64, */386 or linux/arm/6")
+                }
+                // A misspelt rule (`windwos/*`) would drop nothing and the target would be released.
+                if pattern.goos != "_any_" {
+                    try checkName(pattern.goos, in: Self.knownGOOS, what: "GOOS", key: "ignore", at: ignoreNode)
+                }
+                if pattern.goarch != "_any_" {
+                    try checkName(pattern.goarch, in: Self.knownGOARCH, what: "GOARCH", key: "ignore", at: ignoreNode)
                 }
                 config.targets.removeAll { entry in
                     let hit = Self.matches(pattern, entry.target)
@@ -108,6 +116,26 @@ package struct ConfigReader {
             }
         }
         return config
+    }
+
+    /// Every GOOS and GOARCH Go has (`go tool dist list`, plus the ports Go has had), for names the
+    /// reader checks without a toolchain: `ignore:` rules and `format_overrides:` keys.
+    static let knownGOOS = [
+        "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux", "nacl", "netbsd",
+        "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+    ]
+    static let knownGOARCH = [
+        "386", "amd64", "amd64p32", "arm", "arm64", "arm64be", "armbe", "loong64", "mips", "mips64", "mips64le",
+        "mips64p32", "mips64p32le", "mipsle", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc",
+        "sparc64", "wasm",
+    ]
+
+    func checkName(_ name: String, in known: [String], what: String, key: String, at node: Node) throws {
+        guard !known.contains(name) else { return }
+        let near = Suggestions.closest(to: name, in: known, limit: 1)
+        throw error(
+            key, at: node, "'\(UntrustedText.escape(name))' is not a \(what) Go knows",
+            hint: (near.first.map { "did you mean '\($0)'? " } ?? "") + "\(what) values: \(known.joined(separator: ", "))")
     }
 
     static func matches(_ pattern: BuildTarget, _ target: BuildTarget) -> Bool {
@@ -170,7 +198,10 @@ package struct ConfigReader {
             case "format": archive.format = try format(v, key: key)
             case "format_overrides":
                 for (os, f) in try mapping(v, key: key) {
-                    archive.formatOverrides[os.string ?? ""] = try format(f, key: "\(key).\(os.string ?? "")")
+                    let goos = os.string ?? ""
+                    // A misspelt GOOS (`windwos: zip`) would never match, and archives keep the default.
+                    try checkName(goos, in: Self.knownGOOS, what: "GOOS", key: "\(key).\(goos)", at: os)
+                    archive.formatOverrides[goos] = try format(f, key: "\(key).\(goos)")
                 }
             case "files": archive.files = try strings(v, key: key)
             case "wrap_in_directory":
@@ -222,15 +253,32 @@ package struct ConfigReader {
 
     /// `env:` as a list of `KEY=VALUE` (GoReleaser's form) or a mapping.
     func environment(_ node: Node, key: String) throws -> [String: String] {
+        func checkVariable(_ name: String, at node: Node) throws {
+            let first = name.unicodeScalars.first
+            let ok = first.map { $0 == "_" || ("A"..."Z").contains($0) || ("a"..."z").contains($0) } ?? false
+                && name.unicodeScalars.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("a"..."z").contains($0)
+                    || ("0"..."9").contains($0) }
+            guard ok else {
+                throw error(
+                    key, at: node, "'\(UntrustedText.escape(name))' is not an environment variable name",
+                    hint: "use letters, digits and '_', not starting with a digit (KEY: value, or KEY=VALUE in a list)")
+            }
+        }
         if case .mapping = node {
-            return Dictionary(try mapping(node, key: key).map { ($0.key.string ?? "", try string($0.value, key: key)) },
-                              uniquingKeysWith: { $1 })
+            var env: [String: String] = [:]
+            for (k, v) in try mapping(node, key: key) {
+                let name = try string(k, key: key)
+                try checkVariable(name, at: k)
+                env[name] = try string(v, key: "\(key).\(name)")
+            }
+            return env
         }
         var env: [String: String] = [:]
         for item in try strings(node, key: key) {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                throw error(key, at: node, "'\(item)' is not KEY=VALUE")
+                throw error(key, at: node, "'\(UntrustedText.escape(item))' is not KEY=VALUE")
             }
+            try checkVariable(String(item[..<eq]), at: node)
             env[String(item[..<eq])] = String(item[item.index(after: eq)...])
         }
         return env

@@ -74,6 +74,15 @@ extension GoReleaserPlanner {
         var out: [(BuildTarget, String)] = []
         for t in raw {
             let text = [t.goos, t.goarch, t.variant].compactMap { $0 }.joined(separator: "_")
+            // A name no Go port has ever had is a typo (`darwn`), not a port this Go lacks.
+            for (value, known, what) in [
+                (t.goos, ConfigReader.knownGOOS, "goos"), (t.goarch, ConfigReader.knownGOARCH, "goarch"),
+            ] where !known.contains(value) {
+                let near = Suggestions.closest(to: value, in: known, limit: 1).first
+                throw ShipdeckError(
+                    .config, "\(file): build \(build.id): \(what) '\(UntrustedText.escape(value))' is not a name Go knows",
+                    hint: (near.map { "did you mean '\($0)'? " } ?? "") + "\(what) values: \(known.joined(separator: ", "))")
+            }
             guard toolchain.ports["\(t.goos)/\(t.goarch)"] != nil else {
                 warnings.append("\(file): build \(build.id): \(t.goos)/\(t.goarch) is not a port of \(toolchain.version); left out")
                 continue
