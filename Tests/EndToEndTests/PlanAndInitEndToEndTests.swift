@@ -23,6 +23,21 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("Unexpected argument 'bogus'"), "\(bad.combined)")
     }
 
+    /// GOTOOLCHAIN in the environment would make go switch to (download) another toolchain than
+    /// the one the plan inspected and records; builds use the inspected one, and check says so.
+    @Test func aGOTOOLCHAINFromTheEnvironmentIsNotUsedAndCheckSaysSo() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.3.4")
+        let env = ["GOTOOLCHAIN": "go1.99.0"]
+        let check = TestSupport.shipdeck(["check"], in: module, environment: env)
+        #expect(check.stdout.contains("warnings (1):"), "\(check.combined)")
+        #expect(check.stdout.contains("GOTOOLCHAIN=go1.99.0 in the environment is not used"), "\(check.stdout)")
+        let dist = TestSupport.temporaryDirectory("gotoolchain").appendingPathComponent("dist")
+        let out = TestSupport.shipdeck(
+            ["release", "--no-tui", "--target", "linux/amd64", "--dist", dist.path], in: module, environment: env)
+        #expect(out.status == 0, "\(out.combined)")  // offline, go1.99.0 cannot be downloaded
+        #expect(out.combined.contains("GOTOOLCHAIN=go1.99.0 in the environment is not used"), "\(out.combined)")
+    }
+
     @Test func planPrintsEachCellsCommandAndEnvironmentAndRunsNoBuild() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.3.4")
         let out = TestSupport.shipdeck(["plan"], in: module)

@@ -25,6 +25,8 @@ extension GoReleaserPlanner {
                 "go.mod pins toolchain \(pinned) but the Go in use is \(toolchain.version) (\(toolchain.path)); "
                     + "builds use \(toolchain.version) (GOTOOLCHAIN=local)")
         }
+        warnings += PlanBuilder.toolchainSwitchWarnings(
+            environment: options.environment, configEnv: [], toolchain: toolchain)
         if let given = options.versionOverride, given.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ShipdeckError(.config, "--version is empty", hint: "give a version such as 1.2.3, or leave --version out")
         }

@@ -11,7 +11,26 @@ public enum PlanBuilder {
     ]
 
     /// Variables the cell itself controls; config env cannot override them.
-    static let reserved: Set<String> = ["GOOS", "GOARCH"]
+    static let reserved: Set<String> = ["GOOS", "GOARCH", "GOTOOLCHAIN"]
+
+    /// A GOTOOLCHAIN other than `local` in Shipdeck's environment or the config's env: would make
+    /// go switch to another toolchain (downloaded, or from GOPATH) than the one the plan read its
+    /// version and ports from, which the fingerprint, the provenance and the journal record. The
+    /// builds use GOTOOLCHAIN=local; this says so.
+    static func toolchainSwitchWarnings(environment: [String: String], configEnv: [(String, [String: String])],
+                                        toolchain: GoToolchain) -> [String] {
+        var found: [(String, String)] = []
+        if let value = environment["GOTOOLCHAIN"], !value.isEmpty, value != "local" {
+            found.append(("the environment", value))
+        }
+        for (origin, env) in configEnv {
+            if let value = env["GOTOOLCHAIN"], value != "local" { found.append((origin, value)) }
+        }
+        return found.map { origin, value in
+            "GOTOOLCHAIN=\(UntrustedText.escape(value)) in \(origin) is not used: builds use \(toolchain.version) "
+                + "(\(toolchain.path)) with GOTOOLCHAIN=local, as the plan recorded; pass --go (or go:) to build with another Go"
+        }
+    }
 
     /// Plans a release: reads the config (shipdeck.yml, else a GoReleaser file, else zero config),
     /// asks the Go toolchain for its ports, and, with `preparingSigners`, checks every signer
@@ -82,6 +101,10 @@ public enum PlanBuilder {
         for (target, rule) in config.ignored {
             warnings.append("ignore rule '\(rule)' dropped \(target)")
         }
+        warnings += toolchainSwitchWarnings(
+            environment: options.environment,
+            configEnv: [("\(configName): env", config.env)]
+                + config.targets.map { ("\(configName): \($0.target) env", $0.env) }, toolchain: toolchain)
 
         var entries = config.targets
         if !options.only.isEmpty {
@@ -227,7 +250,8 @@ public enum PlanBuilder {
         var env: [String: String] = [:]
         for key in inheritedVariables { if let value = environment[key] { env[key] = value } }
         if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
-        if env["GOTOOLCHAIN"] == nil { env["GOTOOLCHAIN"] = "local" }
+        // Always the Go the plan inspected (see toolchainSwitchWarnings), whatever GOTOOLCHAIN says.
+        env["GOTOOLCHAIN"] = "local"
         // The user's `go env -w` file could add flags that make builds differ between machines.
         env["GOENV"] = "off"
         env["GOFLAGS"] = ""

@@ -21,6 +21,13 @@ struct CheckCommand: ParsableCommand {
         let report = ConfigCheck(plan: plan)
         print("config: \(e(report.file)) (\(report.kind))")
         print("valid: \(plan.cells.count) cell\(plan.cells.count == 1 ? "" : "s") planned, \(report.artifactNames.count) release file\(report.artifactNames.count == 1 ? "" : "s")")
+        // What the plan warns about (dropped targets, a pinned toolchain that is not the one in use, a
+        // GOTOOLCHAIN that is not used …); the unsupported keys come below, with what is done instead.
+        let warnings = plan.warnings.filter { !$0.contains(" is not supported") }
+        if !warnings.isEmpty {
+            print("warnings (\(warnings.count)):")
+            for warning in warnings { print("  ! \(e(warning))") }
+        }
         if report.unsupported.isEmpty {
             print("every key is supported")
             return
