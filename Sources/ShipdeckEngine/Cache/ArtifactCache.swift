@@ -238,7 +238,7 @@ package struct ArtifactCache: Sendable {
     /// An error in words: Foundation's file errors by their POSIX reason and path, not as a dump.
     static func describe(_ error: Error) -> String {
         if let error = error as? ShipdeckError { return error.message }
-        if error is FileLock.Busy { return "\(error)" }
+        if error is FileLock.Busy || error is FileLock.Cancelled { return "\(error)" }
         let ns = error as NSError
         var underlying = ns
         while let next = underlying.userInfo[NSUnderlyingErrorKey] as? NSError { underlying = next }

@@ -42,6 +42,7 @@ extension CellPipeline {
                 hub.emit(.warning(text))
                 note("shipdeck: warning: \(text)")
             case .unavailable(let reason):
+                if token.isCancelled { throw StageFailure(message: "stopped", cancelled: true) }
                 let text = "\(cell.id): the artifact cache was not used (\(reason)); building it instead"
                 hub.emit(.warning(text))
                 note("shipdeck: warning: \(text)")
@@ -80,7 +81,9 @@ extension CellPipeline {
                 cell: cell.id, project: plan.info.project, version: plan.info.version, commit: plan.info.commit,
                 goVersion: plan.toolchain.version, shipdeckVersion: Shipdeck.version,
                 builtAt: RFC3339.string(Date()), buildSeconds: buildSeconds))
-        if let problem = cache.store(binary, entry: entry) {
+        // The token bound, so a stop ends a wait for the cache's lock (FileLock.Cancelled).
+        let problem = CancellationToken.$current.withValue(token) { cache.store(binary, entry: entry) }
+        if let problem, !token.isCancelled {
             hub.emit(.warning("\(cell.id): the artifact cache in \(cache.directory.path) could not store the binary: \(problem)"))
         }
         return digest
@@ -110,8 +113,10 @@ extension CellPipeline {
     func recordArchiveInCache(_ archive: ArchiveStage.Output) {
         guard usesCache, let cache, let key = fingerprint, !(cell.target.goos == "windows" && plan.trust.authenticode != nil)
         else { return }
-        cache.recordArchives(
-            key, archives: [(archive.url, .init(name: archive.name, sha256: archive.sha256, size: archive.size))],
-            compression: compression, epoch: plan.info.sourceDateEpoch)
+        CancellationToken.$current.withValue(token) {
+            cache.recordArchives(
+                key, archives: [(archive.url, .init(name: archive.name, sha256: archive.sha256, size: archive.size))],
+                compression: compression, epoch: plan.info.sourceDateEpoch)
+        }
     }
 }

@@ -24,6 +24,12 @@ final class FileLock: @unchecked Sendable {
         var description: String { "\(path) has been locked by another process for \(Int(seconds)) s" }
     }
 
+    /// The wait was ended by the release being stopped (`CancellationToken.current`).
+    struct Cancelled: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "the release was stopped while waiting for the lock \(path)" }
+    }
+
     /// Waits until the lock on `url` (created when missing) is held, at most `wait` seconds. A lock file
     /// that cannot be opened for writing (a read-only cache) is opened for reading: flock needs no more.
     init(_ url: URL, exclusive: Bool, wait: Double = FileLock.defaultWait) throws {
@@ -37,6 +43,11 @@ final class FileLock: @unchecked Sendable {
             let code = errno
             if code == EINTR { continue }
             if code == EWOULDBLOCK, Date() < deadline {
+                // A stop (SIGINT, SIGTERM, `c`) ends the wait within a poll, not after `wait`.
+                if CancellationToken.current?.isCancelled == true {
+                    close(fd)
+                    throw Cancelled(path: url.path)
+                }
                 usleep(20_000)
                 continue
             }
