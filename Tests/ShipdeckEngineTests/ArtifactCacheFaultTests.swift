@@ -79,6 +79,22 @@ import Testing
         _ = try FileLock(url, exclusive: false, wait: 0.3)
     }
 
+    /// A stop (the cell's token cancelled) ends a wait for a held lock within a poll, not after the
+    /// full wait: with a 60 s wait, a cancel after 0.3 s returns `Cancelled` long before.
+    @Test func aStopEndsTheWaitForAHeldLock() throws {
+        let dir = try base.folder()
+        let url = dir.appendingPathComponent("lock")
+        let held = try FileLock(url, exclusive: true)
+        defer { held.release() }
+        let token = CancellationToken()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { token.cancel() }
+        let started = Date()
+        #expect(throws: FileLock.Cancelled.self) {
+            try CancellationToken.$current.withValue(token) { _ = try FileLock(url, exclusive: false, wait: 60) }
+        }
+        #expect(Date().timeIntervalSince(started) < 30, "the wait was not ended by the stop")
+    }
+
     /// After one lock timeout the release's cache stops waiting: the store after a lookup that gave up
     /// returns at once instead of waiting as long again.
     @Test func afterOneLockTimeoutTheCacheIsSkippedAtOnce() throws {
