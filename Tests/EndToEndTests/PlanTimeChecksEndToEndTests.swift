@@ -49,6 +49,22 @@ import Testing
 
     // MARK: YAML
 
+    /// go list failing over go.mod is named as that, on one line, with a hint about the Go or
+    /// go.mod, not one about main:.
+    @Test func aGoModThatNeedsANewerGoSaysSoWithAGoHint() throws {
+        let module = hello()
+        let gomod = module.appendingPathComponent("go.mod")
+        let text = try String(contentsOf: gomod, encoding: .utf8)
+        try text.replacingOccurrences(of: #"(?m)^go .*$"#, with: "go 1.99", options: .regularExpression)
+            .write(to: gomod, atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["plan"], in: module)
+        #expect(out.status == 2, "\(out.combined)")
+        #expect(out.stderr.contains("go.mod requires go >= 1.99"), "\(out.stderr)")
+        #expect(out.stderr.contains("use a Go at least that new"), "\(out.stderr)")
+        #expect(!out.stderr.contains("set main:") && !out.stderr.contains("\\x0a"), "\(out.stderr)")
+        #expect(!out.stderr.contains("main: main:"), "\(out.stderr)")
+    }
+
     @Test func aConfigNestedTenThousandLevelsIsRefusedInsteadOfCrashing() throws {
         let module = hello()
         try write(

@@ -169,7 +169,7 @@ enum PlanChecks {
     static let listMarker = "shipdeck-list\t"
 
     private static func listMainPackage(_ plan: BuildPlan, environment: [String: String]) throws {
-        let source = plan.config.path ?? "main"
+        let source = plan.config.path ?? "the module"
         let spec = ProcessSpec(
             executable: plan.toolchain.path,
             arguments: [
@@ -186,12 +186,23 @@ enum PlanChecks {
             .map { String($0.dropFirst(Self.listMarker.count)) } ?? ""
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         guard result.succeeded, fields.count >= 3 else {
+            // go's complaint, on one line (its own lines joined with '; '), and a hint for its cause:
+            // most often go.mod (a newer go line than this Go, a syntax error), not main:.
+            let said = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: "; ")
+            let hint: String
+            if said.contains("go.mod requires go >=") || said.contains("requires go >=") {
+                hint = "use a Go at least that new (--go PATH, $GO or the config's go:), or lower the go line in go.mod"
+            } else if said.contains("go.mod:") || said.contains("go.work:") || said.contains("go.sum") {
+                hint = "fix go.mod (or go.work) as go says; `go build ./...` in the module shows the same error"
+            } else {
+                hint = "set main: to the directory of the main package, such as . or ./cmd/\(plan.source.defaultProjectName)"
+            }
             throw ShipdeckError(
                 .config,
-                "\(source): main: cannot list \(UntrustedText.escape(plan.mainPackage)) with go list (\(result.summary)): \(UntrustedText.escape(String(output.prefix(300))))",
-                hint:
-                    "set main: to the directory of the main package, such as . or ./cmd/\(plan.source.defaultProjectName)"
-            )
+                "\(source): main: cannot list \(UntrustedText.escape(plan.mainPackage)) with go list (\(result.summary)): "
+                    + UntrustedText.escape(String(said.prefix(400))),
+                hint: hint)
         }
         let (name, module) = (fields[0], fields[1])
         let problem = fields.count > 3 ? fields[3] : ""
