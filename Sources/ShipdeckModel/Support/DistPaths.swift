@@ -11,8 +11,12 @@ public enum DistPaths {
     /// The release notes (`changelog:`), relative to dist/: what the dashboard shows and publishing uses as the body.
     public static let changelog = "CHANGELOG.md"
 
-    /// A cell id as one file-name component: `linux/arm/7` → `linux_arm_7`.
-    public static func fileComponent(_ cell: String) -> String { cell.replacingOccurrences(of: "/", with: "_") }
+    /// A cell id as one file-name component: `linux/arm/7` → `linux_arm_7`, and a GoReleaser build's
+    /// `cli:linux/amd64` → `cli_linux_amd64` (actions/upload-artifact refuses a ':' in a path, and
+    /// Windows cannot hold one, so a dist/ with it could not be carried between CI jobs).
+    public static func fileComponent(_ cell: String) -> String {
+        cell.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "_")
+    }
 
     /// The full log of one attempt of one cell, relative to dist/.
     public static func logPath(cell: String, attempt: Int) -> String {
