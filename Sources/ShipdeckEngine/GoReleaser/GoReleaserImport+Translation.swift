@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Yams
 
 /// The shipdeck.yml translation of a GoReleaser config (`shipdeck init --from-goreleaser`): one build,
@@ -8,7 +12,43 @@ extension GoReleaserImport {
     package static func translation(_ url: URL, defaultProject: String, environment: [String: String]) throws
         -> ShipdeckConfig
     {
-        try translate(try read(url), file: url.path, defaultProject: defaultProject, environment: environment)
+        let text = try read(url)
+        var config = try translate(text, file: url.path, defaultProject: defaultProject, environment: environment)
+        var module = url.deletingLastPathComponent()
+        if module.lastPathComponent == ".config" { module = module.deletingLastPathComponent() }
+        try carryDefaults(into: &config, text: text, file: url.path, module: module)
+        return config
+    }
+
+    /// What GoReleaser does where the config is silent, written out so the shipdeck.yml releases the
+    /// same thing: builds[0] without `ldflags:` gets GoReleaser's `-X main.commit/date/builtBy` (the
+    /// version Shipdeck sets itself), and archives[0] without `files:` GoReleaser's README, LICENSE and
+    /// CHANGELOG patterns — those that match a file in the module, since shipdeck.yml's `files:`
+    /// patterns must match.
+    static func carryDefaults(into config: inout ShipdeckConfig, text: String, file: String, module: URL) throws {
+        guard let root = try ConfigPreflight.compose(text, file: file), case .mapping(let top) = root else { return }
+        func first(_ key: String) -> Node.Mapping? {
+            guard let value = top[Node(key)] else { return nil }
+            if case .sequence(let items) = value, case .mapping(let item)? = items.first { return item }
+            if case .mapping(let item) = value, key == "archive" || key == "build" { return item }
+            return nil
+        }
+        let build = first("builds") ?? first("build")
+        if build?[Node("ldflags")] == nil {
+            config.ldflags = dropDuplicateDefaults(
+                GoReleaserProject.defaultLdflags.flatMap { splitFlags($0) }, versionVariable: config.versionVariable)
+        }
+        let archive = first("archives") ?? first("archive")
+        if archive?[Node("files")] == nil, config.archive.format != .binary {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: module.path)) ?? []).filter {
+                var isDir: ObjCBool = false
+                return FileManager.default.fileExists(atPath: module.appendingPathComponent($0).path, isDirectory: &isDir)
+                    && !isDir.boolValue
+            }
+            config.archive.files = GoReleaserProject.defaultFiles.map(\.source).filter { pattern in
+                names.contains { fnmatch(pattern, $0, 0) == 0 }
+            }
+        }
     }
 
     package static func translate(
