@@ -205,6 +205,29 @@ import Testing
         #expect(checked.stdout.contains("UNSIGNED  checksums.txt"), "\(checked.stdout)")
     }
 
+    /// Native keys are plain PEM: a password_env would be read and not used, and an encrypted PKCS#8
+    /// key is named as such (not "not a P-256 key"); both before any build.
+    @Test func aNativeSignerWithAPasswordOrAnEncryptedKeyIsNamedBeforeAnyBuild() throws {
+        let key = Self.keys.path("native.key")
+        let withPassword = try release(
+            signers: "  - kind: native\n    key: \(key)\n    password_env: \(SigningKeys.variable)\n")
+        expectNothingBuilt(withPassword)
+        #expect(withPassword.output.status == 2, "\(withPassword.output.combined)")
+        #expect(
+            withPassword.output.stderr.contains("password_env \(SigningKeys.variable) has no effect"),
+            "\(withPassword.output.stderr)")
+        let encrypted = TestSupport.temporaryDirectory("enc-key").appendingPathComponent("enc.key")
+        let made = TestSupport.run(
+            "/usr/bin/openssl",
+            ["pkcs8", "-topk8", "-in", key, "-out", encrypted.path, "-passout", "pass:secret-7781", "-v2", "aes-256-cbc"],
+            in: encrypted.deletingLastPathComponent())
+        try #require(made.status == 0, "\(made.combined)")
+        let attempt = try release(signers: "  - kind: native\n    key: \(encrypted.path)\n")
+        expectNothingBuilt(attempt)
+        #expect(attempt.output.stderr.contains("encrypted (password-protected) PKCS#8 key"), "\(attempt.output.stderr)")
+        #expect(!attempt.output.combined.contains("secret-7781"))
+    }
+
     @Test func aCommandSignerWithoutAVerifyCommandIsNotCalledVerified() throws {
         let key = Self.keys.path("native.key")
         let signers =

@@ -18,6 +18,14 @@ struct NativeP256Signer: Signer, @unchecked Sendable {
         do {
             privateKey = try P256.Signing.PrivateKey(pemRepresentation: pem.reveal())
         } catch {
+            if pem.reveal().contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+                throw ShipdeckError(
+                    .signing,
+                    "signer \(config.displayName): the key is an encrypted (password-protected) PKCS#8 key; "
+                        + "native signers read unencrypted keys only",
+                    hint: "decrypt it once (`openssl pkcs8 -in enc.key -out shipdeck.key`, kept private), "
+                        + "or make one with `shipdeck keygen`")
+            }
             throw ShipdeckError(
                 .signing, "signer \(config.displayName): the key is not a PEM ECDSA P-256 private key",
                 hint:

@@ -11,6 +11,14 @@ enum SignerFactory {
         any Signer
     )? {
         let base = SignerEnvironment.base(environment)
+        if entry.kind == .native, let name = entry.passwordEnv {
+            // Native keys are plain PEM: a password would be read and silently not used.
+            throw ShipdeckError(
+                .config,
+                "signer \(entry.displayName): password_env \(UntrustedText.escape(name)) has no effect: native keys are not encrypted",
+                hint: "drop password_env (keep the key secret with file permissions or key_env), "
+                    + "or use a minisign/gpg signer for a password-protected key")
+        }
         let password = try entry.passwordEnv.map {
             try SecretSource.environment($0).load(environment: environment, what: "password")
         }
