@@ -73,3 +73,32 @@ import Testing
         #expect(unknown?.hint?.contains("entrypoint") == true)
     }
 }
+
+/// Image names follow the OCI distribution spec's grammar, which registries enforce at push time.
+@Suite struct ImageNameGrammarTests {
+    @Test func repositoryNamesFollowTheDistributionSpec() {
+        for good in ["hello", "acme/hello", "a.b_c__d---e/f1", "x" + String(repeating: "y", count: 254)] {
+            #expect(ImageTag.isValidRepositoryName(good), "\(good)")
+        }
+        for bad in [
+            "", "-hello", "hello-", ".hello", "a..b", "a_-b", "a___b", "Hello", "a//b", "/a", "a/", "a/../b",
+            "x" + String(repeating: "y", count: 255), "héllo",
+        ] {
+            #expect(!ImageTag.isValidRepositoryName(bad), "\(bad)")
+        }
+    }
+
+    @Test func anImageNamedLikeShipdecksOwnFolderIsRefused() {
+        let reader = ConfigReader(file: "/m/shipdeck.yml")
+        for name in ["logs", "logs/hello"] {
+            do {
+                _ = try reader.parse("targets: [linux/amd64]\nimages:\n  name: \(name)\n")
+                Issue.record("\(name) was accepted")
+            } catch let error as ShipdeckError {
+                #expect(error.message.contains("Shipdeck's own folder"), "\(error.message)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+}

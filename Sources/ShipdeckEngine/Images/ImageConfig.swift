@@ -51,8 +51,15 @@ extension ConfigReader {
                 let name = try string(v, key: key)
                 guard ImageTag.isValidRepositoryName(name) else {
                     throw error(
-                        key, at: v, "'\(name)' is not an image name",
-                        hint: "use lower-case letters, digits, '.', '_', '-' and '/', like hello or acme/hello")
+                        key, at: v, "'\(UntrustedText.escape(name))' is not an image name (OCI repository name grammar)",
+                        hint: "use lower-case letters and digits, with '.', '_', '__' or '-' between them and '/' "
+                            + "between parts, at most 255 characters, like hello or acme/hello")
+                }
+                // The layout is written to dist/<name>/: it must not be Shipdeck's own folder.
+                if let first = name.split(separator: "/").first, DistPaths.isBookkeeping(String(first)) {
+                    throw error(
+                        key, at: v, "'\(UntrustedText.escape(name))' would put the image layout in dist/\(first)/, Shipdeck's own folder",
+                        hint: "choose another name, such as the project's")
                 }
                 config.name = name
             case "path":
@@ -103,11 +110,31 @@ package enum ImageTag {
         return String(String(scalars).prefix(128))
     }
 
+    /// The OCI distribution spec's repository name: components `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
+    /// joined by '/', 255 characters at most. A registry refuses anything else at push time.
     package static func isValidRepositoryName(_ name: String) -> Bool {
-        !name.isEmpty && !name.hasPrefix("/") && !name.hasSuffix("/") && !name.contains("//")
-            && name.unicodeScalars.allSatisfy { c in
-                ("a"..."z").contains(c) || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-" || c == "/"
+        guard !name.isEmpty, name.utf8.count <= 255 else { return false }
+        return name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy(isValidComponent)
+    }
+
+    static func isValidComponent(_ part: Substring) -> Bool {
+        func alnum(_ c: Character) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
+        let chars = Array(part)
+        guard let first = chars.first, let last = chars.last, alnum(first), alnum(last) else { return false }
+        var index = 0
+        while index < chars.count {
+            if alnum(chars[index]) {
+                index += 1
+                continue
             }
-            && !name.split(separator: "/").contains { $0 == "." || $0 == ".." }
+            // A separator: '.', '_', '__' or a run of '-', between alphanumerics.
+            var end = index
+            while end < chars.count, !alnum(chars[end]) { end += 1 }
+            let separator = String(chars[index..<end])
+            guard separator == "." || separator == "_" || separator == "__" || separator.allSatisfy({ $0 == "-" })
+            else { return false }
+            index = end
+        }
+        return true
     }
 }
