@@ -237,9 +237,29 @@ import Testing
         ] {
             #expect(deps.stdout.split(separator: "\n").contains(Substring(line)), "missing \(line):\n\(deps.stdout)")
         }
+        #expect(!deps.stdout.contains("TildeInVersions"), "1.2.3 has no '~':\n\(deps.stdout)")
         let scripts = TestSupport.run("/usr/bin/rpm", ["-qp", "--scripts", rpm], in: release.dist)
         #expect(scripts.stdout.contains("postinstall scriptlet (using /bin/sh):"), "\(scripts.stdout)")
         #expect(scripts.stdout.contains("preuninstall scriptlet (using /bin/sh):"), "\(scripts.stdout)")
+    }
+
+    /// A pre-release's rpm (1.3.0~rc.1) needs rpm ≥ 4.10 to sort before 1.3.0, and says so as
+    /// rpmbuild's packages do; rpm itself agrees on the order.
+    @Test func aPreReleaseRpmRequiresTildeInVersions() throws {
+        let work = TestSupport.temporaryDirectory("pkg-rc")
+        let module = Self.copy(into: work, signer: false)
+        let dist = work.appendingPathComponent("dist")
+        let out = TestSupport.shipdeck(
+            ["release", "--no-tui", "--dist", dist.path, "--version", "1.3.0-rc.1", "--target", "linux/amd64"],
+            in: module)
+        try #require(out.status == 0, "\(out.combined)")
+        let rpm = dist.appendingPathComponent("pkghello-1.3.0~rc.1-1.x86_64.rpm").path
+        let deps = TestSupport.run("/usr/bin/rpm", ["-qp", "--requires", rpm], in: dist)
+        #expect(deps.status == 0, "\(deps.combined)")
+        #expect(deps.stdout.contains("rpmlib(TildeInVersions) <= 4.10.0-1"), "\(deps.stdout)")
+        let order = TestSupport.run(
+            "/usr/bin/rpm", ["--eval", #"%{lua: print(rpm.vercmp("1.3.0~rc.1", "1.3.0"))}"#], in: dist)
+        #expect(order.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "-1", "\(order.combined)")
     }
 
     /// rpm -K checks the header signature against the imported key; without the key it is NOKEY,

@@ -78,6 +78,10 @@ import Testing
         #expect(rc.upstream == "1.2.0~rc.1" && rc.deb == "1.2.0~rc.1-1")
         let dev = try PackageVersion(version: "0.0.0-dev+abc1234", release: "2", epoch: "3")
         #expect(dev.deb == "3:0.0.0~dev+abc1234-2" && dev.debFileVersion == "0.0.0~dev+abc1234-2")
+        // A dash inside build metadata is not a pre-release: it does not become '~'.
+        let meta = try PackageVersion(version: "1.2.3+build-5", release: "1", epoch: nil)
+        #expect(meta.upstream == "1.2.3+build.5", "\(meta.upstream)")
+        #expect(try PackageVersion(version: "1.2.3-rc-1+b-2", release: "1", epoch: nil).upstream == "1.2.3~rc.1+b.2")
         #expect(throws: PackageVersion.Invalid.self) { try PackageVersion(version: "next", release: "1", epoch: nil) }
         #expect(throws: PackageVersion.Invalid.self) { try PackageVersion(version: "1.0", release: "1-2", epoch: nil) }
     }

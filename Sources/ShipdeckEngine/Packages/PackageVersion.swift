@@ -22,7 +22,10 @@ struct PackageVersion: Sendable, Hashable {
 
     init(version: String, release: String, epoch: String?) throws {
         var upstream = version.hasPrefix("v") ? String(version.dropFirst()) : version
-        if let dash = upstream.firstIndex(of: "-") { upstream.replaceSubrange(dash...dash, with: "~") }
+        // The pre-release's dash only: one inside build metadata (`1.2.3+build-5`) is not a pre-release.
+        if let dash = upstream.firstIndex(of: "-"), upstream.firstIndex(of: "+").map({ dash < $0 }) ?? true {
+            upstream.replaceSubrange(dash...dash, with: "~")
+        }
         upstream = upstream.replacingOccurrences(of: "-", with: ".")
         let allowed = ".+~".unicodeScalars
         guard let first = upstream.unicodeScalars.first, ("0"..."9").contains(first),

@@ -194,6 +194,15 @@ struct RPMWriter {
             }
         }
         if rich { requires.append(("rpmlib(RichDependencies)", 0x0100_000a, "4.12.0-1")) }
+        // A '~' (or '^') in any version of the header needs rpm ≥ 4.10 (≥ 4.15) to sort right, and
+        // rpmbuild says so; older rpm would compare 1.2.0~rc.1 as after 1.2.0.
+        let versions = [evr] + (provides + requires + conflicts + obsoletes + recommends + suggests).map(\.version)
+        if versions.contains(where: { $0.contains("~") }) {
+            requires.append(("rpmlib(TildeInVersions)", 0x0100_000a, "4.10.0-1"))
+        }
+        if versions.contains(where: { $0.contains("^") }) {
+            requires.append(("rpmlib(CaretInVersions)", 0x0100_000a, "4.15.0-1"))
+        }
         func put(
             _ list: [(name: String, flags: UInt32, version: String)], _ name: UInt32, _ flags: UInt32, _ version: UInt32
         ) {
