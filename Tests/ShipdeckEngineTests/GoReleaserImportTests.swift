@@ -252,4 +252,28 @@ import Testing
             "version: 2\nbuilds:\n  - id: server-linux_1.0\n", file: ".goreleaser.yaml")
         #expect(project.builds.map(\.id) == ["server-linux_1.0"])
     }
+
+    /// `init --from-goreleaser` writes out what GoReleaser does where the config is silent: its
+    /// ldflags and its README/LICENSE/CHANGELOG archive files (the patterns that match here).
+    @Test func theTranslationCarriesGoReleasersDefaultLdflagsAndFiles() throws {
+        let module = FileManager.default.temporaryDirectory.appendingPathComponent("gr-defaults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: module, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: module) }
+        for name in ["README.md", "LICENSE", "main.go"] {
+            try Data("x".utf8).write(to: module.appendingPathComponent(name))
+        }
+        let file = module.appendingPathComponent(".goreleaser.yaml")
+        try "version: 2\nbuilds:\n  - goos: [linux]\n    goarch: [amd64]\narchives:\n  - formats: [tar.gz]\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let config = try GoReleaserImport.translation(file, defaultProject: "hello", environment: [:])
+        #expect(config.archive.files == ["LICENSE*", "README*"], "\(config.archive.files)")
+        #expect(
+            config.ldflags == ["-X main.commit={{.Commit}}", "-X main.date={{.Date}}", "-X main.builtBy=goreleaser"],
+            "\(config.ldflags)")
+        // Given ones are kept as they are.
+        try "version: 2\nbuilds:\n  - ldflags: ['-X main.x=1']\narchives:\n  - files: [NOTES*]\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let given = try GoReleaserImport.translation(file, defaultProject: "hello", environment: [:])
+        #expect(given.archive.files == ["NOTES*"] && given.ldflags == ["-X main.x=1"], "\(given.ldflags)")
+    }
 }

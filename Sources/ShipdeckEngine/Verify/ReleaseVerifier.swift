@@ -92,6 +92,7 @@ package struct ReleaseVerifier {
             check(entry.name, entry.sha256, source: checksumsName)
             needsCover.insert(entry.name)
         }
+        let archivedCells = Set(manifest.filter { $0.kind == .archive }.compactMap(\.cell))
         for artifact in manifest {
             if artifact.kind == .image, let problem = Self.imageRecordProblem(artifact) {
                 hashStatus[artifact.path] = (.mismatch, problem)
@@ -99,10 +100,12 @@ package struct ReleaseVerifier {
             }
             check(artifact.path, artifact.sha256, source: ArtifactsManifest.fileName)
             // What a user downloads needs a signature whichever list names it; signatures and
-            // provenance are checked as such, image blobs through the layout (their own lines), and
-            // the release notes (CHANGELOG.md, which no release signs) are text, not a program.
+            // provenance are checked as such, image blobs through the layout (their own lines), the
+            // release notes (CHANGELOG.md, which no release signs) are text, not a program, and a
+            // binary whose cell has an archive is not published (PublishAsset), as with GoReleaser.
             let isNotes = artifact.kind == .manifest && artifact.path == DistPaths.changelog
-            if ![.signature, .provenance, .checksum, .image].contains(artifact.kind), !isNotes {
+            let isArchived = artifact.kind == .binary && artifact.cell.map(archivedCells.contains) == true
+            if ![.signature, .provenance, .checksum, .image].contains(artifact.kind), !isNotes, !isArchived {
                 needsCover.insert(artifact.path)
             }
             if hashStatus[artifact.path]?.0 == .ok,
