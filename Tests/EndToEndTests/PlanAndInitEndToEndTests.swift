@@ -38,6 +38,24 @@ import Testing
         #expect(out.combined.contains("GOTOOLCHAIN=go1.99.0 in the environment is not used"), "\(out.combined)")
     }
 
+    /// A release named by a tag from a tree with uncommitted changes holds other source than the
+    /// tag names: the plan says so. Its own dist/ inside the module does not count.
+    @Test func uncommittedChangesOnATaggedTreeAreAWarning() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.3.4")
+        let released = TestSupport.shipdeck(["release", "--no-tui", "--target", "linux/amd64"], in: module)
+        try #require(released.status == 0, "\(released.combined)")
+        #expect(!released.combined.contains("uncommitted"), "dist/ counted: \(released.combined)")
+        let clean = TestSupport.shipdeck(["plan"], in: module)
+        #expect(!clean.stdout.contains("uncommitted"), "\(clean.stdout)")
+        try "package main\n".write(to: module.appendingPathComponent("extra.go"), atomically: true, encoding: .utf8)
+        let dirty = TestSupport.shipdeck(["plan"], in: module)
+        #expect(dirty.status == 0, "\(dirty.combined)")
+        #expect(dirty.stdout.contains("the git tree has 1 uncommitted change (extra.go)"), "\(dirty.stdout)")
+        #expect(dirty.stdout.contains("this release of v2.3.4 holds them"), "\(dirty.stdout)")
+        let overridden = TestSupport.shipdeck(["plan", "--version", "2.3.5-dev"], in: module)
+        #expect(!overridden.stdout.contains("uncommitted"), "\(overridden.stdout)")
+    }
+
     @Test func planPrintsEachCellsCommandAndEnvironmentAndRunsNoBuild() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v2.3.4")
         let out = TestSupport.shipdeck(["plan"], in: module)

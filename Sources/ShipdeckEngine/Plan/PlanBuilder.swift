@@ -38,7 +38,8 @@ public enum PlanBuilder {
     /// `ci github` and shard runs that sign nothing pass false: then no key has to be present.
     public static func plan(_ options: PlanOptions, preparingSigners: Bool = true) throws -> BuildPlan {
         let moduleDir = options.moduleDirectory.standardizedFileURL
-        let source = try SourceInfo.read(moduleDirectory: moduleDir.path, environment: options.environment)
+        let source = try SourceInfo.read(
+            moduleDirectory: moduleDir.path, environment: options.environment, dist: options.distDirectory)
         var config = try loadConfig(moduleDirectory: moduleDir, configPath: options.configPath, source: source,
                                     environment: options.environment)
         let goPath = try GoToolchain.locate(flag: options.goFlag, environment: options.environment, config: config.go)
@@ -100,6 +101,13 @@ public enum PlanBuilder {
         }
         for (target, rule) in config.ignored {
             warnings.append("ignore rule '\(rule)' dropped \(target)")
+        }
+        if options.versionOverride == nil, let tag = source.exactTag, let changed = source.uncommitted, !changed.isEmpty {
+            let shown = changed.prefix(3).map { UntrustedText.escape($0) }.joined(separator: ", ")
+            warnings.append(
+                "the git tree has \(changed.count) uncommitted change\(changed.count == 1 ? "" : "s") (\(shown)"
+                    + (changed.count > 3 ? ", …" : "") + "): this release of \(UntrustedText.escape(tag)) holds them, "
+                    + "not what the tag names; commit or stash them, or pass --version for a build that is not the tag")
         }
         warnings += toolchainSwitchWarnings(
             environment: options.environment,

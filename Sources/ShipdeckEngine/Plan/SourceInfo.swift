@@ -9,9 +9,14 @@ package struct SourceInfo: Sendable {
     package var commit: String?
     package var exactTag: String?
     package var commitTime: Int64?
+    /// Paths (relative to the module) `git status` reports as changed or untracked, when HEAD has a
+    /// tag; nil when not known. The plan warns: a release named by the tag would hold other source.
+    package var uncommitted: [String]?
 
     /// Reads go.mod and asks git (when the tree is a git checkout) for commit, tag and time.
-    package static func read(moduleDirectory: String, environment: [String: String]) throws -> SourceInfo {
+    package static func read(moduleDirectory: String, environment: [String: String], dist: URL? = nil) throws
+        -> SourceInfo
+    {
         let goMod = URL(fileURLWithPath: moduleDirectory).appendingPathComponent("go.mod")
         guard let text = try? String(contentsOf: goMod, encoding: .utf8) else {
             throw ShipdeckError(.config, "no go.mod in \(moduleDirectory): Shipdeck releases a Go module",
@@ -43,9 +48,47 @@ package struct SourceInfo: Sendable {
                 info.exactTag = git_(["-c", "versionsort.suffix=-", "tag", "--points-at", "HEAD", "--sort=-version:refname"])
                     .flatMap { $0.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } }
                 info.commitTime = git_(["log", "-1", "--format=%ct", "HEAD"]).flatMap { Int64($0) }
+                if info.exactTag != nil {
+                    // -z: names as they are (no quoting); `-- .`: the module's folder only.
+                    let spec = ProcessSpec(
+                        executable: git,
+                        arguments: ["status", "--porcelain=v1", "-z", "--untracked-files=normal", "--", "."]
+                            + Self.excludeSpec(dist: dist ?? URL(fileURLWithPath: moduleDirectory).appendingPathComponent("dist"),
+                                               module: moduleDirectory),
+                        environment: environment, workingDirectory: moduleDirectory)
+                    if let (result, output) = try? ProcessRunner.capture(spec), result.succeeded {
+                        info.uncommitted = Self.statusPaths(output)
+                    }
+                }
             }
         }
         return info
+    }
+
+    /// The release's own output folder, when it is inside the module, as an exclude pathspec.
+    static func excludeSpec(dist: URL, module: String) -> [String] {
+        let base = URL(fileURLWithPath: module).standardizedFileURL.path
+        let path = dist.standardizedFileURL.path
+        guard path.hasPrefix(base + "/") else { return [] }
+        return [":(exclude,literal)" + String(path.dropFirst(base.count + 1))]
+    }
+
+    /// The paths of `git status --porcelain=v1 -z` (a rename's source name dropped). They are
+    /// relative to the repository root, as git prints them with -z.
+    static func statusPaths(_ output: String) -> [String] {
+        var paths: [String] = []
+        var skipNext = false
+        for record in output.split(separator: "\0", omittingEmptySubsequences: true) {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            guard record.count > 3 else { continue }
+            let status = record.prefix(2)
+            paths.append(String(record.dropFirst(3)))
+            if status.contains("R") || status.contains("C") { skipNext = true }
+        }
+        return paths
     }
 
     /// The project name zero config takes from the module path: its last element, without a `/vN`.
