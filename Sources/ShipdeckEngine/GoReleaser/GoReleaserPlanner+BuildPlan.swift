@@ -46,6 +46,12 @@ extension GoReleaserPlanner {
             project, config: config, source: source, toolchain: toolchain, options: options, projectName: name,
             epoch: epoch, base: base)
         warnings += built.warnings
+        // GoReleaser refuses a dirty tree unless --snapshot; Shipdeck warns (project.dist aside).
+        if options.versionOverride == nil, !options.snapshot, !options.autoSnapshot,
+            let warning = PlanBuilder.uncommittedWarning(source, outside: project.dist.map { $0.hasSuffix("/") ? $0 : $0 + "/" })
+        {
+            warnings.append(warning)
+        }
         let versionSource = options.versionOverride != nil ? "--version" : "the version"
         try PlanBuilder.checkFileNamePart(built.version, what: versionSource)
         try PlanChecks.version(built.version, what: versionSource)

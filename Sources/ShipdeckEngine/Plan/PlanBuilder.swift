@@ -13,6 +13,18 @@ public enum PlanBuilder {
     /// Variables the cell itself controls; config env cannot override them.
     static let reserved: Set<String> = ["GOOS", "GOARCH", "GOTOOLCHAIN"]
 
+    /// A release named by the tag at HEAD from a tree with uncommitted changes holds other source
+    /// than the tag names. `outside`: a path prefix (relative to the repository) that does not count.
+    static func uncommittedWarning(_ source: SourceInfo, outside: String? = nil) -> String? {
+        guard let tag = source.exactTag else { return nil }
+        let changed = (source.uncommitted ?? []).filter { path in outside.map { !path.hasPrefix($0) } ?? true }
+        guard !changed.isEmpty else { return nil }
+        let shown = changed.prefix(3).map { UntrustedText.escape($0) }.joined(separator: ", ")
+        return "the git tree has \(changed.count) uncommitted change\(changed.count == 1 ? "" : "s") (\(shown)"
+            + (changed.count > 3 ? ", …" : "") + "): this release of \(UntrustedText.escape(tag)) holds them, "
+            + "not what the tag names; commit or stash them, or pass --version for a build that is not the tag"
+    }
+
     /// A GOTOOLCHAIN other than `local` in Shipdeck's environment or the config's env: would make
     /// go switch to another toolchain (downloaded, or from GOPATH) than the one the plan read its
     /// version and ports from, which the fingerprint, the provenance and the journal record. The
@@ -102,13 +114,7 @@ public enum PlanBuilder {
         for (target, rule) in config.ignored {
             warnings.append("ignore rule '\(rule)' dropped \(target)")
         }
-        if options.versionOverride == nil, let tag = source.exactTag, let changed = source.uncommitted, !changed.isEmpty {
-            let shown = changed.prefix(3).map { UntrustedText.escape($0) }.joined(separator: ", ")
-            warnings.append(
-                "the git tree has \(changed.count) uncommitted change\(changed.count == 1 ? "" : "s") (\(shown)"
-                    + (changed.count > 3 ? ", …" : "") + "): this release of \(UntrustedText.escape(tag)) holds them, "
-                    + "not what the tag names; commit or stash them, or pass --version for a build that is not the tag")
-        }
+        if options.versionOverride == nil, let warning = uncommittedWarning(source) { warnings.append(warning) }
         warnings += toolchainSwitchWarnings(
             environment: options.environment,
             configEnv: [("\(configName): env", config.env)]
