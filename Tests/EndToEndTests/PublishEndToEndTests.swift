@@ -420,6 +420,64 @@ enum FileDigestForTests {
         #expect(Set(before) == Set(after))
     }
 
+    /// A release whose journal says it failed, was interrupted, was killed (no end) or is still
+    /// running is refused before any request, naming the problem and the fix.
+    @Test func aReleaseThatFailedOrDidNotFinishIsNotPublished() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        // A real failed release: windows/amd64 does not compile.
+        let failing = TestSupport.copyFixture("hello", example: true, git: true)
+        try "targets: [linux/amd64, windows/amd64]\n\(server.publishYAML())"
+            .write(to: failing.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        try "//go:build windows\n\npackage main\n\nfunc broken( {\n"
+            .write(to: failing.appendingPathComponent("broken_windows.go"), atomically: true, encoding: .utf8)
+        for args in [["add", "-A"], ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "b"],
+                     ["tag", "v1.2.0"]] {
+            #expect(TestSupport.run("/usr/bin/git", args, in: failing).status == 0)
+        }
+        let released = TestSupport.shipdeck(["release", "--no-tui"], in: failing)
+        #expect(released.status == 1, "\(released.combined)")
+        let failed = publish(failing)
+        #expect(failed.status == 2, "\(failed.combined)")
+        #expect(failed.stderr.contains("failed (cell windows/amd64 failed), so nothing was published"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("hint: fix what failed and run `shipdeck release --resume`"), "\(failed.stderr)")
+
+        // The good release's journal, as a signal, a kill (no end) or a release still running leave it.
+        func edited(_ change: (inout [String]) -> Void) throws -> URL {
+            let module = release.copy(publish: server.publishYAML())
+            let url = module.appendingPathComponent("dist/shipdeck.journal.jsonl")
+            var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+            change(&lines)
+            try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+            return module
+        }
+        let interrupted = publish(try edited { lines in
+            lines = lines.map { $0.contains("\"releaseFinished\"") ? $0.replacingOccurrences(
+                of: "\"outcome\":\"succeeded\"", with: "\"outcome\":\"interrupted\"") : $0 }
+        })
+        #expect(interrupted.status == 2, "\(interrupted.combined)")
+        #expect(interrupted.stderr.contains("was interrupted by a signal before it finished"), "\(interrupted.stderr)")
+        #expect(interrupted.stderr.contains("hint: run `shipdeck release --resume`"), "\(interrupted.stderr)")
+
+        let killed = publish(try edited { lines in lines.removeAll { $0.contains("\"releaseFinished\"") } })
+        #expect(killed.status == 2, "\(killed.combined)")
+        #expect(killed.stderr.contains("did not finish (its journal has no end"), "\(killed.stderr)")
+        #expect(killed.stderr.contains("was killed or crashed"), "\(killed.stderr)")
+
+        // Still running: the header names a live process on this machine (this test's).
+        let running = publish(try edited { lines in
+            lines.removeAll { $0.contains("\"releaseFinished\"") }
+            lines[0] = lines[0].replacingOccurrences(
+                of: #""pid":[0-9]+"#, with: "\"pid\":\(getpid())", options: .regularExpression)
+        })
+        #expect(running.status == 2, "\(running.combined)")
+        #expect(running.stderr.contains("is still running (process \(getpid()))"), "\(running.stderr)")
+
+        let state = try server.state()
+        #expect(state.log.isEmpty, "requests were sent: \(state.log)")
+        #expect(state.releases.isEmpty && state.assets.isEmpty)
+    }
+
     @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }

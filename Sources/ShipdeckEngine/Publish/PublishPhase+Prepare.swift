@@ -17,6 +17,9 @@ extension PublishPhase {
         guard FileManager.default.fileExists(atPath: dist.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ShipdeckError(.dist, "\(dist.path) is not a folder", hint: "pass the dist folder of a finished release")
         }
+        // 0. Only a release that finished and succeeded is published (`release --publish` knows it did).
+        let journal = ReleaseJournalStatus.read(dist: dist)
+        if !options.releaseSucceeded, let problem = journal.problem { throw problem }
         var token: SecretValue?
         do {
             token = try github.map {
@@ -49,7 +52,7 @@ extension PublishPhase {
         let manifestURL = dist.appendingPathComponent(ArtifactsManifest.fileName)
         let manifest = try ArtifactsManifest.decode(FileManager.default.contents(atPath: manifestURL.path) ?? Data())
         let assets = try PublishAsset.assets(in: dist, manifest: manifest)
-        let header = try? JournalReader.read(dist.appendingPathComponent(JournalHeader.fileName)).header
+        let header = journal.header
         guard let version = options.version ?? header?.plan.version else {
             throw ShipdeckError(
                 .dist, "cannot tell the version of the release in \(dist.path) (no journal)",

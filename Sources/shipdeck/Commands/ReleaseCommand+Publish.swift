@@ -22,6 +22,7 @@ extension ReleaseCommand {
     static func publishOptions(_ plan: BuildPlan) -> PublishOptions {
         var options = PublishOptions(dist: plan.distDirectory)
         options.version = plan.info.version
+        options.releaseSucceeded = true
         return options
     }
 
