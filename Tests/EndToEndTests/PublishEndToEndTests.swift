@@ -478,6 +478,25 @@ enum FileDigestForTests {
         #expect(state.releases.isEmpty && state.assets.isEmpty)
     }
 
+    /// `--version` that is not the journal's is refused before any request; the journal's own is taken.
+    @Test func aVersionOtherThanTheJournalsIsRefused() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let module = release.copy(publish: server.publishYAML())
+        let wrong = publish(module, ["--version", "9.9.9"])
+        #expect(wrong.status == 2, "\(wrong.combined)")
+        #expect(wrong.stderr.contains(
+            "--version 9.9.9 is not the version of the release in \(module.path)/dist: its journal records 1.2.0"),
+            "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("hint: pass --version 1.2.0"), "\(wrong.stderr)")
+        #expect(try server.state().log.isEmpty)
+        let dry = publish(module, ["--version", "v1.2.0", "--dry-run"])
+        #expect(dry.status == 2, "\(dry.combined)")
+        let right = publish(module, ["--version", "1.2.0"])
+        #expect(right.status == 0, "\(right.combined)")
+        try expectOnServer(server, module)
+    }
+
     @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }

@@ -20,6 +20,14 @@ extension PublishPhase {
         // 0. Only a release that finished and succeeded is published (`release --publish` knows it did).
         let journal = ReleaseJournalStatus.read(dist: dist)
         if !options.releaseSucceeded, let problem = journal.problem { throw problem }
+        if let asked = options.version, let recorded = journal.header?.plan.version, asked != recorded {
+            throw ShipdeckError(
+                .usage,
+                "--version \(UntrustedText.escape(asked)) is not the version of the release in \(dist.path): its journal "
+                    + "records \(UntrustedText.escape(recorded)), so nothing was published",
+                hint: "pass --version \(UntrustedText.escape(recorded)) (or leave --version out), or publish the folder of "
+                    + "the release of \(UntrustedText.escape(asked))")
+        }
         var token: SecretValue?
         do {
             token = try github.map {
