@@ -497,6 +497,42 @@ enum FileDigestForTests {
         try expectOnServer(server, module)
     }
 
+    /// A token HTTP cannot carry is refused by its variable's name; one a server echoes is cut out of
+    /// the lines, the JSON events, the publish journal and the error of the first request.
+    @Test func aTokenUnfitForAHeaderOrEchoedByTheServerIsNeverShown() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let token = GitHubStandIn.token
+        let module = release.copy(publish: server.publishYAML())
+        let bad = publish(module, token: "ghp_canary_bad_27182\r\nX-Injected: 1")
+        #expect(bad.status == 2, "\(bad.combined)")
+        #expect(bad.stderr.contains("SHIPDECK_TEST_GITHUB_TOKEN holds a line break (CR or LF)"), "\(bad.stderr)")
+        #expect(!bad.combined.contains("ghp_canary_bad_27182"), "\(bad.combined)")
+        #expect(try server.state().log.isEmpty)
+
+        try server.inject([
+            ["method": "POST", "path": "/assets", "name": "checksums", "times": 50, "status": 503,
+             "body": ["message": "we saw Bearer \(token)"]],
+        ])
+        let echoed = publish(module)
+        #expect(echoed.status == 1, "\(echoed.combined)")
+        #expect(echoed.stdout.contains("we saw Bearer <redacted $SHIPDECK_TEST_GITHUB_TOKEN>"), "\(echoed.stdout)")
+        let json = publish(module, ["--json", "--resume"])
+        #expect(json.status == 1, "\(json.combined)")
+        #expect(json.stdout.contains("we saw Bearer <redacted $SHIPDECK_TEST_GITHUB_TOKEN>"), "\(json.stdout)")
+
+        let other = try GitHubStandIn()
+        defer { other.stop() }
+        try other.inject([
+            ["method": "GET", "path": "/releases", "times": 1, "status": 401, "body": ["message": "Bad credentials \(token)"]],
+        ])
+        let first = publish(release.copy(publish: other.publishYAML()))
+        #expect(first.status == 2, "\(first.combined)")
+        #expect(first.stderr.contains("Bad credentials <redacted $SHIPDECK_TEST_GITHUB_TOKEN>"), "\(first.stderr)")
+        for output in [echoed, json, first] { #expect(!output.combined.contains(token), "\(output.combined)") }
+        #expect(filesContaining(token, under: module).isEmpty)
+    }
+
     @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }

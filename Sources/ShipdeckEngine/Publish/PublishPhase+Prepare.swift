@@ -5,6 +5,14 @@ extension PublishPhase {
     /// variable, the folder verifying, the notes, and (unless a dry run) that the token may see the
     /// repository — and plans the units. Throws a `ShipdeckError` saying what and how to fix it.
     package func prepare() throws -> PublishPlan {
+        do {
+            return try prepareUnits()
+        } catch {
+            throw redacted(error)  // a server's words may echo a token
+        }
+    }
+
+    private func prepareUnits() throws -> PublishPlan {
         guard let publish = config.publish, !publish.isEmpty else {
             throw ShipdeckError(
                 .config, "\(config.path ?? "shipdeck.yml") has no publish section: nothing to publish to",

@@ -357,14 +357,42 @@ package final class PublishPhase: Sendable {
     func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
         let attempt = session.finished(id, result)
         hub.emit(.publishUnit(
-            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail)))
+            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail.map(redacted))))
     }
 
     func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
-        { [hub] retry in
+        { [hub, self] retry in
             let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
-            hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: retry.reason)))
+            hub.emit(.publishUnit(
+                unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: self.redacted(retry.reason))))
         }
+    }
+
+    /// The secrets the config names (the GitHub token, the taps' tokens, the registry's password),
+    /// as this publish reads them: cut out of every unit's words, which may quote a server that
+    /// echoed what it was sent.
+    var secrets: [SecretValue] {
+        let publish = config.publish
+        let names = Set(
+            [publish?.github?.tokenEnv, publish?.registry?.passwordEnvironment,
+             publish?.homebrew?.repository.tokenEnvironment, publish?.scoop?.repository.tokenEnvironment]
+                .compactMap { $0 })
+        return names.sorted().compactMap { name in
+            options.environment[name].map { SecretValue($0.trimmingCharacters(in: .whitespacesAndNewlines), variable: name) }
+        }.sorted { $0.value.count > $1.value.count }
+    }
+
+    /// `text` with every configured secret replaced by `<redacted $VARIABLE>`.
+    func redacted(_ text: String) -> String {
+        secrets.reduce(text) { $1.redacting($0) }
+    }
+
+    /// `error` with every configured secret cut out of its words.
+    func redacted(_ error: any Error) -> any Error {
+        guard var shipdeck = error as? ShipdeckError else { return error }
+        shipdeck.message = redacted(shipdeck.message)
+        shipdeck.hint = shipdeck.hint.map(redacted)
+        return shipdeck
     }
 
     static func bytes(_ count: Int64) -> String {

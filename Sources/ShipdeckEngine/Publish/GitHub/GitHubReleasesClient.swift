@@ -243,8 +243,10 @@ package struct GitHubReleasesClient: Sendable {
 
     /// An error status as a message with the server's words: `GitHub: 401 Bad credentials (GET releases)`.
     func failure(_ response: HTTPResponse, _ what: String) -> ShipdeckError {
-        let words = (try? JSONDecoder().decode(GitHubErrorBody.self, from: response.body))?.text
-            ?? String(response.bodyText.prefix(300))
+        // A server may echo what it was sent: the token never reaches a message.
+        let words = token.redacting(
+            (try? JSONDecoder().decode(GitHubErrorBody.self, from: response.body))?.text
+                ?? String(response.bodyText.prefix(300)))
         let hint: String?
         switch response.status {
         case 401:
