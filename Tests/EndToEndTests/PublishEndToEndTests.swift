@@ -478,6 +478,34 @@ enum FileDigestForTests {
         #expect(state.releases.isEmpty && state.assets.isEmpty)
     }
 
+    /// A server's words with escape sequences, C1 and bidi controls reach the terminal, `--json` and
+    /// the publish journal escaped (`\e`, `\x9b`, `<U+202E>`), never raw.
+    @Test func aServersControlCharactersAreEscapedEverywhere() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let hostile = "boom \u{1b}]52;c;aGk=\u{07}\u{1b}[2J \u{9b}31m \u{202e}txt.exe"
+        try server.inject([
+            ["method": "POST", "path": "/assets", "name": "checksums", "times": 50, "status": 422,
+             "body": ["message": hostile]],
+        ])
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module)
+        #expect(out.status == 1, "\(out.combined)")
+        let json = publish(module, ["--json", "--resume"])
+        #expect(json.status == 1, "\(json.combined)")
+        let journal = try Data(contentsOf: module.appendingPathComponent("dist/shipdeck.publish.jsonl"))
+        let escaped = "boom \\e]52;c;aGk=\\x07\\e[2J \\x9b31m <U+202E>txt.exe"
+        #expect(out.stdout.contains(escaped), "\(out.stdout)")
+        for (name, bytes) in [("stdout", Data(out.combined.utf8)), ("json", Data(json.combined.utf8)), ("journal", journal)] {
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.unicodeScalars.contains { [0x1b, 0x07, 0x9b, 0x202e].contains($0.value) }, "\(name): \(text)")
+            // Not hidden as a JSON escape either: what a consumer decodes and prints is safe.
+            #expect(!text.contains("\\u001b") && !text.contains("\\u202e"), "\(name): \(text)")
+        }
+        #expect(String(decoding: journal, as: UTF8.self).contains("<U+202E>txt.exe"))
+        #expect(json.stdout.contains("<U+202E>txt.exe"), "\(json.stdout)")
+    }
+
     /// `--version` that is not the journal's is refused before any request; the journal's own is taken.
     @Test func aVersionOtherThanTheJournalsIsRefused() throws {
         let server = try GitHubStandIn()

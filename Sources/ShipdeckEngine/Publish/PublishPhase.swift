@@ -357,14 +357,14 @@ package final class PublishPhase: Sendable {
     func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
         let attempt = session.finished(id, result)
         hub.emit(.publishUnit(
-            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail.map(redacted))))
+            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail.map { Self.escaped(redacted($0)) })))
     }
 
     func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
         { [hub, self] retry in
             let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
             hub.emit(.publishUnit(
-                unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: self.redacted(retry.reason))))
+                unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: Self.escaped(self.redacted(retry.reason)))))
         }
     }
 
@@ -387,12 +387,20 @@ package final class PublishPhase: Sendable {
         secrets.reduce(text) { $1.redacting($0) }
     }
 
-    /// `error` with every configured secret cut out of its words.
+    /// `error` with every configured secret cut out of its words, and those words escaped.
     func redacted(_ error: any Error) -> any Error {
         guard var shipdeck = error as? ShipdeckError else { return error }
-        shipdeck.message = redacted(shipdeck.message)
-        shipdeck.hint = shipdeck.hint.map(redacted)
+        shipdeck.message = Self.escaped(redacted(shipdeck.message))
+        shipdeck.hint = shipdeck.hint.map { Self.escaped(redacted($0)) }
         return shipdeck
+    }
+
+    /// Each line of `text` through `UntrustedText.escape`: a unit's words hold a server's or git's
+    /// (error bodies, release names), and go to the terminal, `--json` and the publish journal.
+    /// Escaping twice changes nothing.
+    static func escaped(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { UntrustedText.escape(String($0)) }
+            .joined(separator: "\n")
     }
 
     static func bytes(_ count: Int64) -> String {
