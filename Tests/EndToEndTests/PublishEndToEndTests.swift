@@ -561,6 +561,19 @@ enum FileDigestForTests {
         #expect(filesContaining(token, under: module).isEmpty)
     }
 
+    /// A `publish.github.tag` git would refuse is a config error before any request.
+    @Test func aTagThatIsNotAGitRefNameIsRefusedBeforeAnyRequest() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        for tag in ["'v {version}'", "'v{version}..x'", "'-v{version}'", "'v{version}.lock'"] {
+            let out = publish(release.copy(publish: server.publishYAML(extra: "tag: \(tag)")))
+            #expect(out.status == 2, "\(tag): \(out.combined)")
+            #expect(out.stderr.contains("publish.github.tag") && out.stderr.contains("is not a git tag name"),
+                    "\(tag): \(out.stderr)")
+        }
+        #expect(try server.state().log.isEmpty)
+    }
+
     @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }

@@ -96,6 +96,14 @@ extension PublishPhase {
             notesSource = notesURL.path
         }
 
+        if let github, let problem = GitRefName.problem(github.tagName(version: version)) {
+            throw ShipdeckError(
+                .config,
+                "publish.github.tag '\(UntrustedText.escape(github.tag))' gives "
+                    + "'\(UntrustedText.escape(github.tagName(version: version)))' for version "
+                    + "\(UntrustedText.escape(version)), which is not a git tag name: \(problem), so nothing was published",
+                hint: "fix publish.github.tag, or the version (--version)")
+        }
         var plan = PublishPlan(
             github: github, token: token, project: project, version: version,
             tag: github?.tagName(version: version) ?? "v\(version)",
