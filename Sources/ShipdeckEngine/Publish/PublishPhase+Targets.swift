@@ -64,7 +64,10 @@ extension PublishPhase {
                 return Self.downloadURL(github, tag: tag, name: record.name)
             }
             // git and the token variable are checked now, not after the release is public.
-            _ = try GitPublisher(repository: tap.repository, workDirectory: Self.tapWork(tap), environment: options.environment)
+            let publisher = try GitPublisher(
+                repository: tap.repository, workDirectory: Self.tapWork(tap), environment: options.environment)
+            // The repository and its branch, too: a wrong URL fails before the GitHub release is made.
+            if !options.dryRun { try publisher.checkReachable() }
             targets.taps.append(planned)
         }
         return targets
