@@ -281,6 +281,65 @@ enum FileDigestForTests {
         }
     }
 
+    /// SIGINT or SIGTERM mid-upload: the upload stops at once, the release stays a draft, the exit
+    /// status is 128 + the signal; `--json` says so in its events.
+    @Test(arguments: [(SIGINT, false), (SIGTERM, true)]) func aSignalStopsThePublishAndLeavesADraft(
+        signal: Int32, json: Bool
+    ) throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        try server.inject([["throttle": 100_000]])
+        let module = release.copy(publish: server.publishYAML())
+        let process = Process()
+        process.executableURL = TestSupport.shipdeckBinary
+        process.arguments = ["publish", "--no-tui"] + (json ? ["--json"] : [])
+        process.currentDirectoryURL = module
+        var env = ProcessInfo.processInfo.environment
+        env[tokenVariable] = GitHubStandIn.token
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let uploading = try server.wait { $0.uploading > 0 }
+        #expect(uploading, "the publish never started uploading")
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: stdout, as: UTF8.self) + String(decoding: stderr, as: UTF8.self)
+        #expect(Date().timeIntervalSince(sent) < 15, "it took \(Date().timeIntervalSince(sent)) s to stop")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "\(text)")
+        try server.inject([["throttle": 0]])
+        let state = try server.state()
+        #expect(state.releases.count == 1 && state.releases.first?.draft == true, "\(state.releases)")
+        #expect(!state.log.contains { $0.method == "PATCH" }, "the release was published: \(state.log)")
+        if json {
+            #expect(text.contains("\"type\":\"interrupted\""), "\(text)")
+            #expect(text.contains("\"type\":\"publishFinished\"") && text.contains("\"outcome\":\"cancelled\""), "\(text)")
+        } else {
+            #expect(text.contains("SIGINT: stopping the publish"), "\(text)")
+            #expect(text.contains("cancelled"), "\(text)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist/.shipdeck.lock").path))
+    }
+
+    /// `publish --json` that fails before publishing prints an `error` event on stdout.
+    @Test func aJSONPublishThatFailsPrintsAnErrorEvent() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let out = publish(release.copy(publish: server.publishYAML()), ["--json"], token: nil)
+        #expect(out.status == 2, "\(out.combined)")
+        let events = out.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let error = events.first { $0["type"] as? String == "error" }
+        #expect((error?["message"] as? String)?.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set") == true, "\(out.stdout)")
+        #expect(error?["code"] as? String == "config", "\(out.stdout)")
+    }
+
     /// A server that reports no sha256 of its assets (GitHub Enterprise Server, GitHub before digests):
     /// an asset of the same size on a published release is downloaded and hashed — through the 302 to
     /// the object store, which fails the test if it is sent the token, or streamed by the API itself —

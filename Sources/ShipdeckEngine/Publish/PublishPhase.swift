@@ -32,8 +32,10 @@ package final class PublishPhase: Sendable {
 
     /// The GitHub client of a plan that has `publish.github` (every caller checks `plan.github` first).
     func client(_ plan: PublishPlan, token: SecretValue, transport: HTTPTransport? = nil) -> GitHubReleasesClient {
-        GitHubReleasesClient(
+        var client = GitHubReleasesClient(
             config: plan.github!, token: token, transport: transport ?? sharedTransport, retry: options.retry)
+        client.cancellation = cancellation
+        return client
     }
 
     let sharedTransport: HTTPTransport
@@ -56,7 +58,11 @@ package final class PublishPhase: Sendable {
         finish(PublishPlan.verifyUnit, .done, seconds: plan.verifySeconds, detail: "\(plan.verifiedFiles) files verified")
 
         let outcome: ReleaseOutcome
-        if options.dryRun {
+        if cancellation.isCancelled {
+            // A signal while checking: nothing is created.
+            for unit in plan.units.dropFirst() { finish(unit.id, .cancelled, detail: "publish cancelled") }
+            outcome = .cancelled
+        } else if options.dryRun {
             outcome = dryRun(plan)
         } else if plan.github == nil {
             // Images (and taps with url_template) only: no release to draft or publish.

@@ -13,6 +13,8 @@ package struct GitHubReleasesClient: Sendable {
     package let config: GitHubPublishConfig
     package let transport: HTTPTransport
     package let retry: HTTPRetryPolicy
+    /// Stops the request under way, and its retries, from another thread (a signal, quitting).
+    package var cancellation: HTTPCancellation?
     private let token: SecretValue
 
     package static let apiVersion = "2022-11-28"
@@ -198,7 +200,7 @@ package struct GitHubReleasesClient: Sendable {
             request.body = .data(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))
         }
         request.timeout = .seconds(120)
-        return try sendRetrying(request, progress: nil, cancellation: nil, onRetry: onRetry)
+        return try sendRetrying(request, progress: nil, cancellation: cancellation, onRetry: onRetry)
     }
 
     private func sendRetrying(
