@@ -637,12 +637,27 @@ enum FileDigestForTests {
         let server = try GitHubStandIn()
         defer { server.stop() }
         let module = release.copy(publish: server.publishYAML())
-        let out = publish(module, ["--dry-run"])
+        // Notes whose name holds an escape sequence: shown escaped, in the line of its request.
+        let notes = module.appendingPathComponent("notes\u{1b}[31m\u{202e}.md")
+        try "Notes\n".write(to: notes, atomically: true, encoding: .utf8)
+        let out = publish(module, ["--dry-run", "--release-notes", notes.path])
         #expect(out.status == 0, "\(out.combined)")
         #expect(out.stdout.contains("POST \(server.apiURL)/repos/octo/hello/releases"), "\(out.stdout)")
         #expect(out.stdout.contains("Authorization: <redacted>"), "\(out.stdout)")
         #expect(out.stdout.contains("name=checksums.txt"), "\(out.stdout)")
         #expect(!out.combined.contains(GitHubStandIn.token))
         #expect(try server.state().log.isEmpty)
+        // One request a line: each line that names a request starts with its method, and says all of it.
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let methods = ["GET ", "POST ", "PATCH ", "PUT ", "DELETE ", "HEAD "]
+        let requests = lines.filter { line in methods.contains { line.hasPrefix($0) } }
+        #expect(requests.count == 3 + 1 + release.expectedAssets(in: module).count + 1, "\(out.stdout)")
+        #expect(!out.stdout.contains("\\x0a"), "a line break was escaped instead of split: \(out.stdout)")
+        #expect(requests.allSatisfy { $0.contains("Authorization: <redacted>") || $0.contains("/assets?name=") },
+                "\(out.stdout)")
+        #expect(lines.contains { $0.hasPrefix("POST ") && $0.contains("\"draft\": true") && $0.contains("Authorization") },
+                "\(out.stdout)")
+        #expect(out.stdout.contains("notes\\e[31m<U+202E>.md"), "\(out.stdout)")
+        #expect(!out.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x202e }, "\(out.stdout)")
     }
 }

@@ -22,7 +22,7 @@ package final class PublishPhase: Sendable {
         self.config = config
         self.options = options
         self.hub = hub
-        self.dryRunOutput = dryRunOutput
+        self.dryRunOutput = { dryRunOutput(Self.dryRunLine($0)) }
         sharedTransport = HTTPTransport(options: options.transport)
     }
 
@@ -305,6 +305,13 @@ package final class PublishPhase: Sendable {
     }
 
     // MARK: Dry run
+
+    /// One request of a dry run as one line: its parts (method and URL, headers, body) escaped one
+    /// by one (names, tags and URLs come from files and servers) and joined with two spaces.
+    static func dryRunLine(_ text: String) -> String {
+        text.split(separator: "\n").map { UntrustedText.escape($0.trimmingCharacters(in: .whitespaces)) }
+            .filter { !$0.isEmpty }.joined(separator: "  ")
+    }
 
     private func dryRun(_ plan: PublishPlan) -> ReleaseOutcome {
         guard let github = plan.github else {

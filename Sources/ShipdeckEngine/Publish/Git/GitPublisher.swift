@@ -52,6 +52,11 @@ package struct GitPublisher: Sendable {
                 .config, "\(repository.key).token_env names \(name), which is not set",
                 hint: "export \(name) with a token that may push to \(repository.displayURL)")
         }
+        if repository.tokenEnvironment != nil, let host = repository.plainHTTPHost {
+            throw ShipdeckError(
+                .config, "\(repository.key): plain http:// to \(UntrustedText.escape(host)) would send the token unencrypted",
+                hint: "use an https:// URL (http:// with a token is accepted for 127.0.0.1 and localhost only)")
+        }
     }
 
     /// Clones, writes `files` (paths relative to the repository root), commits with `message`
