@@ -318,7 +318,8 @@ enum FileDigestForTests {
         #expect(!state.log.contains { $0.method == "PATCH" }, "the release was published: \(state.log)")
         if json {
             #expect(text.contains("\"type\":\"interrupted\""), "\(text)")
-            #expect(text.contains("\"type\":\"publishFinished\"") && text.contains("\"outcome\":\"cancelled\""), "\(text)")
+            #expect(text.contains("\"type\":\"publishFinished\"") && text.contains("\"outcome\":\"cancelled\""),
+                    "\(text)")
         } else {
             #expect(text.contains("SIGINT: stopping the publish"), "\(text)")
             #expect(text.contains("cancelled"), "\(text)")
@@ -336,7 +337,8 @@ enum FileDigestForTests {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         let error = events.first { $0["type"] as? String == "error" }
-        #expect((error?["message"] as? String)?.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set") == true, "\(out.stdout)")
+        #expect((error?["message"] as? String)?.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set") == true,
+                "\(out.stdout)")
         #expect(error?["code"] as? String == "config", "\(out.stdout)")
     }
 
@@ -498,7 +500,8 @@ enum FileDigestForTests {
         #expect(released.status == 1, "\(released.combined)")
         let failed = publish(failing)
         #expect(failed.status == 2, "\(failed.combined)")
-        #expect(failed.stderr.contains("failed (cell windows/amd64 failed), so nothing was published"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("failed (cell windows/amd64 failed), so nothing was published"),
+                "\(failed.stderr)")
         #expect(failed.stderr.contains("hint: fix what failed and run `shipdeck release --resume`"), "\(failed.stderr)")
 
         // The good release's journal, as a signal, a kill (no end) or a release still running leave it.
@@ -555,7 +558,8 @@ enum FileDigestForTests {
         let journal = try Data(contentsOf: module.appendingPathComponent("dist/shipdeck.publish.jsonl"))
         let escaped = "boom \\e]52;c;aGk=\\x07\\e[2J \\x9b31m <U+202E>txt.exe"
         #expect(out.stdout.contains(escaped), "\(out.stdout)")
-        for (name, bytes) in [("stdout", Data(out.combined.utf8)), ("json", Data(json.combined.utf8)), ("journal", journal)] {
+        let outputs = [("stdout", Data(out.combined.utf8)), ("json", Data(json.combined.utf8)), ("journal", journal)]
+        for (name, bytes) in outputs {
             let text = String(decoding: bytes, as: UTF8.self)
             #expect(!text.unicodeScalars.contains { [0x1b, 0x07, 0x9b, 0x202e].contains($0.value) }, "\(name): \(text)")
             // Not hidden as a JSON escape either: what a consumer decodes and prints is safe.
@@ -611,7 +615,8 @@ enum FileDigestForTests {
         let other = try GitHubStandIn()
         defer { other.stop() }
         try other.inject([
-            ["method": "GET", "path": "/releases", "times": 1, "status": 401, "body": ["message": "Bad credentials \(token)"]],
+            ["method": "GET", "path": "/releases", "times": 1, "status": 401,
+             "body": ["message": "Bad credentials \(token)"]],
         ])
         let first = publish(release.copy(publish: other.publishYAML()))
         #expect(first.status == 2, "\(first.combined)")
@@ -655,7 +660,9 @@ enum FileDigestForTests {
         #expect(!out.stdout.contains("\\x0a"), "a line break was escaped instead of split: \(out.stdout)")
         #expect(requests.allSatisfy { $0.contains("Authorization: <redacted>") || $0.contains("/assets?name=") },
                 "\(out.stdout)")
-        #expect(lines.contains { $0.hasPrefix("POST ") && $0.contains("\"draft\": true") && $0.contains("Authorization") },
+        #expect(lines.contains {
+            $0.hasPrefix("POST ") && $0.contains("\"draft\": true") && $0.contains("Authorization")
+        },
                 "\(out.stdout)")
         #expect(out.stdout.contains("notes\\e[31m<U+202E>.md"), "\(out.stdout)")
         #expect(!out.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x202e }, "\(out.stdout)")

@@ -62,7 +62,8 @@ package struct ReleaseJournalStatus: Sendable {
             ].compactMap { $0 }.joined(separator: "; ")
             problem = ShipdeckError(
                 .dist,
-                "the release in \(path) failed (\(what.isEmpty ? "its journal says so" : what)), so nothing was published",
+                "the release in \(path) failed (\(what.isEmpty ? "its journal says so" : what)), "
+                    + "so nothing was published",
                 hint: "fix what failed and run \(resume)")
         case .cancelled:
             let cancelled = named(.cancelled)
@@ -74,14 +75,16 @@ package struct ReleaseJournalStatus: Sendable {
                 hint: "run \(resume)")
         case .interrupted:
             problem = ShipdeckError(
-                .dist, "the release in \(path) was interrupted by a signal before it finished, so nothing was published",
+                .dist,
+                "the release in \(path) was interrupted by a signal before it finished, so nothing was published",
                 hint: "run \(resume)")
         case nil:
             if let header, header.host != ProcessInfo.processInfo.hostName {
                 problem = ShipdeckError(
                     .dist,
                     "the release in \(path) did not finish (its journal has no end: process \(header.pid) on "
-                        + "\(UntrustedText.escape(header.host)) is still running or was killed), so nothing was published",
+                        + "\(UntrustedText.escape(header.host)) is still running or was killed), "
+                        + "so nothing was published",
                     hint: "wait for it to finish, or if it was killed run \(resume)")
             } else if reader.writerIsGone {
                 problem = ShipdeckError(

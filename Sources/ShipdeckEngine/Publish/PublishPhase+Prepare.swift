@@ -31,10 +31,10 @@ extension PublishPhase {
         if let asked = options.version, let recorded = journal.header?.plan.version, asked != recorded {
             throw ShipdeckError(
                 .usage,
-                "--version \(UntrustedText.escape(asked)) is not the version of the release in \(dist.path): its journal "
-                    + "records \(UntrustedText.escape(recorded)), so nothing was published",
-                hint: "pass --version \(UntrustedText.escape(recorded)) (or leave --version out), or publish the folder of "
-                    + "the release of \(UntrustedText.escape(asked))")
+                "--version \(UntrustedText.escape(asked)) is not the version of the release in \(dist.path): "
+                    + "its journal records \(UntrustedText.escape(recorded)), so nothing was published",
+                hint: "pass --version \(UntrustedText.escape(recorded)) (or leave --version out), "
+                    + "or publish the folder of the release of \(UntrustedText.escape(asked))")
         }
         var token: SecretValue?
         do {
@@ -101,7 +101,8 @@ extension PublishPhase {
                 .config,
                 "publish.github.tag '\(UntrustedText.escape(github.tag))' gives "
                     + "'\(UntrustedText.escape(github.tagName(version: version)))' for version "
-                    + "\(UntrustedText.escape(version)), which is not a git tag name: \(problem), so nothing was published",
+                    + "\(UntrustedText.escape(version)), which is not a git tag name: \(problem), "
+                    + "so nothing was published",
                 hint: "fix publish.github.tag, or the version (--version)")
         }
         var plan = PublishPlan(

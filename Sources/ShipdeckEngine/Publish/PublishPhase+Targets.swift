@@ -233,16 +233,19 @@ extension PublishPhase {
             let repo = tap.config.repository
             let message = tap.config.commitMessage(name: tap.config.name ?? plan.project.lowercased(), version: plan.version)
             let urls = tap.artifacts.filter { $0.kind == .archive }.map { record in
-                plan.github.map { Self.downloadURL($0, tag: plan.tag, name: record.name) } ?? "\(record.name) at url_template's URL"
+                plan.github.map { Self.downloadURL($0, tag: plan.tag, name: record.name) }
+                    ?? "\(record.name) at url_template's URL"
             }
             // One command a line.
             for line in [
                 "git ls-remote --heads -- \(repo.displayURL)  (before anything is published)",
-                "git clone --quiet --no-tags\(repo.branch.map { " --branch \($0)" } ?? "") -- \(repo.displayURL) <temp>",
+                "git clone --quiet --no-tags\(repo.branch.map { " --branch \($0)" } ?? "") -- "
+                    + "\(repo.displayURL) <temp>",
                 "write \(tap.file) (URLs of the published assets, as the server names them; like: "
                     + urls.joined(separator: ", ") + ")",
                 "git add -- \(tap.file)", "git commit -m \"\(message)\"",
-                "git push --porcelain origin HEAD:refs/heads/\(repo.branch ?? "<default branch>")  (rejected: fetch, rebase, push again)",
+                "git push --porcelain origin HEAD:refs/heads/\(repo.branch ?? "<default branch>")  "
+                    + "(rejected: fetch, rebase, push again)",
             ] {
                 dryRunOutput(line)
             }

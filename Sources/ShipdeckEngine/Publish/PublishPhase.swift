@@ -370,14 +370,16 @@ package final class PublishPhase: Sendable {
     func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
         let attempt = session.finished(id, result)
         hub.emit(.publishUnit(
-            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail.map { Self.escaped(redacted($0)) })))
+            unit: id, attempt: attempt,
+            phase: .finished(result: result, seconds: seconds, detail: detail.map { Self.escaped(redacted($0)) })))
     }
 
     func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
         { [hub, self] retry in
             let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
             hub.emit(.publishUnit(
-                unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: Self.escaped(self.redacted(retry.reason)))))
+                unit: id, attempt: attempt,
+                phase: .retrying(seconds: seconds, reason: Self.escaped(self.redacted(retry.reason)))))
         }
     }
 
@@ -391,7 +393,9 @@ package final class PublishPhase: Sendable {
              publish?.homebrew?.repository.tokenEnvironment, publish?.scoop?.repository.tokenEnvironment]
                 .compactMap { $0 })
         return names.sorted().compactMap { name in
-            options.environment[name].map { SecretValue($0.trimmingCharacters(in: .whitespacesAndNewlines), variable: name) }
+            options.environment[name].map {
+                SecretValue($0.trimmingCharacters(in: .whitespacesAndNewlines), variable: name)
+            }
         }.sorted { $0.value.count > $1.value.count }
     }
 

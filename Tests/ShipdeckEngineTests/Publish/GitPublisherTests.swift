@@ -119,7 +119,8 @@ import Testing
     }
 
     @Test func gitsHintLinesAreDroppedFromItsWords() {
-        let output = "error: could not apply 1a2b3c... m\nhint: Resolve all conflicts manually\n  hint: and more\nCONFLICT"
+        let output =
+            "error: could not apply 1a2b3c... m\nhint: Resolve all conflicts manually\n  hint: and more\nCONFLICT"
         #expect(GitPublisher.lastLines(output) == "error: could not apply 1a2b3c... m | CONFLICT")
     }
 
@@ -148,12 +149,14 @@ import Testing
         try check(tap.bare.path, branch: nil)
         try check(tap.bare.path, branch: "main")
         let missing = #expect(throws: ShipdeckError.self) { try check(tap.bare.path, branch: "gh-pages") }
-        #expect(missing?.message.contains("has no branch gh-pages (it has main)") == true, "\(String(describing: missing))")
+        #expect(missing?.message.contains("has no branch gh-pages (it has main)") == true,
+                "\(String(describing: missing))")
         #expect(missing?.hint?.contains("publish.homebrew.branch") == true, "\(String(describing: missing))")
         let nowhere = #expect(throws: ShipdeckError.self) {
             try check(tap.root.appendingPathComponent("nope.git").path, branch: nil)
         }
-        #expect(nowhere?.message.contains("cannot read the repository (git ls-remote)") == true, "\(String(describing: nowhere))")
+        #expect(nowhere?.message.contains("cannot read the repository (git ls-remote)") == true,
+                "\(String(describing: nowhere))")
         // An empty repository has no branch yet: the first push makes it.
         let empty = try Tap(empty: true)
         defer { try? FileManager.default.removeItem(at: empty.root) }

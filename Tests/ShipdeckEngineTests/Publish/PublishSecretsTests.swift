@@ -13,7 +13,8 @@ struct PublishSecretsTests {
         ]
         for (value, words) in cases {
             do {
-                _ = try SecretValue.fromEnvironment("MY_TOKEN", ["MY_TOKEN": value], purpose: "publish.github.token_env")
+                _ = try SecretValue.fromEnvironment(
+                    "MY_TOKEN", ["MY_TOKEN": value], purpose: "publish.github.token_env")
                 Issue.record("\(words): accepted")
             } catch {
                 let text = "\(error)"

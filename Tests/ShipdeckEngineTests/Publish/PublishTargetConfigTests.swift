@@ -161,14 +161,21 @@ import Yams
         let ok = try reader.homebrewPublish(try node("publish:\n  homebrew: { tap: 'https://github.com/a/b.git', token_env: TAP_TOKEN }", "homebrew"))
         #expect(ok.repository.tokenEnvironment == "TAP_TOKEN")
         // Loopback may be plain http (a test server); without a token any http URL may be read.
-        for yaml in ["{ tap: 'http://127.0.0.1:8080/a/b.git', token_env: TAP_TOKEN }", "{ tap: 'http://git.example/a/b.git' }"] {
-            #expect(throws: Never.self) { try reader.homebrewPublish(try node("publish:\n  homebrew: \(yaml)", "homebrew")) }
+        let fine = [
+            "{ tap: 'http://127.0.0.1:8080/a/b.git', token_env: TAP_TOKEN }", "{ tap: 'http://git.example/a/b.git' }",
+        ]
+        for yaml in fine {
+            #expect(throws: Never.self) {
+                try reader.homebrewPublish(try node("publish:\n  homebrew: \(yaml)", "homebrew"))
+            }
         }
         // A repository made some other way is refused by the publisher too.
         let error = #expect(throws: ShipdeckError.self) {
             try GitPublisher(
-                repository: .init(key: "publish.scoop.bucket", url: "http://git.example/b.git", tokenEnvironment: "TAP_TOKEN"),
-                workDirectory: URL(fileURLWithPath: "/nonexistent"), environment: ["PATH": "/usr/bin", "TAP_TOKEN": "t0ken"],
+                repository: .init(
+                    key: "publish.scoop.bucket", url: "http://git.example/b.git", tokenEnvironment: "TAP_TOKEN"),
+                workDirectory: URL(fileURLWithPath: "/nonexistent"),
+                environment: ["PATH": "/usr/bin", "TAP_TOKEN": "t0ken"],
                 run: { _ in Issue.record("git ran"); throw ShipdeckError(.git, "ran") })
         }
         #expect(error?.message.contains("would send the token unencrypted") == true, "\(String(describing: error))")

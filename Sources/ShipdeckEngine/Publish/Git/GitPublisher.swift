@@ -54,7 +54,8 @@ package struct GitPublisher: Sendable {
         }
         if repository.tokenEnvironment != nil, let host = repository.plainHTTPHost {
             throw ShipdeckError(
-                .config, "\(repository.key): plain http:// to \(UntrustedText.escape(host)) would send the token unencrypted",
+                .config,
+                "\(repository.key): plain http:// to \(UntrustedText.escape(host)) would send the token unencrypted",
                 hint: "use an https:// URL (http:// with a token is accepted for 127.0.0.1 and localhost only)")
         }
     }

@@ -53,7 +53,9 @@ package struct TapConfig: Sendable, Hashable {
 
         /// The host of a plain `http://` URL that is not loopback: no token may be sent there.
         package var plainHTTPHost: String? {
-            guard let c = URLComponents(string: url), c.scheme?.lowercased() == "http", let host = c.host else { return nil }
+            guard let c = URLComponents(string: url), c.scheme?.lowercased() == "http", let host = c.host else {
+                return nil
+            }
             return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) ? nil : host
         }
 

@@ -156,7 +156,8 @@ package struct GitHubReleasesClient: Sendable {
         let template = release.uploadURL
         let base = template.range(of: "{").map { String(template[..<$0.lowerBound]) } ?? template
         guard var components = URLComponents(string: base) else {
-            throw ShipdeckError(.publish, "GitHub returned an upload_url that is not a URL: \(UntrustedText.escape(base))")
+            throw ShipdeckError(
+                .publish, "GitHub returned an upload_url that is not a URL: \(UntrustedText.escape(base))")
         }
         var items = [URLQueryItem(name: "name", value: name)]
         if let label, !label.isEmpty { items.append(URLQueryItem(name: "label", value: label)) }
