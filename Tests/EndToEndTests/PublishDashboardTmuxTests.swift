@@ -20,6 +20,36 @@ struct PublishDashboardTmuxTests {
         return (tmux, module)
     }
 
+    /// Ctrl-C or SIGTERM while the dashboard publishes: the upload stops, the release stays a draft,
+    /// the terminal is restored and the exit status is 128 + the signal.
+    @Test("a signal during the publish stops it, leaves a draft and exits 128 + the signal", arguments: ["INT", "TERM"])
+    func aSignalDuringThePublishLeavesADraft(signal: String) throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let (tmux, _) = try start(server, faults: [["throttle": 100_000]])
+        defer { tmux.kill() }
+        #expect(try server.wait { $0.uploading > 0 }, "no upload started:\n\(tmux.capture())")
+        #expect(tmux.waitFor { $0.contains("─ Publish") }, "\(tmux.capture())")
+        if signal == "INT" {
+            tmux.press("C-c")
+        } else {
+            let shell = tmux.display("#{pane_pid}")
+            let child = DashboardTmuxTests.Tmux.spawn(["/usr/bin/pgrep", "-P", shell, "-x", "shipdeck"]).stdout
+                .split(separator: "\n").first.map(String.init) ?? ""
+            #expect(!child.isEmpty, "shipdeck's pid not found")
+            _ = DashboardTmuxTests.Tmux.spawn(["/bin/kill", "-TERM", child])
+        }
+        let status = signal == "INT" ? "EXIT=130" : "EXIT=143"
+        #expect(tmux.waitFor(timeout: 30) { $0.contains(status) }, "not stopped by the signal:\n\(tmux.capture())")
+        #expect(!tmux.capture().contains("─ Publish"))
+        tmux.type("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | sort | tr '\\n' ' '; echo")
+        #expect(tmux.waitFor("echo icanon"), "the terminal modes were not restored:\n\(tmux.capture())")
+        try server.inject([["throttle": 0]])
+        let state = try server.state()
+        #expect(state.releases.count == 1 && state.releases.first?.draft == true, "\(state.releases)")
+        #expect(!state.log.contains { $0.method == "PATCH" }, "the release was published: \(state.log)")
+    }
+
     @Test("uploads show their progress; a failed upload shows the server's words; r retries it; the release is published, then the formula, and q exits 0")
     func aFailedUploadIsRetriedWithR() throws {
         let server = try GitHubStandIn()

@@ -281,6 +281,67 @@ enum FileDigestForTests {
         }
     }
 
+    /// SIGINT or SIGTERM mid-upload: the upload stops at once, the release stays a draft, the exit
+    /// status is 128 + the signal; `--json` says so in its events.
+    @Test(arguments: [(SIGINT, false), (SIGTERM, true)]) func aSignalStopsThePublishAndLeavesADraft(
+        signal: Int32, json: Bool
+    ) throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        try server.inject([["throttle": 100_000]])
+        let module = release.copy(publish: server.publishYAML())
+        let process = Process()
+        process.executableURL = TestSupport.shipdeckBinary
+        process.arguments = ["publish", "--no-tui"] + (json ? ["--json"] : [])
+        process.currentDirectoryURL = module
+        var env = ProcessInfo.processInfo.environment
+        env[tokenVariable] = GitHubStandIn.token
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let uploading = try server.wait { $0.uploading > 0 }
+        #expect(uploading, "the publish never started uploading")
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: stdout, as: UTF8.self) + String(decoding: stderr, as: UTF8.self)
+        #expect(Date().timeIntervalSince(sent) < 15, "it took \(Date().timeIntervalSince(sent)) s to stop")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "\(text)")
+        try server.inject([["throttle": 0]])
+        let state = try server.state()
+        #expect(state.releases.count == 1 && state.releases.first?.draft == true, "\(state.releases)")
+        #expect(!state.log.contains { $0.method == "PATCH" }, "the release was published: \(state.log)")
+        if json {
+            #expect(text.contains("\"type\":\"interrupted\""), "\(text)")
+            #expect(text.contains("\"type\":\"publishFinished\"") && text.contains("\"outcome\":\"cancelled\""),
+                    "\(text)")
+        } else {
+            #expect(text.contains("SIGINT: stopping the publish"), "\(text)")
+            #expect(text.contains("cancelled"), "\(text)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist/.shipdeck.lock").path))
+    }
+
+    /// `publish --json` that fails before publishing prints an `error` event on stdout.
+    @Test func aJSONPublishThatFailsPrintsAnErrorEvent() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let out = publish(release.copy(publish: server.publishYAML()), ["--json"], token: nil)
+        #expect(out.status == 2, "\(out.combined)")
+        let events = out.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let error = events.first { $0["type"] as? String == "error" }
+        #expect((error?["message"] as? String)?.contains("SHIPDECK_TEST_GITHUB_TOKEN is not set") == true,
+                "\(out.stdout)")
+        #expect(error?["code"] as? String == "config", "\(out.stdout)")
+    }
+
     /// A server that reports no sha256 of its assets (GitHub Enterprise Server, GitHub before digests):
     /// an asset of the same size on a published release is downloaded and hashed — through the 302 to
     /// the object store, which fails the test if it is sent the token, or streamed by the API itself —
@@ -420,16 +481,190 @@ enum FileDigestForTests {
         #expect(Set(before) == Set(after))
     }
 
+    /// A release whose journal says it failed, was interrupted, was killed (no end) or is still
+    /// running is refused before any request, naming the problem and the fix.
+    @Test func aReleaseThatFailedOrDidNotFinishIsNotPublished() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        // A real failed release: windows/amd64 does not compile.
+        let failing = TestSupport.copyFixture("hello", example: true, git: true)
+        try "targets: [linux/amd64, windows/amd64]\n\(server.publishYAML())"
+            .write(to: failing.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        try "//go:build windows\n\npackage main\n\nfunc broken( {\n"
+            .write(to: failing.appendingPathComponent("broken_windows.go"), atomically: true, encoding: .utf8)
+        for args in [["add", "-A"], ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "b"],
+                     ["tag", "v1.2.0"]] {
+            #expect(TestSupport.run("/usr/bin/git", args, in: failing).status == 0)
+        }
+        let released = TestSupport.shipdeck(["release", "--no-tui"], in: failing)
+        #expect(released.status == 1, "\(released.combined)")
+        let failed = publish(failing)
+        #expect(failed.status == 2, "\(failed.combined)")
+        #expect(failed.stderr.contains("failed (cell windows/amd64 failed), so nothing was published"),
+                "\(failed.stderr)")
+        #expect(failed.stderr.contains("hint: fix what failed and run `shipdeck release --resume`"), "\(failed.stderr)")
+
+        // The good release's journal, as a signal, a kill (no end) or a release still running leave it.
+        func edited(_ change: (inout [String]) -> Void) throws -> URL {
+            let module = release.copy(publish: server.publishYAML())
+            let url = module.appendingPathComponent("dist/shipdeck.journal.jsonl")
+            var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+            change(&lines)
+            try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+            return module
+        }
+        let interrupted = publish(try edited { lines in
+            lines = lines.map { $0.contains("\"releaseFinished\"") ? $0.replacingOccurrences(
+                of: "\"outcome\":\"succeeded\"", with: "\"outcome\":\"interrupted\"") : $0 }
+        })
+        #expect(interrupted.status == 2, "\(interrupted.combined)")
+        #expect(interrupted.stderr.contains("was interrupted by a signal before it finished"), "\(interrupted.stderr)")
+        #expect(interrupted.stderr.contains("hint: run `shipdeck release --resume`"), "\(interrupted.stderr)")
+
+        let killed = publish(try edited { lines in lines.removeAll { $0.contains("\"releaseFinished\"") } })
+        #expect(killed.status == 2, "\(killed.combined)")
+        #expect(killed.stderr.contains("did not finish (its journal has no end"), "\(killed.stderr)")
+        #expect(killed.stderr.contains("was killed or crashed"), "\(killed.stderr)")
+
+        // Still running: the header names a live process on this machine (this test's).
+        let running = publish(try edited { lines in
+            lines.removeAll { $0.contains("\"releaseFinished\"") }
+            lines[0] = lines[0].replacingOccurrences(
+                of: #""pid":[0-9]+"#, with: "\"pid\":\(getpid())", options: .regularExpression)
+        })
+        #expect(running.status == 2, "\(running.combined)")
+        #expect(running.stderr.contains("is still running (process \(getpid()))"), "\(running.stderr)")
+
+        let state = try server.state()
+        #expect(state.log.isEmpty, "requests were sent: \(state.log)")
+        #expect(state.releases.isEmpty && state.assets.isEmpty)
+    }
+
+    /// A server's words with escape sequences, C1 and bidi controls reach the terminal, `--json` and
+    /// the publish journal escaped (`\e`, `\x9b`, `<U+202E>`), never raw.
+    @Test func aServersControlCharactersAreEscapedEverywhere() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let hostile = "boom \u{1b}]52;c;aGk=\u{07}\u{1b}[2J \u{9b}31m \u{202e}txt.exe"
+        try server.inject([
+            ["method": "POST", "path": "/assets", "name": "checksums", "times": 50, "status": 422,
+             "body": ["message": hostile]],
+        ])
+        let module = release.copy(publish: server.publishYAML())
+        let out = publish(module)
+        #expect(out.status == 1, "\(out.combined)")
+        let json = publish(module, ["--json", "--resume"])
+        #expect(json.status == 1, "\(json.combined)")
+        let journal = try Data(contentsOf: module.appendingPathComponent("dist/shipdeck.publish.jsonl"))
+        let escaped = "boom \\e]52;c;aGk=\\x07\\e[2J \\x9b31m <U+202E>txt.exe"
+        #expect(out.stdout.contains(escaped), "\(out.stdout)")
+        let outputs = [("stdout", Data(out.combined.utf8)), ("json", Data(json.combined.utf8)), ("journal", journal)]
+        for (name, bytes) in outputs {
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.unicodeScalars.contains { [0x1b, 0x07, 0x9b, 0x202e].contains($0.value) }, "\(name): \(text)")
+            // Not hidden as a JSON escape either: what a consumer decodes and prints is safe.
+            #expect(!text.contains("\\u001b") && !text.contains("\\u202e"), "\(name): \(text)")
+        }
+        #expect(String(decoding: journal, as: UTF8.self).contains("<U+202E>txt.exe"))
+        #expect(json.stdout.contains("<U+202E>txt.exe"), "\(json.stdout)")
+    }
+
+    /// `--version` that is not the journal's is refused before any request; the journal's own is taken.
+    @Test func aVersionOtherThanTheJournalsIsRefused() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let module = release.copy(publish: server.publishYAML())
+        let wrong = publish(module, ["--version", "9.9.9"])
+        #expect(wrong.status == 2, "\(wrong.combined)")
+        #expect(wrong.stderr.contains(
+            "--version 9.9.9 is not the version of the release in \(module.path)/dist: its journal records 1.2.0"),
+            "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("hint: pass --version 1.2.0"), "\(wrong.stderr)")
+        #expect(try server.state().log.isEmpty)
+        let dry = publish(module, ["--version", "v1.2.0", "--dry-run"])
+        #expect(dry.status == 2, "\(dry.combined)")
+        let right = publish(module, ["--version", "1.2.0"])
+        #expect(right.status == 0, "\(right.combined)")
+        try expectOnServer(server, module)
+    }
+
+    /// A token HTTP cannot carry is refused by its variable's name; one a server echoes is cut out of
+    /// the lines, the JSON events, the publish journal and the error of the first request.
+    @Test func aTokenUnfitForAHeaderOrEchoedByTheServerIsNeverShown() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let token = GitHubStandIn.token
+        let module = release.copy(publish: server.publishYAML())
+        let bad = publish(module, token: "ghp_canary_bad_27182\r\nX-Injected: 1")
+        #expect(bad.status == 2, "\(bad.combined)")
+        #expect(bad.stderr.contains("SHIPDECK_TEST_GITHUB_TOKEN holds a line break (CR or LF)"), "\(bad.stderr)")
+        #expect(!bad.combined.contains("ghp_canary_bad_27182"), "\(bad.combined)")
+        #expect(try server.state().log.isEmpty)
+
+        try server.inject([
+            ["method": "POST", "path": "/assets", "name": "checksums", "times": 50, "status": 503,
+             "body": ["message": "we saw Bearer \(token)"]],
+        ])
+        let echoed = publish(module)
+        #expect(echoed.status == 1, "\(echoed.combined)")
+        #expect(echoed.stdout.contains("we saw Bearer <redacted $SHIPDECK_TEST_GITHUB_TOKEN>"), "\(echoed.stdout)")
+        let json = publish(module, ["--json", "--resume"])
+        #expect(json.status == 1, "\(json.combined)")
+        #expect(json.stdout.contains("we saw Bearer <redacted $SHIPDECK_TEST_GITHUB_TOKEN>"), "\(json.stdout)")
+
+        let other = try GitHubStandIn()
+        defer { other.stop() }
+        try other.inject([
+            ["method": "GET", "path": "/releases", "times": 1, "status": 401,
+             "body": ["message": "Bad credentials \(token)"]],
+        ])
+        let first = publish(release.copy(publish: other.publishYAML()))
+        #expect(first.status == 2, "\(first.combined)")
+        #expect(first.stderr.contains("Bad credentials <redacted $SHIPDECK_TEST_GITHUB_TOKEN>"), "\(first.stderr)")
+        for output in [echoed, json, first] { #expect(!output.combined.contains(token), "\(output.combined)") }
+        #expect(filesContaining(token, under: module).isEmpty)
+    }
+
+    /// A `publish.github.tag` git would refuse is a config error before any request.
+    @Test func aTagThatIsNotAGitRefNameIsRefusedBeforeAnyRequest() throws {
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        for tag in ["'v {version}'", "'v{version}..x'", "'-v{version}'", "'v{version}.lock'"] {
+            let out = publish(release.copy(publish: server.publishYAML(extra: "tag: \(tag)")))
+            #expect(out.status == 2, "\(tag): \(out.combined)")
+            #expect(out.stderr.contains("publish.github.tag") && out.stderr.contains("is not a git tag name"),
+                    "\(tag): \(out.stderr)")
+        }
+        #expect(try server.state().log.isEmpty)
+    }
+
     @Test func aDryRunPrintsEveryRequestAndSendsNone() throws {
         let server = try GitHubStandIn()
         defer { server.stop() }
         let module = release.copy(publish: server.publishYAML())
-        let out = publish(module, ["--dry-run"])
+        // Notes whose name holds an escape sequence: shown escaped, in the line of its request.
+        let notes = module.appendingPathComponent("notes\u{1b}[31m\u{202e}.md")
+        try "Notes\n".write(to: notes, atomically: true, encoding: .utf8)
+        let out = publish(module, ["--dry-run", "--release-notes", notes.path])
         #expect(out.status == 0, "\(out.combined)")
         #expect(out.stdout.contains("POST \(server.apiURL)/repos/octo/hello/releases"), "\(out.stdout)")
         #expect(out.stdout.contains("Authorization: <redacted>"), "\(out.stdout)")
         #expect(out.stdout.contains("name=checksums.txt"), "\(out.stdout)")
         #expect(!out.combined.contains(GitHubStandIn.token))
         #expect(try server.state().log.isEmpty)
+        // One request a line: each line that names a request starts with its method, and says all of it.
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let methods = ["GET ", "POST ", "PATCH ", "PUT ", "DELETE ", "HEAD "]
+        let requests = lines.filter { line in methods.contains { line.hasPrefix($0) } }
+        #expect(requests.count == 3 + 1 + release.expectedAssets(in: module).count + 1, "\(out.stdout)")
+        #expect(!out.stdout.contains("\\x0a"), "a line break was escaped instead of split: \(out.stdout)")
+        #expect(requests.allSatisfy { $0.contains("Authorization: <redacted>") || $0.contains("/assets?name=") },
+                "\(out.stdout)")
+        #expect(lines.contains {
+            $0.hasPrefix("POST ") && $0.contains("\"draft\": true") && $0.contains("Authorization")
+        },
+                "\(out.stdout)")
+        #expect(out.stdout.contains("notes\\e[31m<U+202E>.md"), "\(out.stdout)")
+        #expect(!out.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x202e }, "\(out.stdout)")
     }
 }

@@ -123,6 +123,31 @@ import Testing
         #expect(git(["log", "--format=%s"], in: try clone(tap, into: repos)).stdout == tapLog)
     }
 
+    /// A tap that cannot be read, or lacks its branch, fails before the GitHub release is made.
+    @Test func anUnreachableTapOrAMissingBranchFailsBeforeTheRelease() async throws {
+        try #require(release.output.status == 0, "\(release.output.combined)")
+        let server = try GitHubStandIn()
+        defer { server.stop() }
+        let repos = TestSupport.temporaryDirectory("taps-unreachable")
+        let tap = try bareRepository("homebrew-tap", in: repos, seeded: true)
+        let cases = [
+            ("tap: \(repos.path)/nope.git", "cannot read the repository (git ls-remote)"),
+            ("tap: \(tap.path)\n    branch: gh-pages", "has no branch gh-pages (it has main)"),
+        ]
+        for (lines, words) in cases {
+            let module = release.copy(
+                publish: server.publishYAML() + "  homebrew:\n    \(lines)\n    description: Hi\n    license: MIT\n")
+            let out = TestSupport.shipdeck(
+                ["publish", "--no-tui"], in: module, environment: ["SHIPDECK_TEST_GITHUB_TOKEN": GitHubStandIn.token])
+            #expect(out.status == 2, "\(out.combined)")
+            #expect(out.stderr.contains(words), "\(out.stderr)")
+            #expect(out.stderr.contains("hint: ") && !out.stderr.lowercased().contains("| hint:"), "\(out.stderr)")
+        }
+        let state = try await OffPool.run { try server.state() }
+        #expect(state.releases.isEmpty, "a release was created")
+        #expect(state.log.allSatisfy { $0.method == nil || $0.method == "GET" }, "\(state.log)")
+    }
+
     @Test func aFormulaThatCannotBeWrittenIsAnErrorBeforeAnythingIsUploaded() async throws {
         try #require(release.output.status == 0, "\(release.output.combined)")
         let server = try GitHubStandIn()

@@ -57,8 +57,12 @@ extension ConfigReader {
                 if value.string == "auto" { config.prerelease = nil } else { config.prerelease = try bool(value, key: key) }
             case "tag":
                 config.tag = try string(value, key: key)
-                guard !config.tag.isEmpty, !config.tag.contains(" ") else {
-                    throw error(key, at: value, "a tag cannot be empty or contain spaces")
+                // The template with a version in it must be a git tag (check-ref-format's rules).
+                if let problem = GitRefName.problem(config.tag.replacingOccurrences(of: "{version}", with: "1.0.0")) {
+                    throw error(
+                        key, at: value, "'\(UntrustedText.escape(config.tag))' is not a git tag name: \(problem)",
+                        hint: "write a tag such as v{version} (no spaces, '..', ~ ^ : ? * [ \\, control characters, "
+                            + "leading '-', '@{', or a trailing '.lock' or '/')")
                 }
             default:
                 throw unknownKey(key, at: keyNode, known: Self.githubKeys)

@@ -28,7 +28,9 @@ package final class PublishJournal: ReleaseObserver, @unchecked Sendable {
             if case .progress = phase { return }
         default: return
         }
-        guard var line = try? encoder.encode(record) else { return }
+        // Written as `--json` writes its lines: no C1 or bidi control raw in the file.
+        guard let encoded = try? encoder.encode(record) else { return }
+        var line = UntrustedText.escapingInvisibleControls(inJSON: encoded)
         line.append(0x0a)
         lock.withLock {
             if handle == nil, failure == nil {

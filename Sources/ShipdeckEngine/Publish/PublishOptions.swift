@@ -12,6 +12,9 @@ package struct PublishOptions: Sendable {
     /// nil: files no signature covers are a problem only when the config has signers.
     package var allowUnsigned: Bool?
     package var version: String?
+    /// `release --publish`: the release just succeeded in this process, so its journal (still
+    /// this process's) is not asked whether it finished.
+    package var releaseSucceeded = false
     package var environment: [String: String] = ProcessInfo.processInfo.environment
     package var retry = HTTPRetryPolicy()
     package var transport = HTTPTransport.Options()

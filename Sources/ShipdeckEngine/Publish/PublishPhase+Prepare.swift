@@ -5,6 +5,14 @@ extension PublishPhase {
     /// variable, the folder verifying, the notes, and (unless a dry run) that the token may see the
     /// repository — and plans the units. Throws a `ShipdeckError` saying what and how to fix it.
     package func prepare() throws -> PublishPlan {
+        do {
+            return try prepareUnits()
+        } catch {
+            throw redacted(error)  // a server's words may echo a token
+        }
+    }
+
+    private func prepareUnits() throws -> PublishPlan {
         guard let publish = config.publish, !publish.isEmpty else {
             throw ShipdeckError(
                 .config, "\(config.path ?? "shipdeck.yml") has no publish section: nothing to publish to",
@@ -16,6 +24,17 @@ extension PublishPhase {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dist.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ShipdeckError(.dist, "\(dist.path) is not a folder", hint: "pass the dist folder of a finished release")
+        }
+        // 0. Only a release that finished and succeeded is published (`release --publish` knows it did).
+        let journal = ReleaseJournalStatus.read(dist: dist)
+        if !options.releaseSucceeded, let problem = journal.problem { throw problem }
+        if let asked = options.version, let recorded = journal.header?.plan.version, asked != recorded {
+            throw ShipdeckError(
+                .usage,
+                "--version \(UntrustedText.escape(asked)) is not the version of the release in \(dist.path): "
+                    + "its journal records \(UntrustedText.escape(recorded)), so nothing was published",
+                hint: "pass --version \(UntrustedText.escape(recorded)) (or leave --version out), "
+                    + "or publish the folder of the release of \(UntrustedText.escape(asked))")
         }
         var token: SecretValue?
         do {
@@ -49,7 +68,7 @@ extension PublishPhase {
         let manifestURL = dist.appendingPathComponent(ArtifactsManifest.fileName)
         let manifest = try ArtifactsManifest.decode(FileManager.default.contents(atPath: manifestURL.path) ?? Data())
         let assets = try PublishAsset.assets(in: dist, manifest: manifest)
-        let header = try? JournalReader.read(dist.appendingPathComponent(JournalHeader.fileName)).header
+        let header = journal.header
         guard let version = options.version ?? header?.plan.version else {
             throw ShipdeckError(
                 .dist, "cannot tell the version of the release in \(dist.path) (no journal)",
@@ -77,6 +96,15 @@ extension PublishPhase {
             notesSource = notesURL.path
         }
 
+        if let github, let problem = GitRefName.problem(github.tagName(version: version)) {
+            throw ShipdeckError(
+                .config,
+                "publish.github.tag '\(UntrustedText.escape(github.tag))' gives "
+                    + "'\(UntrustedText.escape(github.tagName(version: version)))' for version "
+                    + "\(UntrustedText.escape(version)), which is not a git tag name: \(problem), "
+                    + "so nothing was published",
+                hint: "fix publish.github.tag, or the version (--version)")
+        }
         var plan = PublishPlan(
             github: github, token: token, project: project, version: version,
             tag: github?.tagName(version: version) ?? "v\(version)",

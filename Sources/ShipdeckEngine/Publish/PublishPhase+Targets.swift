@@ -64,7 +64,10 @@ extension PublishPhase {
                 return Self.downloadURL(github, tag: tag, name: record.name)
             }
             // git and the token variable are checked now, not after the release is public.
-            _ = try GitPublisher(repository: tap.repository, workDirectory: Self.tapWork(tap), environment: options.environment)
+            let publisher = try GitPublisher(
+                repository: tap.repository, workDirectory: Self.tapWork(tap), environment: options.environment)
+            // The repository and its branch, too: a wrong URL fails before the GitHub release is made.
+            if !options.dryRun { try publisher.checkReachable() }
             targets.taps.append(planned)
         }
         return targets
@@ -230,14 +233,22 @@ extension PublishPhase {
             let repo = tap.config.repository
             let message = tap.config.commitMessage(name: tap.config.name ?? plan.project.lowercased(), version: plan.version)
             let urls = tap.artifacts.filter { $0.kind == .archive }.map { record in
-                "    " + (plan.github.map { Self.downloadURL($0, tag: plan.tag, name: record.name) } ?? "\(record.name) at url_template's URL")
+                plan.github.map { Self.downloadURL($0, tag: plan.tag, name: record.name) }
+                    ?? "\(record.name) at url_template's URL"
             }
-            dryRunOutput(
-                (["git clone --quiet --no-tags\(repo.branch.map { " --branch \($0)" } ?? "") -- \(repo.displayURL) <temp>",
-                  "write \(tap.file) (URLs of the published assets, as the server names them; like:"]
-                    + urls + ["  )", "git add -- \(tap.file)", "git commit -m \"\(message)\"",
-                    "git push --porcelain origin HEAD:refs/heads/\(repo.branch ?? "<default branch>")  (rejected: fetch, rebase, push again)"])
-                    .joined(separator: "\n"))
+            // One command a line.
+            for line in [
+                "git ls-remote --heads -- \(repo.displayURL)  (before anything is published)",
+                "git clone --quiet --no-tags\(repo.branch.map { " --branch \($0)" } ?? "") -- "
+                    + "\(repo.displayURL) <temp>",
+                "write \(tap.file) (URLs of the published assets, as the server names them; like: "
+                    + urls.joined(separator: ", ") + ")",
+                "git add -- \(tap.file)", "git commit -m \"\(message)\"",
+                "git push --porcelain origin HEAD:refs/heads/\(repo.branch ?? "<default branch>")  "
+                    + "(rejected: fetch, rebase, push again)",
+            ] {
+                dryRunOutput(line)
+            }
             finish(tap.unitID, .skipped, detail: "dry run")
         }
     }

@@ -22,7 +22,7 @@ package final class PublishPhase: Sendable {
         self.config = config
         self.options = options
         self.hub = hub
-        self.dryRunOutput = dryRunOutput
+        self.dryRunOutput = { dryRunOutput(Self.dryRunLine($0)) }
         sharedTransport = HTTPTransport(options: options.transport)
     }
 
@@ -32,8 +32,10 @@ package final class PublishPhase: Sendable {
 
     /// The GitHub client of a plan that has `publish.github` (every caller checks `plan.github` first).
     func client(_ plan: PublishPlan, token: SecretValue, transport: HTTPTransport? = nil) -> GitHubReleasesClient {
-        GitHubReleasesClient(
+        var client = GitHubReleasesClient(
             config: plan.github!, token: token, transport: transport ?? sharedTransport, retry: options.retry)
+        client.cancellation = cancellation
+        return client
     }
 
     let sharedTransport: HTTPTransport
@@ -56,7 +58,11 @@ package final class PublishPhase: Sendable {
         finish(PublishPlan.verifyUnit, .done, seconds: plan.verifySeconds, detail: "\(plan.verifiedFiles) files verified")
 
         let outcome: ReleaseOutcome
-        if options.dryRun {
+        if cancellation.isCancelled {
+            // A signal while checking: nothing is created.
+            for unit in plan.units.dropFirst() { finish(unit.id, .cancelled, detail: "publish cancelled") }
+            outcome = .cancelled
+        } else if options.dryRun {
             outcome = dryRun(plan)
         } else if plan.github == nil {
             // Images (and taps with url_template) only: no release to draft or publish.
@@ -300,6 +306,13 @@ package final class PublishPhase: Sendable {
 
     // MARK: Dry run
 
+    /// One request of a dry run as one line: its parts (method and URL, headers, body) escaped one
+    /// by one (names, tags and URLs come from files and servers) and joined with two spaces.
+    static func dryRunLine(_ text: String) -> String {
+        text.split(separator: "\n").map { UntrustedText.escape($0.trimmingCharacters(in: .whitespaces)) }
+            .filter { !$0.isEmpty }.joined(separator: "  ")
+    }
+
     private func dryRun(_ plan: PublishPlan) -> ReleaseOutcome {
         guard let github = plan.github else {
             dryRunImages(plan)
@@ -357,14 +370,54 @@ package final class PublishPhase: Sendable {
     func finish(_ id: String, _ result: PublishUnitResult, seconds: Double = 0, detail: String?) {
         let attempt = session.finished(id, result)
         hub.emit(.publishUnit(
-            unit: id, attempt: attempt, phase: .finished(result: result, seconds: seconds, detail: detail)))
+            unit: id, attempt: attempt,
+            phase: .finished(result: result, seconds: seconds, detail: detail.map { Self.escaped(redacted($0)) })))
     }
 
     func retryReporter(_ id: String, _ attempt: Int) -> GitHubReleasesClient.RetryObserver {
-        { [hub] retry in
+        { [hub, self] retry in
             let seconds = Double(retry.delay.components.seconds) + Double(retry.delay.components.attoseconds) / 1e18
-            hub.emit(.publishUnit(unit: id, attempt: attempt, phase: .retrying(seconds: seconds, reason: retry.reason)))
+            hub.emit(.publishUnit(
+                unit: id, attempt: attempt,
+                phase: .retrying(seconds: seconds, reason: Self.escaped(self.redacted(retry.reason)))))
         }
+    }
+
+    /// The secrets the config names (the GitHub token, the taps' tokens, the registry's password),
+    /// as this publish reads them: cut out of every unit's words, which may quote a server that
+    /// echoed what it was sent.
+    var secrets: [SecretValue] {
+        let publish = config.publish
+        let names = Set(
+            [publish?.github?.tokenEnv, publish?.registry?.passwordEnvironment,
+             publish?.homebrew?.repository.tokenEnvironment, publish?.scoop?.repository.tokenEnvironment]
+                .compactMap { $0 })
+        return names.sorted().compactMap { name in
+            options.environment[name].map {
+                SecretValue($0.trimmingCharacters(in: .whitespacesAndNewlines), variable: name)
+            }
+        }.sorted { $0.value.count > $1.value.count }
+    }
+
+    /// `text` with every configured secret replaced by `<redacted $VARIABLE>`.
+    func redacted(_ text: String) -> String {
+        secrets.reduce(text) { $1.redacting($0) }
+    }
+
+    /// `error` with every configured secret cut out of its words, and those words escaped.
+    func redacted(_ error: any Error) -> any Error {
+        guard var shipdeck = error as? ShipdeckError else { return error }
+        shipdeck.message = Self.escaped(redacted(shipdeck.message))
+        shipdeck.hint = shipdeck.hint.map { Self.escaped(redacted($0)) }
+        return shipdeck
+    }
+
+    /// Each line of `text` through `UntrustedText.escape`: a unit's words hold a server's or git's
+    /// (error bodies, release names), and go to the terminal, `--json` and the publish journal.
+    /// Escaping twice changes nothing.
+    static func escaped(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { UntrustedText.escape(String($0)) }
+            .joined(separator: "\n")
     }
 
     static func bytes(_ count: Int64) -> String {

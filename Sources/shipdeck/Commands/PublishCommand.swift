@@ -55,6 +55,17 @@ struct PublishCommand: ParsableCommand {
     var allowUnsigned = false
 
     func run() throws {
+        do {
+            try publish()
+        } catch where !ExitStatus.isParserError(error) {
+            // With --json an `error` event on stdout first: a consumer of the stream learns why
+            // nothing was published.
+            if json { JSONEventPrinter().printError(error) }
+            throw error
+        }
+    }
+
+    func publish() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let module = (directory.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? cwd).standardizedFileURL
         let distURL = (dist.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? module.appendingPathComponent("dist"))
@@ -93,7 +104,17 @@ struct PublishCommand: ParsableCommand {
         }
         defer { distLock?.release() }
         let phase = PublishPhase(config: loaded, options: options, hub: hub, dryRunOutput: { emitLine(UntrustedText.escape($0)) })
-        let plan = try phase.prepare()
+        // SIGINT, SIGTERM, SIGHUP: the upload under way stops, the units left end cancelled and the
+        // release stays a draft; then 128 + the signal's number.
+        let signals = Self.trapSignals(phase: phase, hub: hub, json: json)
+        defer { signals.release() }
+        let plan: PublishPlan
+        do {
+            plan = try phase.prepare()
+        } catch {
+            if let signal = signals.received { throw ExitCode(128 + signal) }
+            throw error
+        }
         if !json {
             emitLine(
                 "shipdeck: publishing \(UntrustedText.escape(plan.project)) \(UntrustedText.escape(plan.version)) to "
@@ -103,6 +124,21 @@ struct PublishCommand: ParsableCommand {
         }
         let outcome = phase.run(plan)
         hub.flush()
+        if let signal = signals.received { throw ExitCode(128 + signal) }
         if outcome != .succeeded { throw ExitCode(ExitStatus.failed) }
+    }
+
+    /// A publish stopped by a signal: cancelled (not killed), so it ends as a draft with its units
+    /// accounted for, and says so once.
+    static func trapSignals(phase: PublishPhase, hub: EventHub, json: Bool) -> SignalTrap {
+        SignalTrap { name in
+            guard !phase.cancellation.isCancelled else { return }
+            if !json {
+                FileHandle.standardError.write(
+                    Data("shipdeck: \(name): stopping the publish; a release not yet published stays a draft\n".utf8))
+            }
+            hub.emit(.interrupted(signal: name))
+            phase.cancellation.cancel()
+        }
     }
 }

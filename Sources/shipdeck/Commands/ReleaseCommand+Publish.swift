@@ -9,19 +9,27 @@ extension ReleaseCommand {
         hub.add(json ? JSONEventPrinter() : PublishLinesReporter())
         let phase = PublishPhase(
             config: plan.config, options: publishOptions(plan), hub: hub, dryRunOutput: { emitLine(UntrustedText.escape($0)) })
+        // The release's own trap is gone by now: a signal stops the publish as it stops `shipdeck publish`.
+        let signals = PublishCommand.trapSignals(phase: phase, hub: hub, json: json)
+        defer { signals.release() }
         let publishPlan: PublishPlan
         do {
             publishPlan = try phase.prepare()
         } catch {
+            if let signal = signals.received { return 128 + signal }
             if json { JSONEventPrinter().printError(error) }
             return ExitStatus.report(error)
         }
-        return phase.run(publishPlan) == .succeeded ? ExitStatus.succeeded : ExitStatus.failed
+        let outcome = phase.run(publishPlan)
+        hub.flush()
+        if let signal = signals.received { return 128 + signal }
+        return outcome == .succeeded ? ExitStatus.succeeded : ExitStatus.failed
     }
 
     static func publishOptions(_ plan: BuildPlan) -> PublishOptions {
         var options = PublishOptions(dist: plan.distDirectory)
         options.version = plan.info.version
+        options.releaseSucceeded = true
         return options
     }
 

@@ -113,7 +113,55 @@ import Testing
             try p.publish(files: ["Formula/hello.rb": formula], message: "hello 1.2.3")
         }
         #expect(error?.message.contains("cannot rebase") == true, "\(String(describing: error))")
+        // git's own advice (`hint: Resolve all conflicts manually…`) is not Shipdeck's to give.
+        #expect(error?.message.contains("hint:") == false, "\(String(describing: error))")
         #expect(tap.log() == ["hand edit", "start"])
+    }
+
+    @Test func gitsHintLinesAreDroppedFromItsWords() {
+        let output =
+            "error: could not apply 1a2b3c... m\nhint: Resolve all conflicts manually\n  hint: and more\nCONFLICT"
+        #expect(GitPublisher.lastLines(output) == "error: could not apply 1a2b3c... m | CONFLICT")
+    }
+
+    @Test func aFailedCloneLeavesNoTemporaryFolder() throws {
+        let root = PublishTestSupport.temporaryDirectory("tap")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let work = root.appendingPathComponent("work")
+        let p = try GitPublisher(
+            repository: .init(key: "publish.homebrew.tap", url: root.appendingPathComponent("missing.git").path),
+            workDirectory: work)
+        #expect(throws: ShipdeckError.self) { try p.publish(files: ["a": Data()], message: "m") }
+        #expect(!FileManager.default.fileExists(atPath: work.path), "the failed clone's folder is left")
+        #expect(throws: ShipdeckError.self) { _ = try p.isComplete(files: ["a": Data()]) }
+        #expect(!FileManager.default.fileExists(atPath: work.path), "the failed clone's folder is left")
+    }
+
+    @Test func theRepositoryAndItsBranchAreCheckedWithLsRemote() throws {
+        let tap = try Tap()
+        defer { try? FileManager.default.removeItem(at: tap.root) }
+        let work = tap.root.appendingPathComponent("work")
+        func check(_ url: String, branch: String?) throws {
+            try GitPublisher(
+                repository: .init(key: "publish.homebrew.tap", url: url, branch: branch), workDirectory: work
+            ).checkReachable()
+        }
+        try check(tap.bare.path, branch: nil)
+        try check(tap.bare.path, branch: "main")
+        let missing = #expect(throws: ShipdeckError.self) { try check(tap.bare.path, branch: "gh-pages") }
+        #expect(missing?.message.contains("has no branch gh-pages (it has main)") == true,
+                "\(String(describing: missing))")
+        #expect(missing?.hint?.contains("publish.homebrew.branch") == true, "\(String(describing: missing))")
+        let nowhere = #expect(throws: ShipdeckError.self) {
+            try check(tap.root.appendingPathComponent("nope.git").path, branch: nil)
+        }
+        #expect(nowhere?.message.contains("cannot read the repository (git ls-remote)") == true,
+                "\(String(describing: nowhere))")
+        // An empty repository has no branch yet: the first push makes it.
+        let empty = try Tap(empty: true)
+        defer { try? FileManager.default.removeItem(at: empty.root) }
+        try check(empty.bare.path, branch: "main")
+        #expect(!FileManager.default.fileExists(atPath: work.path))
     }
 
     @Test func anEmptyRepositoryGetsItsFirstCommitOnMain() throws {

@@ -45,3 +45,44 @@ struct PublishConfigTests {
         }
     }
 }
+
+/// `publish.github.tag` follows git's ref-name rules (`git check-ref-format`).
+struct PublishTagNameTests {
+    func parse(_ tag: String) throws -> ShipdeckConfig {
+        try ConfigReader(file: "shipdeck.yml").parse("publish:\n  github:\n    repository: o/r\n    tag: '\(tag)'\n")
+    }
+
+    @Test func aTagThatGitWouldRefuseIsAConfigError() {
+        let bad: [(String, String)] = [
+            ("v {version}", "a space"), ("v{version}..x", "'..'"), ("v~{version}", "'~'"), ("v^{version}", "'^'"),
+            ("v:{version}", "':'"), ("v?{version}", "'?'"), ("v*{version}", "'*'"), ("v[{version}", "'['"),
+            ("v\\\\{version}", "'\\'"), ("v\t{version}", "a control character"), ("-v{version}", "starts with '-'"),
+            ("v{version}.lock", "'.lock'"), ("v{version}/", "'/'"), ("v@{{version}", "'@{'"), ("", "empty"),
+            ("v{version}.", "ends with '.'"), ("x/.v{version}", "starts with '.'"),
+        ]
+        for (tag, words) in bad {
+            do {
+                _ = try parse(tag)
+                Issue.record("'\(tag)' accepted")
+            } catch {
+                #expect("\(error)".contains("publish.github.tag") && "\(error)".contains(words), "\(tag): \(error)")
+            }
+        }
+        for tag in ["v{version}", "release/{version}", "{version}", "app-v{version}+build"] {
+            #expect((try? parse(tag)) != nil, "'\(tag)' refused")
+        }
+    }
+
+    @Test func gitAgreesWithEveryVerdict() throws {
+        // The rules are git's: its own check-ref-format on the same names.
+        for name in ["v1.0.0", "v 1", "a..b", "v~1", "v1.lock", "v1/", "a@{b", "v1.", "x/.y", "ok/name", "v\\1"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            process.arguments = ["check-ref-format", "refs/tags/\(name)"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect((process.terminationStatus == 0) == (GitRefName.problem(name) == nil), "\(name)")
+        }
+    }
+}

@@ -142,6 +142,8 @@ import Yams
             ("{ tap: 'https://user:tok@github.com/a/b.git' }", "secrets are not written"),
             ("{ tap: x, token: abc }", "secrets are not written"),
             ("{ tap: x, token_env: TAP_TOKEN }", "a token is only sent to an https repository URL"),
+            ("{ tap: 'http://git.example/a/b.git', token_env: TAP_TOKEN }",
+             "plain http:// to git.example would send the token unencrypted"),
             ("{ tap: x, branch: 'a..b' }", "is not a branch name"),
             ("{ tap: x, directory: ../up }", "is not a folder inside the repository"),
             ("{ tap: x, name: Hello }", "is not a formula name"),
@@ -158,6 +160,25 @@ import Yams
         }
         let ok = try reader.homebrewPublish(try node("publish:\n  homebrew: { tap: 'https://github.com/a/b.git', token_env: TAP_TOKEN }", "homebrew"))
         #expect(ok.repository.tokenEnvironment == "TAP_TOKEN")
+        // Loopback may be plain http (a test server); without a token any http URL may be read.
+        let fine = [
+            "{ tap: 'http://127.0.0.1:8080/a/b.git', token_env: TAP_TOKEN }", "{ tap: 'http://git.example/a/b.git' }",
+        ]
+        for yaml in fine {
+            #expect(throws: Never.self) {
+                try reader.homebrewPublish(try node("publish:\n  homebrew: \(yaml)", "homebrew"))
+            }
+        }
+        // A repository made some other way is refused by the publisher too.
+        let error = #expect(throws: ShipdeckError.self) {
+            try GitPublisher(
+                repository: .init(
+                    key: "publish.scoop.bucket", url: "http://git.example/b.git", tokenEnvironment: "TAP_TOKEN"),
+                workDirectory: URL(fileURLWithPath: "/nonexistent"),
+                environment: ["PATH": "/usr/bin", "TAP_TOKEN": "t0ken"],
+                run: { _ in Issue.record("git ran"); throw ShipdeckError(.git, "ran") })
+        }
+        #expect(error?.message.contains("would send the token unencrypted") == true, "\(String(describing: error))")
     }
 
     @Test func aReleaseNeedsAHomepage() throws {

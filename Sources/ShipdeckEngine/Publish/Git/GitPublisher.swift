@@ -52,13 +52,19 @@ package struct GitPublisher: Sendable {
                 .config, "\(repository.key).token_env names \(name), which is not set",
                 hint: "export \(name) with a token that may push to \(repository.displayURL)")
         }
+        if repository.tokenEnvironment != nil, let host = repository.plainHTTPHost {
+            throw ShipdeckError(
+                .config,
+                "\(repository.key): plain http:// to \(UntrustedText.escape(host)) would send the token unencrypted",
+                hint: "use an https:// URL (http:// with a token is accepted for 127.0.0.1 and localhost only)")
+        }
     }
 
     /// Clones, writes `files` (paths relative to the repository root), commits with `message`
     /// and pushes to the branch. Rejected pushes are fetched, rebased and pushed again.
     package func publish(files: [String: Data], message: String, log: (String) -> Void = { _ in }) throws -> Outcome {
+        defer { try? FileManager.default.removeItem(at: workDirectory) }  // also when the clone fails
         let clone = try cloneFresh(log: log)
-        defer { try? FileManager.default.removeItem(at: workDirectory) }
         for (path, data) in files.sorted(by: { $0.key < $1.key }) {
             let url = clone.appendingPathComponent(path)
             try FileManager.default.createDirectory(
@@ -103,10 +109,38 @@ package struct GitPublisher: Sendable {
 
     /// True when the branch's tip already holds exactly `files` (for resume: nothing to do).
     package func isComplete(files: [String: Data]) throws -> Bool {
+        defer { try? FileManager.default.removeItem(at: workDirectory) }  // also when the clone fails
         let clone = try cloneFresh(log: { _ in })
-        defer { try? FileManager.default.removeItem(at: workDirectory) }
         return files.allSatisfy { path, data in
             (try? Data(contentsOf: clone.appendingPathComponent(path))) == data
+        }
+    }
+
+    /// Checks, before anything is published, that the repository answers (`git ls-remote`) and holds
+    /// the configured branch; a repository without any branch yet is fine (the first push makes it).
+    package func checkReachable() throws {
+        let listing = try gitStatus(
+            ["ls-remote", "--heads", "--", repository.url], in: FileManager.default.temporaryDirectory)
+        guard listing.result.succeeded else {
+            throw ShipdeckError(
+                .git,
+                "\(repository.displayURL): cannot read the repository (git ls-remote): "
+                    + Self.lastLines(redacting(listing.output)) + ", so nothing was published",
+                hint: "check \(repository.key) (a git URL or path that exists) and that you may read it")
+        }
+        let heads = listing.output.split(separator: "\n").compactMap { line -> String? in
+            guard let tab = line.firstIndex(of: "\t") else { return nil }
+            let ref = line[tab...].dropFirst()
+            return ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil
+        }
+        if let branch = repository.branch, !heads.isEmpty, !heads.contains(branch) {
+            throw ShipdeckError(
+                .git,
+                "\(repository.displayURL) has no branch \(UntrustedText.escape(branch)) (it has "
+                    + heads.prefix(5).map(UntrustedText.escape).joined(separator: ", ")
+                    + (heads.count > 5 ? ", …" : "") + "), so nothing was published",
+                hint: "set \(repository.key.split(separator: ".").dropLast().joined(separator: ".")).branch to one of "
+                    + "them, or create the branch")
         }
     }
 
@@ -186,8 +220,12 @@ package struct GitPublisher: Sendable {
         return text.replacingOccurrences(of: token, with: "[\(name)]")
     }
 
+    /// git's last lines, escaped, without the `hint:` lines it adds (advice about git's own
+    /// settings, not about what Shipdeck was asked to do).
     static func lastLines(_ output: String, count: Int = 4) -> String {
-        output.split(separator: "\n").suffix(count).map { UntrustedText.escape(String($0)) }
+        output.split(separator: "\n")
+            .filter { !$0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("hint:") }
+            .suffix(count).map { UntrustedText.escape(String($0)) }
             .joined(separator: " | ")
     }
 

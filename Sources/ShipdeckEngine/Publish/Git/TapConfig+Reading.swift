@@ -99,6 +99,12 @@ extension ConfigReader {
                 "\(section).token_env", at: node, "a token is only sent to an https repository URL",
                 hint: "remove token_env for an ssh URL or a path (ssh uses your keys or agent)")
         }
+        if config.repository.tokenEnvironment != nil, let host = config.repository.plainHTTPHost {
+            throw error(
+                "\(section).token_env", at: node,
+                "plain http:// to \(UntrustedText.escape(host)) would send the token unencrypted",
+                hint: "use an https:// URL (http:// with a token is accepted for 127.0.0.1 and localhost only)")
+        }
         return config
     }
 

@@ -51,6 +51,14 @@ package struct TapConfig: Sendable, Hashable {
             return UntrustedText.escape(c.string ?? url)
         }
 
+        /// The host of a plain `http://` URL that is not loopback: no token may be sent there.
+        package var plainHTTPHost: String? {
+            guard let c = URLComponents(string: url), c.scheme?.lowercased() == "http", let host = c.host else {
+                return nil
+            }
+            return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) ? nil : host
+        }
+
         /// `https://host/` for an http(s) URL: where the token header may go, and nowhere else.
         var httpPrefix: String? {
             guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(),

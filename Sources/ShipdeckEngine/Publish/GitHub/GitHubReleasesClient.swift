@@ -13,6 +13,8 @@ package struct GitHubReleasesClient: Sendable {
     package let config: GitHubPublishConfig
     package let transport: HTTPTransport
     package let retry: HTTPRetryPolicy
+    /// Stops the request under way, and its retries, from another thread (a signal, quitting).
+    package var cancellation: HTTPCancellation?
     private let token: SecretValue
 
     package static let apiVersion = "2022-11-28"
@@ -123,7 +125,7 @@ package struct GitHubReleasesClient: Sendable {
                 guard request.secretQuery else { throw failure(response, what) }
                 throw ShipdeckError(
                     .publish, "\(what): \(GitHubPublishConfig.origin(request.url)) answered \(response.status) "
-                        + String(response.bodyText.prefix(200)))
+                        + UntrustedText.escape(String(response.bodyText.prefix(200))))
             }
             let scheme = next.scheme?.lowercased() ?? ""
             guard scheme == "https" || (scheme == "http" && request.url.scheme?.lowercased() == "http") else {
@@ -154,7 +156,8 @@ package struct GitHubReleasesClient: Sendable {
         let template = release.uploadURL
         let base = template.range(of: "{").map { String(template[..<$0.lowerBound]) } ?? template
         guard var components = URLComponents(string: base) else {
-            throw ShipdeckError(.publish, "GitHub returned an upload_url that is not a URL: \(base)")
+            throw ShipdeckError(
+                .publish, "GitHub returned an upload_url that is not a URL: \(UntrustedText.escape(base))")
         }
         var items = [URLQueryItem(name: "name", value: name)]
         if let label, !label.isEmpty { items.append(URLQueryItem(name: "label", value: label)) }
@@ -198,7 +201,7 @@ package struct GitHubReleasesClient: Sendable {
             request.body = .data(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))
         }
         request.timeout = .seconds(120)
-        return try sendRetrying(request, progress: nil, cancellation: nil, onRetry: onRetry)
+        return try sendRetrying(request, progress: nil, cancellation: cancellation, onRetry: onRetry)
     }
 
     private func sendRetrying(
@@ -243,8 +246,10 @@ package struct GitHubReleasesClient: Sendable {
 
     /// An error status as a message with the server's words: `GitHub: 401 Bad credentials (GET releases)`.
     func failure(_ response: HTTPResponse, _ what: String) -> ShipdeckError {
-        let words = (try? JSONDecoder().decode(GitHubErrorBody.self, from: response.body))?.text
-            ?? String(response.bodyText.prefix(300))
+        // A server may echo what it was sent: the token never reaches a message.
+        let words = UntrustedText.escape(token.redacting(
+            (try? JSONDecoder().decode(GitHubErrorBody.self, from: response.body))?.text
+                ?? String(response.bodyText.prefix(300))))
         let hint: String?
         switch response.status {
         case 401:

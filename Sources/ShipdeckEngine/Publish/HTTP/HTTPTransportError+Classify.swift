@@ -6,6 +6,27 @@ import NIOPosix
 extension HTTPTransportError {
     /// Turns what AsyncHTTPClient and NIO throw into a kind and a message a user can act on.
     static func classify(_ error: any Error, request: HTTPRequest) -> HTTPTransportError {
+        var classified = describe(error, request: request)
+        classified.message = redactingHeaders(classified.message, of: request)
+        return classified
+    }
+
+    /// `message` without any of `request`'s header values (an error from below may quote them: a
+    /// header that HTTP does not allow is named with its value).
+    static func redactingHeaders(_ message: String, of request: HTTPRequest) -> String {
+        var text = message
+        for field in request.headers {
+            var values = [field.value]
+            // `Bearer TOKEN`, `Basic CREDENTIALS`: the credential alone is cut out too.
+            if let space = field.value.firstIndex(of: " ") { values.append(String(field.value[space...].dropFirst())) }
+            for value in values where value.count >= 4 {
+                text = text.replacingOccurrences(of: value, with: "<redacted>")
+            }
+        }
+        return text
+    }
+
+    private static func describe(_ error: any Error, request: HTTPRequest) -> HTTPTransportError {
         let what = "\(request.method) \(request.displayURL)"
         let hostPort = "\(request.url.host ?? "?")\(request.url.port.map { ":\($0)" } ?? "")"
         if error is CancellationError { return .init(kind: .cancelled, message: "\(what): cancelled") }
@@ -28,7 +49,14 @@ extension HTTPTransportError {
             case .bodyLengthMismatch:
                 return .init(kind: .body, message: "\(what): the body was not as long as announced")
             default:
-                return .init(kind: .other, message: "\(what): \(error)")
+                // Its `description` may quote header values (invalidHeaderFieldValues lists them); the
+                // short one never holds a value.
+                if error.shortDescription.hasPrefix("Invalid header field") {
+                    return .init(
+                        kind: .invalidRequest,
+                        message: "\(what): a request header has characters HTTP does not allow (values not shown)")
+                }
+                return .init(kind: .other, message: "\(what): \(error.shortDescription)")
             }
         }
         if let error = error as? NIOConnectionError {
