@@ -143,6 +143,8 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
             let failedSteps = state.steps.filter { $0.value.result == .failed }.map(\.key.rawValue).sorted()
             out += "\nrelease FAILED: \(state.count(.failed)) of \(total) cells failed"
             if !failedSteps.isEmpty { out += "; failed steps: \(failedSteps.joined(separator: ", "))" }
+            // Stopped for a reason no cell or step owns (its journal could not be written): the last warning says it.
+            if failedSteps.isEmpty, state.count(.failed) == 0, let last = state.warnings.last { out += "; \(e(last))" }
         case .cancelled:
             out += "\nrelease cancelled: \(state.count(.cancelled)) of \(total) cells cancelled"
         case .interrupted:
