@@ -49,6 +49,27 @@ struct DashboardGoldenTests {
         GoldenFile.check("read-only-80x24", Self.golden(screen))
     }
 
+    @Test("watch of a release whose process died shows DIED, not RUNNING, and quitting returns 1")
+    func writerDied() {
+        let state = RecordedReleases.running
+        let controller = DashboardController(commands: nil)
+        controller.watchEnd = .writerDied(pid: 4242)
+        let screen = GridScreen(width: 80, height: 24)
+        controller.render(state, now: RecordedReleases.now, on: screen)
+        #expect(screen.lines[0].contains("✘ DIED"), "\(screen.lines[0])")
+        #expect(!screen.lines[0].contains("RUNNING"))
+        GoldenFile.check("writer-died-80x24", Self.golden(screen))
+        controller.handle(.character("q"), state: state, now: RecordedReleases.now)
+        #expect(controller.exitCode == 1)
+        // Without the death, quitting a watch of a release that has not finished is not a success either.
+        let unfinished = DashboardController(commands: nil)
+        unfinished.handle(.character("q"), state: state, now: RecordedReleases.now)
+        #expect(unfinished.exitCode == 1)
+        let succeeded = DashboardController(commands: nil)
+        succeeded.handle(.character("q"), state: RecordedReleases.finished, now: RecordedReleases.now)
+        #expect(succeeded.exitCode == 0)
+    }
+
     @Test("the help overlay lists every key")
     func help() {
         let state = RecordedReleases.running

@@ -122,12 +122,40 @@ package final class JournalReader {
     }
 
     /// True when the header names a process on this machine that no longer exists: nothing will
-    /// ever finish this journal.
+    /// ever finish this journal. A process that has the pid now but started after the journal was
+    /// created is another one (the pid was reused), so the writer is gone then too.
     package var writerIsGone: Bool {
         guard let header, header.host == Self.hostName, header.pid > 0 else { return false }
-        if kill(header.pid, 0) == 0 || errno == EPERM { return Self.isZombie(header.pid) }
-        return true
+        guard kill(header.pid, 0) == 0 || errno == EPERM else { return true }
+        if Self.isZombie(header.pid) { return true }
+        if let started = Self.startTime(of: header.pid), started > header.created + Self.startTimeSlack { return true }
+        return false
     }
+
+    /// Seconds of error in a start time read from /proc (whole-second boot time, clock ticks).
+    static let startTimeSlack = 2.0
+
+    /// When `pid` started, in seconds since 1970 (from /proc: boot time plus its start in clock ticks).
+    static func startTime(of pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")"), let boot = bootTime
+        else { return nil }
+        // After the command's ")": field 3 (state) onwards; starttime is field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+        let perSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard perSecond > 0 else { return nil }
+        return boot + ticks / perSecond
+    }
+
+    /// The machine's boot time (`btime` in /proc/stat), read once.
+    private static let bootTime: Double? = {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
+            return Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }()
 
     /// Looked up once: a watcher asks several times a second while the journal is quiet.
     private static let hostName = ProcessInfo.processInfo.hostName

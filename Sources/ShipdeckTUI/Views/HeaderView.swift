@@ -92,7 +92,11 @@ struct HeaderView {
         case .failed?: return "\(g.failed) FAILED"
         case .cancelled?: return "\(g.cancelled) CANCELLED"
         case .interrupted?: return "\(g.failed) INTERRUPTED"
-        case nil: return context.state.info == nil ? "\(g.queued) STARTING" : "\(g.running) RUNNING"
+        case nil:
+            switch context.watchEnd {
+            case .writerDied?: return "\(g.failed) DIED"
+            case nil: return context.state.info == nil ? "\(g.queued) STARTING" : "\(g.running) RUNNING"
+            }
         }
     }
 

@@ -15,7 +15,7 @@ struct WatchCommand: ParsableCommand {
             dashboard shows a READ-ONLY badge and stays on the final state until q. With --no-tui (or when \
             stdout is not a terminal) it prints the same lines as a headless release and exits when the \
             release ends: 0 if it succeeded, 1 if it failed, was cancelled or its process died without \
-            finishing the journal, 130 if it was interrupted.
+            finishing the journal (shown as DIED), 130 if it was interrupted.
             """)
 
     @Argument(help: "The release's dist folder, or its journal file.")
@@ -49,9 +49,10 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let journal = Self.journalURL(for: dist)
         if !noTUI, Dashboard.isUsable() {
-            let options = DashboardOptions(
+            var options = DashboardOptions(
                 theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
                 title: "shipdeck watch", mouse: !noMouse)
+            options.watchEnd = WatchEnd()
             if let code = try WatchDashboard.run(journal: journal, follow: !noFollow, pollInterval: pollInterval, options: options) {
                 throw ExitCode(code)
             }
@@ -60,6 +61,11 @@ struct WatchCommand: ParsableCommand {
             FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))
         }
         throw ExitCode(try runHeadless(feed))
+    }
+
+    /// What watch says when the release's process died without finishing its journal.
+    static func diedLine(pid: Int32) -> String {
+        "the release DIED: its process \(pid) ended without finishing its journal (it was killed or crashed)"
     }
 
     /// Prints the release as a headless release would, replayed then live.
@@ -74,13 +80,13 @@ struct WatchCommand: ParsableCommand {
             return ExitStatus.of(outcome)
         case .writerGone(let pid):
             let state = hub.snapshot()
-            feed.report("the release (process \(pid)) ended without finishing its journal: it was killed or crashed")
             if state.info != nil {
                 // The last time the journal shows; a release killed before any cell ended shows its cells' starts.
                 let start = state.startedAt ?? 0
                 let last = state.cells.flatMap { [$0.startedAt, $0.finishedAt] }.compactMap { $0 }.max() ?? start
-                emitLine(reporter.summary(state, outcome: .interrupted, seconds: max(0, last - start)))
+                emitLine(reporter.summary(state, outcome: .interrupted, seconds: max(0, last - start), died: pid))
             }
+            feed.report(Self.diedLine(pid: pid))
             return 1
         case .endOfJournal, .stopped:
             let state = hub.snapshot()
