@@ -430,10 +430,11 @@ final class DashboardController {
         view.say("cancelling every cell; the dashboard closes when they have stopped", now: now, seconds: 600)
     }
 
-    /// Called when SIGINT/SIGTERM reached the dashboard and nobody else handles them.
-    func interruptedBySignal(_ state: ReleaseState, now: Double) {
+    /// Called when SIGINT/SIGTERM (`signal`) reached the dashboard and nobody else handles them:
+    /// a watcher returns 128 + its number.
+    func interruptedBySignal(_ state: ReleaseState, now: Double, signal: Int32 = SIGINT) {
         if readOnly || (state.isFinished && !isPublishing(state)) {
-            exitCode = readOnly ? 130 : exitCode(for: state)
+            exitCode = readOnly ? 128 + signal : exitCode(for: state)
             return
         }
         view.quitting = true

@@ -15,7 +15,8 @@ struct WatchCommand: ParsableCommand {
             dashboard shows a READ-ONLY badge and stays on the final state until q. With --no-tui (or when \
             stdout is not a terminal) it prints the same lines as a headless release and exits when the \
             release ends: 0 if it succeeded, 1 if it failed, was cancelled or its process died without \
-            finishing the journal (shown as DIED), 130 if it was interrupted.
+            finishing the journal (shown as DIED), 130 if it was interrupted. \
+            Watch itself ended by SIGINT or SIGTERM exits 128 + the signal's number (130, 143).
             """)
 
     @Argument(help: "The release's dist folder, or its journal file.")
@@ -60,7 +61,14 @@ struct WatchCommand: ParsableCommand {
         let feed = JournalFeed(url: journal, follow: !noFollow, pollInterval: pollInterval) { message in
             FileHandle.standardError.write(Data("shipdeck: watch: \(UntrustedText.escape(message))\n".utf8))
         }
-        throw ExitCode(try runHeadless(feed))
+        // SIGINT, SIGTERM (and SIGHUP, SIGPIPE) stop following: what was read is flushed and watch
+        // exits 128 + the signal's number.
+        let stop = WatchDashboard.StopFlag()
+        let signals = SignalTrap { _ in stop.set() }
+        defer { signals.release() }
+        let code = try runHeadless(feed, shouldStop: { stop.isSet })
+        if let signal = signals.received { throw ExitCode(128 + signal) }
+        throw ExitCode(code)
     }
 
     /// What watch says when the release's process died without finishing its journal.
@@ -69,11 +77,11 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// Prints the release as a headless release would, replayed then live.
-    func runHeadless(_ feed: JournalFeed) throws -> Int32 {
+    func runHeadless(_ feed: JournalFeed, shouldStop: () -> Bool = { false }) throws -> Int32 {
         let hub = EventHub()
         let reporter = HeadlessReporter(githubActions: false)
         hub.add(reporter)
-        let end: JournalFeed.End = try feed.run(into: hub, stopAtFinish: true)
+        let end: JournalFeed.End = try feed.run(into: hub, stopAtFinish: true, shouldStop: shouldStop)
         hub.flush()
         switch end {
         case .finished(let outcome):
@@ -88,7 +96,9 @@ struct WatchCommand: ParsableCommand {
             }
             feed.report(Self.diedLine(pid: pid))
             return 1
-        case .endOfJournal, .stopped:
+        case .stopped:
+            return 1
+        case .endOfJournal:
             let state = hub.snapshot()
             feed.report("the journal ends here; the release has not finished (\(state.eventCount) events read)")
             return 1
