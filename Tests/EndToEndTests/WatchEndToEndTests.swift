@@ -103,6 +103,25 @@ import Testing
         #expect(result.stderr.contains("no journal at"))
         #expect(result.stderr.contains("hint:"))
     }
+
+    @Test func watchRefusesAFIFOOrADeviceAsItsJournal() throws {
+        let dir = TestSupport.temporaryDirectory("fifo-journal")
+        let fifo = dir.appendingPathComponent(JournalHeader.fileName)
+        try #require(mkfifo(fifo.path, 0o644) == 0)
+        for (arguments, kind) in [
+            (["watch", "--no-tui", dir.path], "a FIFO (named pipe)"),
+            (["watch", "--no-tui", fifo.path], "a FIFO (named pipe)"),
+            (["watch", "--no-tui", "--no-follow", dir.path], "a FIFO (named pipe)"),
+            (["watch", "--no-tui", "/dev/zero"], "a character device"),
+        ] {
+            let watcher = try WatchTestsSupport.Background.shipdeck(arguments, in: dir)
+            defer { watcher.kill() }
+            let status = watcher.wait(20)
+            #expect(status == 2, "\(arguments): \(status.map(String.init) ?? "hung") \(watcher.stderr)")
+            #expect(watcher.stderr.contains("is \(kind), not a regular file"), "\(watcher.stderr)")
+            #expect(watcher.stderr.contains("hint:"), "\(watcher.stderr)")
+        }
+    }
 }
 
 /// A small journal written by the real `JournalWriter` from a hand-made event stream.

@@ -56,9 +56,11 @@ package final class JournalReader {
     private let decoder = JSONDecoder()
 
     /// Opens `url` read-only (works on a read-only file system and beside any number of readers).
+    /// Only a regular file is read: a FIFO would block (or never end), a device could be endless.
     package init(url: URL) throws {
         self.url = url
-        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
+        fd = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw ShipdeckError(
@@ -67,7 +69,27 @@ package final class JournalReader {
         }
         var info = stat()
         fstat(fd, &info)
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw ShipdeckError(
+                .journal,
+                "\(url.path) is \(Self.kind(info.st_mode)), not a regular file: it cannot be a release journal",
+                hint: "pass the dist folder of a release, or its \(JournalHeader.fileName) as a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         identity = (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// A non-regular file's kind, in words.
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFDIR: return "a folder"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
     }
 
     deinit { close(fd) }

@@ -49,6 +49,8 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let journal = Self.journalURL(for: dist)
+        // A FIFO or a device is refused here, before the dashboard takes the terminal.
+        if FileManager.default.fileExists(atPath: journal.path) { _ = try JournalReader(url: journal) }
         if !noTUI, Dashboard.isUsable() {
             var options = DashboardOptions(
                 theme: theme, color: ColorMode(rawValue: color) ?? .auto, readOnly: true,
