@@ -135,6 +135,13 @@ package final class JournalReader {
         return [.truncatedLine(line: lineNumber + 1, bytes: pending.count)]
     }
 
+    /// True when the journal's path names no file now (deleted, or moved aside a moment before a
+    /// resumed release creates the next one).
+    package var isMissing: Bool {
+        var info = stat()
+        return stat(url.path, &info) != 0
+    }
+
     /// True when the journal's path now names another file (a resumed release started a new
     /// journal and moved this one aside), or none.
     package var wasReplaced: Bool {

@@ -20,7 +20,7 @@ public struct DashboardOptions: Sendable {
     /// (or stops it after asking), and the exit code counts it.
     public var publishes = false
     /// `watch`: how following the journal ended when it ended before the release did (its process
-    /// died). The header then says so instead of RUNNING, and quitting returns 1.
+    /// died, the journal was deleted). The header then says so instead of RUNNING, and quitting returns 1.
     public var watchEnd: WatchEnd?
 
     public init(theme: String? = nil, color: ColorMode = .auto, readOnly: Bool = false, title: String? = nil,
@@ -41,6 +41,8 @@ public final class WatchEnd: @unchecked Sendable {
     public enum Reason: Sendable, Equatable {
         /// The writing process is gone (killed, crashed) and never finished the journal.
         case writerDied(pid: Int32)
+        /// The journal was deleted while it was followed.
+        case journalDeleted
     }
 
     private let lock = NSLock()

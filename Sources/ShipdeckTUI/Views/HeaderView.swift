@@ -95,6 +95,7 @@ struct HeaderView {
         case nil:
             switch context.watchEnd {
             case .writerDied?: return "\(g.failed) DIED"
+            case .journalDeleted?: return "\(g.failed) JOURNAL DELETED"
             case nil: return context.state.info == nil ? "\(g.queued) STARTING" : "\(g.running) RUNNING"
             }
         }

@@ -14,8 +14,8 @@ struct WatchCommand: ParsableCommand {
             Replays dist/\(JournalHeader.fileName), then follows it as the release appends to it. The \
             dashboard shows a READ-ONLY badge and stays on the final state until q. With --no-tui (or when \
             stdout is not a terminal) it prints the same lines as a headless release and exits when the \
-            release ends: 0 if it succeeded, 1 if it failed, was cancelled or its process died without \
-            finishing the journal (shown as DIED), 130 if it was interrupted. \
+            release ends: 0 if it succeeded, 1 if it failed, was cancelled, its process died without \
+            finishing the journal (shown as DIED) or the journal was deleted, 130 if it was interrupted. \
             Watch itself ended by SIGINT or SIGTERM exits 128 + the signal's number (130, 143).
             """)
 
@@ -97,6 +97,9 @@ struct WatchCommand: ParsableCommand {
                 emitLine(reporter.summary(state, outcome: .interrupted, seconds: max(0, last - start), died: pid))
             }
             feed.report(Self.diedLine(pid: pid))
+            return 1
+        case .journalDeleted:
+            feed.report("\(feed.url.path) was deleted while watch followed it: the release cannot be followed further")
             return 1
         case .stopped:
             return 1

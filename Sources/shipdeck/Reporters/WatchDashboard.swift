@@ -25,6 +25,10 @@ enum WatchDashboard {
                     hub.emit(.warning(WatchCommand.diedLine(pid: pid)))
                     hub.flush()
                     options.watchEnd?.set(.writerDied(pid: pid))
+                case .journalDeleted:
+                    hub.emit(.warning("\(journal.path) was deleted while watch followed it"))
+                    hub.flush()
+                    options.watchEnd?.set(.journalDeleted)
                 case .finished, .endOfJournal, .stopped:
                     break
                 }
