@@ -123,6 +123,14 @@ struct ReleaseCommand: ParsableCommand {
             let bound = cacheSize.flatMap(ByteSize.bytes) ?? plan.config.cacheMaxBytes ?? ArtifactCache.defaultMaxBytes
             options.cache = ArtifactCache.standard(environment: environment, maxBytes: bound)
         }
+        let resumed = resume ? try ResumeReport.load(plan: plan, printing: !json) : nil
+        // Cells the interrupted release had and this one has not: their files leave dist/, and the
+        // release says so (a warning event: in the journal, in --json, on the dashboard).
+        for (cell, removed) in resumed?.removeDropped(in: plan.distDirectory) ?? [] {
+            plan.warnings.append(
+                "resume: \(cell) is not in this release: removed \(removed.count) of its files from dist/"
+                    + (removed.isEmpty ? "" : " (\(removed.joined(separator: ", ")))"))
+        }
         let engine = ReleaseEngine(plan: plan, options: options)
 
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
@@ -134,7 +142,6 @@ struct ReleaseCommand: ParsableCommand {
         } else if !dashboard {
             engine.hub.add(HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
         }
-        let resumed = resume ? try ResumeReport.load(plan: plan, printing: !json) : nil
         // A release whose journal cannot be written stops: it could be neither watched nor resumed,
         // and it must not count as done (nor be published).
         let journal = JournalWriter(dist: plan.distDirectory) { [weak engine] problem in
