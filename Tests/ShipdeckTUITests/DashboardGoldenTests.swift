@@ -121,6 +121,30 @@ struct DashboardGoldenTests {
         GoldenFile.check("timeline-\(size.0)x\(size.1)", Self.golden(screen))
     }
 
+    @Test("a skipped step has its own glyph, which the help's legend names", arguments: [(80, 24)])
+    func skippedStep(size: (Int, Int)) {
+        var r = RecordedReleases.started()
+        for (i, target) in RecordedReleases.targets.enumerated() {
+            RecordedReleases.succeed(&r, target, from: Double(i), to: Double(10 + i * 3), seed: Character(String(i)))
+        }
+        RecordedReleases.steps(&r, at: 26)
+        r.add(26, .stepStarted(step: .provenance))
+        r.add(26, .stepFinished(step: .provenance, result: .skipped, seconds: 0, detail: "no native signer"))
+        r.add(27, .releaseFinished(outcome: .succeeded, seconds: 27))
+        let state = r.state()
+        let screen = Self.frame(state, width: size.0, height: size.1)
+        #expect(screen.lines[1].contains("↷ provenance"), "\(screen.lines[1])")
+        #expect(screen.lines[1].contains("✔ checksums"), "\(screen.lines[1])")
+        GoldenFile.check("skipped-step-\(size.0)x\(size.1)", Self.golden(screen))
+        for (width, height) in [(80, 24), (60, 20)] {
+            let help = Self.frame(state, width: width, height: height) {
+                $0.handle(.character("?"), state: state, now: RecordedReleases.now)
+            }
+            #expect(help.text.contains("↷ skipped"), "\(width)x\(height): \(help.text)")
+            #expect(help.text.contains("⊘ cancelled"), "\(width)x\(height)")
+        }
+    }
+
     @Test("every size from the minimum up draws without losing the header or footer")
     func sizes() {
         for width in stride(from: 60, through: 200, by: 7) {

@@ -144,7 +144,8 @@ struct HeaderView {
                 put("\(g.queued) \(step.rawValue)", Style(.queued))
             } else {
                 let role: StyleRole = info.running ? .running : info.result == .failed ? .failed
-                    : info.result == .succeeded ? .succeeded : info.result == .cancelled ? .cancelled : .queued
+                    : info.result == .succeeded ? .succeeded : info.result == .cancelled ? .cancelled
+                    : info.result == .skipped ? .dim : .queued
                 put("\(g.step(info)) \(step.rawValue)", Style(role))
             }
             put("  ", .normal)
