@@ -49,7 +49,9 @@ import Testing
         let mounted = TestSupport.run(
             "/bin/mount", ["-t", "tmpfs", "-o", "size=48m", "tmpfs", mountPoint.path], in: mountPoint)
         try #require(mounted.status == 0, "mount: \(mounted.stderr)")
-        defer { _ = TestSupport.run("/bin/umount", ["-l", mountPoint.path], in: FileManager.default.temporaryDirectory) }
+        defer {
+            _ = TestSupport.run("/bin/umount", ["-l", mountPoint.path], in: FileManager.default.temporaryDirectory)
+        }
         let dist = mountPoint.appendingPathComponent("dist")
         let filler = mountPoint.appendingPathComponent("filler")
         // A go that fills the disk, floods its log into the journal, waits, frees the disk, then builds:

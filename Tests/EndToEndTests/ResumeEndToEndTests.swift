@@ -151,7 +151,8 @@ import Testing
         #expect(fewer.status == 0, "\(fewer.combined)")
         #expect(
             fewer.stdout.contains(
-                "resume: windows/amd64 is not in this release: removed 1 of its files from dist/ (\(windows.lastPathComponent))"),
+                "resume: windows/amd64 is not in this release: removed 1 of its files from dist/ "
+                    + "(\(windows.lastPathComponent))"),
             "\(fewer.stdout)")
         #expect(!FileManager.default.fileExists(atPath: windows.path))
         var checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
@@ -167,7 +168,8 @@ import Testing
             ], in: module)
         #expect(json.status == 0, "\(json.combined)")
         let warnings = json.stdout.split(separator: "\n").filter {
-            $0.contains("\"type\":\"warning\"") && $0.contains("linux/arm64 is not in this release: removed 1 of its files")
+            $0.contains("\"type\":\"warning\"")
+                && $0.contains("linux/arm64 is not in this release: removed 1 of its files")
         }
         #expect(warnings.count == 1, "\(json.stdout)")
         #expect(!FileManager.default.fileExists(atPath: arm.path))

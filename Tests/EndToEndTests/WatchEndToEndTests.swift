@@ -185,7 +185,8 @@ extension WatchEndToEndTests {
         let journal = try SyntheticJournal.write(in: dir, finished: false)
         let watcher = try WatchTestsSupport.Background.shipdeck(["watch", "--no-tui", dir.path], in: dir)
         defer { watcher.kill() }
-        #expect(WatchTestsSupport.waitFor(20) { watcher.stdout.contains("[linux/amd64] succeeded") }, "\(watcher.stdout)")
+        #expect(
+            WatchTestsSupport.waitFor(20) { watcher.stdout.contains("[linux/amd64] succeeded") }, "\(watcher.stdout)")
         #expect(watcher.isRunning)
         try FileManager.default.removeItem(at: journal)
         let status = watcher.wait(20)

@@ -159,7 +159,8 @@ extension WatchTestsSupport {
         var header = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
         header["pid"] = Int(pid)
         if let created { header["created"] = created }
-        lines[0] = String(decoding: try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]), as: UTF8.self)
+        let data = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        lines[0] = String(decoding: data, as: UTF8.self)
         try (lines.joined(separator: "\n") + "\n").write(to: journal, atomically: true, encoding: .utf8)
     }
 }

@@ -31,9 +31,11 @@ import Testing
 
         let status = watcher.wait(30)
         #expect(status == 1, "watch: \(status.map(String.init) ?? "still running") \(watcher.stdout)\(watcher.stderr)")
-        #expect(watcher.stderr.contains("the release DIED: its process \(releaser.pid) ended without finishing its journal"),
-                "\(watcher.stderr)")
-        #expect(watcher.stdout.contains("release DIED (its process \(releaser.pid) was killed or crashed)"), "\(watcher.stdout)")
+        let pid = releaser.pid
+        #expect(
+            watcher.stderr.contains("the release DIED: its process \(pid) ended without finishing its journal"),
+            "\(watcher.stderr)")
+        #expect(watcher.stdout.contains("release DIED (its process \(pid) was killed or crashed)"), "\(watcher.stdout)")
         #expect(!watcher.stdout.contains("release succeeded"))
     }
 

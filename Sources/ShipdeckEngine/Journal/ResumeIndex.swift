@@ -104,7 +104,9 @@ package struct ResumeIndex: Sendable {
         let keptPaths = Set(index.kept.values.flatMap { $0.artifacts.map(\.path) })
         for old in state.cells where !planned.contains(old.id) {
             let own = old.artifacts.map(\.path)
-            let derived = state.releaseArtifacts.map(\.path).filter { path in own.contains { path.hasPrefix($0 + ".") } }
+            let derived = state.releaseArtifacts.map(\.path).filter { path in
+                own.contains { path.hasPrefix($0 + ".") }
+            }
             index.dropped[old.id] = (own + derived).filter { !keptPaths.contains($0) }
         }
         return index

@@ -32,7 +32,8 @@ struct Glyphs: Sendable {
                                 horizontal: "─", vertical: "│", ellipsis: "…", times: "×", arrows: "←↓↑→")
     static let ascii = Glyphs(queued: ".", running: ">", succeeded: "+", failed: "x", cancelled: "-",
                               horizontal: "-", vertical: "|", ellipsis: "~", times: "x", arrows: "arrows",
-                              postBuild: ">>", skipped: "~>", cutRight: ">", cutLeft: "<", wrapped: "+", moreUp: "^", moreDown: "v",
+                              postBuild: ">>", skipped: "~>", cutRight: ">", cutLeft: "<", wrapped: "+", moreUp: "^",
+                              moreDown: "v",
                               moreRight: ">", barFull: "#", barEmpty: "-")
 
     func status(_ status: CellStatus) -> String {

@@ -30,7 +30,9 @@ extension ReleaseCommand {
     /// stays open; `r` there retries a unit.
     /// A release whose journal failed is not published (its last write may have failed after the
     /// engine decided the outcome).
-    static func dashboardPublishing(plan: BuildPlan, engine: ReleaseEngine, journal: JournalWriter) -> DashboardPublishing {
+    static func dashboardPublishing(
+        plan: BuildPlan, engine: ReleaseEngine, journal: JournalWriter
+    ) -> DashboardPublishing {
         let phase = PublishPhase(config: plan.config, options: publishOptions(plan), hub: engine.hub)
         let runner = PublishRunner(phase: phase)
         runner.start {

@@ -183,7 +183,9 @@ struct ReleaseCommand: ParsableCommand {
             // Whatever the outcome: nothing is published, and the status is a failure's (or a signal's).
             Self.reportJournalFailure(problem, json: json)
             distLock.release()
-            if outcome == .interrupted, let signal = signals.received { throw ExitCode(ExitStatus.of(outcome, signal: signal)) }
+            if outcome == .interrupted, let signal = signals.received {
+                throw ExitCode(ExitStatus.of(outcome, signal: signal))
+            }
             throw ExitCode(ExitStatus.failed)
         }
         if publish, !publishedInDashboard, outcome == .succeeded, (dashboardCode ?? 0) == 0 {
@@ -206,7 +208,8 @@ struct ReleaseCommand: ParsableCommand {
                 + "(and leave the journal in place) and run it again"
                 + (merge ? " with --clean" : "; --resume keeps the cells the journal recorded"))
         if json { JSONEventPrinter().printError(error) }
-        FileHandle.standardError.write(Data("shipdeck: error: \(UntrustedText.escapeMultiline(error.description))\n".utf8))
+        let text = UntrustedText.escapeMultiline(error.description)
+        FileHandle.standardError.write(Data("shipdeck: error: \(text)\n".utf8))
     }
 
     /// Runs the dashboard until the user quits (the release has ended by then) and prints the

@@ -149,8 +149,8 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
         case .cancelled:
             out += "\nrelease cancelled: \(state.count(.cancelled)) of \(total) cells cancelled"
         case .interrupted where died != nil:
-            out += "\nrelease DIED (its process \(died ?? 0) was killed or crashed) after \(DurationText.format(seconds)): "
-                + "\(ok) of \(total) cells had succeeded"
+            out += "\nrelease DIED (its process \(died ?? 0) was killed or crashed) after "
+                + "\(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
         case .interrupted:
             out += "\nrelease interrupted\(state.interruptedBy.map { " by \(e($0))" } ?? "") after \(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
         }
