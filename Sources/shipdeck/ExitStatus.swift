@@ -6,7 +6,8 @@ import ShipdeckEngine
 /// maps what reaches it once, so `defer`s run and the terminal and dist/ lock are given back first.
 ///
 /// - 0: the release (or check, verify, hash) succeeded.
-/// - 1: it ran and failed: a failed or cancelled release, a verify or check that found problems.
+/// - 1: it ran and failed: a failed or cancelled release, a release or merge whose journal could
+///   not be written, a verify or check that found problems.
 /// - 2: bad input or setup, found before anything was built or uploaded (a `ShipdeckError`).
 /// - 64: a usage error of the command line (swift-argument-parser's).
 /// - 128 + N: ended by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE).

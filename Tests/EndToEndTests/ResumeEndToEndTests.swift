@@ -135,6 +135,50 @@ import Testing
         #expect(other.stderr.contains("--clean"))
     }
 
+    @Test func resumeWithFewerTargetsRemovesTheDroppedCellsFiles() throws {
+        let module = TestSupport.copyFixture("journal-hello", git: true)
+        let (dist, _) = try uninterruptedRelease(module)
+        let base = "journalhello_0.0.0-dev+\(try shortCommit(module))"
+        let windows = dist.appendingPathComponent("\(base)_windows_amd64.exe")
+        let arm = dist.appendingPathComponent("\(base)_linux_arm64")
+        try #require(FileManager.default.fileExists(atPath: windows.path))
+
+        let fewer = TestSupport.shipdeck(
+            [
+                "release", "--no-tui", "--resume", "--go", TestSupport.goBinary, "--dist", dist.path,
+                "--target", "linux/amd64", "--target", "linux/arm64",
+            ], in: module)
+        #expect(fewer.status == 0, "\(fewer.combined)")
+        #expect(
+            fewer.stdout.contains(
+                "resume: windows/amd64 is not in this release: removed 1 of its files from dist/ "
+                    + "(\(windows.lastPathComponent))"),
+            "\(fewer.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: windows.path))
+        var checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
+        #expect(!checksums.contains("windows"), "\(checksums)")
+        #expect(checksums.contains("linux_arm64"))
+        #expect(S.builtCells(dist.appendingPathComponent(JournalHeader.fileName)).isEmpty)
+
+        // With --json the removal is an event.
+        let json = TestSupport.shipdeck(
+            [
+                "release", "--json", "--resume", "--go", TestSupport.goBinary, "--dist", dist.path,
+                "--target", "linux/amd64",
+            ], in: module)
+        #expect(json.status == 0, "\(json.combined)")
+        let warnings = json.stdout.split(separator: "\n").filter {
+            $0.contains("\"type\":\"warning\"")
+                && $0.contains("linux/arm64 is not in this release: removed 1 of its files")
+        }
+        #expect(warnings.count == 1, "\(json.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: arm.path))
+        checksums = try String(contentsOf: dist.appendingPathComponent("checksums.txt"), encoding: .utf8)
+        #expect(checksums.split(separator: "\n").count == 1, "\(checksums)")
+        let verify = TestSupport.shipdeck(["verify", "--allow-unsigned", dist.path], in: module)
+        #expect(verify.status == 0, "\(verify.combined)")
+    }
+
     func shortCommit(_ module: URL) throws -> String {
         let result = TestSupport.run("/usr/bin/git", ["rev-parse", "--short=7", "HEAD"], in: module)
         try #require(result.status == 0)

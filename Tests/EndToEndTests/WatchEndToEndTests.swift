@@ -103,6 +103,25 @@ import Testing
         #expect(result.stderr.contains("no journal at"))
         #expect(result.stderr.contains("hint:"))
     }
+
+    @Test func watchRefusesAFIFOOrADeviceAsItsJournal() throws {
+        let dir = TestSupport.temporaryDirectory("fifo-journal")
+        let fifo = dir.appendingPathComponent(JournalHeader.fileName)
+        try #require(mkfifo(fifo.path, 0o644) == 0)
+        for (arguments, kind) in [
+            (["watch", "--no-tui", dir.path], "a FIFO (named pipe)"),
+            (["watch", "--no-tui", fifo.path], "a FIFO (named pipe)"),
+            (["watch", "--no-tui", "--no-follow", dir.path], "a FIFO (named pipe)"),
+            (["watch", "--no-tui", "/dev/zero"], "a character device"),
+        ] {
+            let watcher = try WatchTestsSupport.Background.shipdeck(arguments, in: dir)
+            defer { watcher.kill() }
+            let status = watcher.wait(20)
+            #expect(status == 2, "\(arguments): \(status.map(String.init) ?? "hung") \(watcher.stderr)")
+            #expect(watcher.stderr.contains("is \(kind), not a regular file"), "\(watcher.stderr)")
+            #expect(watcher.stderr.contains("hint:"), "\(watcher.stderr)")
+        }
+    }
 }
 
 /// A small journal written by the real `JournalWriter` from a hand-made event stream.
@@ -156,5 +175,35 @@ enum SyntheticJournal {
         try? process.run()
         process.waitUntilExit()
         return process.processIdentifier
+    }
+}
+
+extension WatchEndToEndTests {
+    @Test func aJournalDeletedWhileWatchFollowsItIsReported() throws {
+        let dir = TestSupport.temporaryDirectory("deleted-journal")
+        // Unfinished, and its writer (this test process) alive: watch follows it.
+        let journal = try SyntheticJournal.write(in: dir, finished: false)
+        let watcher = try WatchTestsSupport.Background.shipdeck(["watch", "--no-tui", dir.path], in: dir)
+        defer { watcher.kill() }
+        #expect(
+            WatchTestsSupport.waitFor(20) { watcher.stdout.contains("[linux/amd64] succeeded") }, "\(watcher.stdout)")
+        #expect(watcher.isRunning)
+        try FileManager.default.removeItem(at: journal)
+        let status = watcher.wait(20)
+        #expect(status == 1, "\(status.map(String.init) ?? "still following") \(watcher.stderr)")
+        #expect(watcher.stderr.contains("\(journal.path) was deleted while watch followed it"), "\(watcher.stderr)")
+    }
+
+    @Test func theDashboardSaysTheJournalWasDeletedAndQuitsWith1() throws {
+        let dir = TestSupport.temporaryDirectory("deleted-journal-dashboard")
+        let journal = try SyntheticJournal.write(in: dir, finished: false)
+        let tmux = try DashboardTmuxTests.Tmux(width: 100, height: 30, directory: dir)
+        defer { tmux.kill() }
+        tmux.type("\(DashboardTmuxTests.shipdeck) watch \(dir.path); echo \"WATCH\"\"-EXIT=$?\"")
+        #expect(tmux.waitFor("RUNNING", timeout: 30), "\(tmux.capture())")
+        try FileManager.default.removeItem(at: journal)
+        #expect(tmux.waitFor("✘ JOURNAL DELETED", timeout: 20), "\(tmux.capture())")
+        tmux.press("q")
+        #expect(tmux.waitFor("WATCH-EXIT=1", timeout: 20), "\(tmux.capture())")
     }
 }

@@ -151,3 +151,16 @@ enum WatchTestsSupport {
         func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
     }
 }
+
+extension WatchTestsSupport {
+    /// Rewrites a journal's header to name `pid` as its writer, created at `created` (seconds since 1970).
+    static func setWriter(of journal: URL, pid: pid_t, created: Double? = nil) throws {
+        var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").map(String.init)
+        var header = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        header["pid"] = Int(pid)
+        if let created { header["created"] = created }
+        let data = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        lines[0] = String(decoding: data, as: UTF8.self)
+        try (lines.joined(separator: "\n") + "\n").write(to: journal, atomically: true, encoding: .utf8)
+    }
+}

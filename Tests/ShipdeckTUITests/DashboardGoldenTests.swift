@@ -49,6 +49,27 @@ struct DashboardGoldenTests {
         GoldenFile.check("read-only-80x24", Self.golden(screen))
     }
 
+    @Test("watch of a release whose process died shows DIED, not RUNNING, and quitting returns 1")
+    func writerDied() {
+        let state = RecordedReleases.running
+        let controller = DashboardController(commands: nil)
+        controller.watchEnd = .writerDied(pid: 4242)
+        let screen = GridScreen(width: 80, height: 24)
+        controller.render(state, now: RecordedReleases.now, on: screen)
+        #expect(screen.lines[0].contains("✘ DIED"), "\(screen.lines[0])")
+        #expect(!screen.lines[0].contains("RUNNING"))
+        GoldenFile.check("writer-died-80x24", Self.golden(screen))
+        controller.handle(.character("q"), state: state, now: RecordedReleases.now)
+        #expect(controller.exitCode == 1)
+        // Without the death, quitting a watch of a release that has not finished is not a success either.
+        let unfinished = DashboardController(commands: nil)
+        unfinished.handle(.character("q"), state: state, now: RecordedReleases.now)
+        #expect(unfinished.exitCode == 1)
+        let succeeded = DashboardController(commands: nil)
+        succeeded.handle(.character("q"), state: RecordedReleases.finished, now: RecordedReleases.now)
+        #expect(succeeded.exitCode == 0)
+    }
+
     @Test("the help overlay lists every key")
     func help() {
         let state = RecordedReleases.running
@@ -98,6 +119,30 @@ struct DashboardGoldenTests {
         #expect(screen.text.contains("ended last: windows/amd64"))
         #expect(screen.text.contains("checksums"))
         GoldenFile.check("timeline-\(size.0)x\(size.1)", Self.golden(screen))
+    }
+
+    @Test("a skipped step has its own glyph, which the help's legend names", arguments: [(80, 24)])
+    func skippedStep(size: (Int, Int)) {
+        var r = RecordedReleases.started()
+        for (i, target) in RecordedReleases.targets.enumerated() {
+            RecordedReleases.succeed(&r, target, from: Double(i), to: Double(10 + i * 3), seed: Character(String(i)))
+        }
+        RecordedReleases.steps(&r, at: 26)
+        r.add(26, .stepStarted(step: .provenance))
+        r.add(26, .stepFinished(step: .provenance, result: .skipped, seconds: 0, detail: "no native signer"))
+        r.add(27, .releaseFinished(outcome: .succeeded, seconds: 27))
+        let state = r.state()
+        let screen = Self.frame(state, width: size.0, height: size.1)
+        #expect(screen.lines[1].contains("↷ provenance"), "\(screen.lines[1])")
+        #expect(screen.lines[1].contains("✔ checksums"), "\(screen.lines[1])")
+        GoldenFile.check("skipped-step-\(size.0)x\(size.1)", Self.golden(screen))
+        for (width, height) in [(80, 24), (60, 20)] {
+            let help = Self.frame(state, width: width, height: height) {
+                $0.handle(.character("?"), state: state, now: RecordedReleases.now)
+            }
+            #expect(help.text.contains("↷ skipped"), "\(width)x\(height): \(help.text)")
+            #expect(help.text.contains("⊘ cancelled"), "\(width)x\(height)")
+        }
     }
 
     @Test("every size from the minimum up draws without losing the header or footer")

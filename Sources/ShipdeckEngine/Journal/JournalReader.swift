@@ -56,9 +56,11 @@ package final class JournalReader {
     private let decoder = JSONDecoder()
 
     /// Opens `url` read-only (works on a read-only file system and beside any number of readers).
+    /// Only a regular file is read: a FIFO would block (or never end), a device could be endless.
     package init(url: URL) throws {
         self.url = url
-        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
+        fd = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw ShipdeckError(
@@ -67,7 +69,27 @@ package final class JournalReader {
         }
         var info = stat()
         fstat(fd, &info)
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw ShipdeckError(
+                .journal,
+                "\(url.path) is \(Self.kind(info.st_mode)), not a regular file: it cannot be a release journal",
+                hint: "pass the dist folder of a release, or its \(JournalHeader.fileName) as a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         identity = (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// A non-regular file's kind, in words.
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFDIR: return "a folder"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
     }
 
     deinit { close(fd) }
@@ -113,6 +135,13 @@ package final class JournalReader {
         return [.truncatedLine(line: lineNumber + 1, bytes: pending.count)]
     }
 
+    /// True when the journal's path names no file now (deleted, or moved aside a moment before a
+    /// resumed release creates the next one).
+    package var isMissing: Bool {
+        var info = stat()
+        return stat(url.path, &info) != 0
+    }
+
     /// True when the journal's path now names another file (a resumed release started a new
     /// journal and moved this one aside), or none.
     package var wasReplaced: Bool {
@@ -122,12 +151,40 @@ package final class JournalReader {
     }
 
     /// True when the header names a process on this machine that no longer exists: nothing will
-    /// ever finish this journal.
+    /// ever finish this journal. A process that has the pid now but started after the journal was
+    /// created is another one (the pid was reused), so the writer is gone then too.
     package var writerIsGone: Bool {
         guard let header, header.host == Self.hostName, header.pid > 0 else { return false }
-        if kill(header.pid, 0) == 0 || errno == EPERM { return Self.isZombie(header.pid) }
-        return true
+        guard kill(header.pid, 0) == 0 || errno == EPERM else { return true }
+        if Self.isZombie(header.pid) { return true }
+        if let started = Self.startTime(of: header.pid), started > header.created + Self.startTimeSlack { return true }
+        return false
     }
+
+    /// Seconds of error in a start time read from /proc (whole-second boot time, clock ticks).
+    static let startTimeSlack = 2.0
+
+    /// When `pid` started, in seconds since 1970 (from /proc: boot time plus its start in clock ticks).
+    static func startTime(of pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")"), let boot = bootTime
+        else { return nil }
+        // After the command's ")": field 3 (state) onwards; starttime is field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+        let perSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard perSecond > 0 else { return nil }
+        return boot + ticks / perSecond
+    }
+
+    /// The machine's boot time (`btime` in /proc/stat), read once.
+    private static let bootTime: Double? = {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
+            return Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }()
 
     /// Looked up once: a watcher asks several times a second while the journal is quiet.
     private static let hostName = ProcessInfo.processInfo.hostName

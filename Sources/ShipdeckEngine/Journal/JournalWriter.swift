@@ -39,6 +39,8 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     private var syncScheduled = false
     private var counts = (writes: 0, syncs: 0)
     private let io = DispatchQueue(label: "shipdeck.journal")
+    /// Told once, on the writer's queue, when the journal first fails (see `error`).
+    private let onFailure: (@Sendable (String) -> Void)?
 
     /// A batch of this many events is written at once, before the event queue goes on.
     static let bufferLimit = 64
@@ -47,15 +49,22 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
     ///   - dist: the release's dist folder; the journal is created there with the first event.
     ///   - flushInterval: the longest a buffered log line waits before it reaches the file.
     ///   - syncInterval: the longest a written boundary waits before it is synced.
-    package init(dist: URL, flushInterval: TimeInterval = 0.2, syncInterval: TimeInterval = 0.05) {
+    ///   - onFailure: called once with `error` when the journal first fails, so the release can stop:
+    ///     a release without its journal cannot be resumed or watched and must not count as done.
+    package init(
+        dist: URL, flushInterval: TimeInterval = 0.2, syncInterval: TimeInterval = 0.05,
+        onFailure: (@Sendable (String) -> Void)? = nil
+    ) {
         self.url = dist.appendingPathComponent(JournalHeader.fileName)
         self.flushInterval = flushInterval
         self.syncInterval = syncInterval
+        self.onFailure = onFailure
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    /// Why the journal could not be written, if it could not (the release goes on without it).
+    /// Why the journal could not be written (a full disk, the file deleted while the release ran),
+    /// if it could not. Nothing more is written after it: the journal is incomplete.
     package var error: String? { lock.withLock { failure } }
 
     /// How many `write(2)` batches and `fsync(2)` calls the journal has made: what batching saves.
@@ -93,14 +102,26 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
         }
     }
 
-    /// Writes whatever is buffered and syncs it; call before exiting.
+    /// Writes whatever is buffered and syncs it; call before exiting. Afterwards `error` also says
+    /// whether the file was deleted or replaced while it was written.
     package func close() {
         io.sync {
             writeBuffer(sync: true)
+            checkInPlace()
             if fd >= 0 {
                 Glibc.close(fd)
                 fd = -1
             }
+        }
+    }
+
+    /// Writes and syncs what is buffered and checks that the file is still in place, now: what the
+    /// engine runs before it decides the outcome (`ReleaseEngine.addCheckBeforeFinishing`), so a
+    /// failure found here fails the release through `onFailure`.
+    package func check() {
+        io.sync {
+            writeBuffer(sync: true)
+            checkInPlace()
         }
     }
 
@@ -117,8 +138,7 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
         }
         let opened = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard opened >= 0 else {
-            let reason = String(cString: strerror(errno))
-            lock.withLock { failure = "cannot create \(path): \(reason)" }
+            fail("cannot create \(path): \(String(cString: strerror(errno)))")
             return
         }
         fd = opened
@@ -157,8 +177,36 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
 
     private func sync() {
         guard fd >= 0 else { return }
-        _ = fsync(fd)
+        if fsync(fd) != 0, errno != EINTR, errno != EINVAL {
+            fail("cannot write \(url.path): \(String(cString: strerror(errno))) (fsync)")
+        }
         lock.withLock { counts.syncs += 1 }
+        checkInPlace()
+    }
+
+    /// Records the first failure, stops writing and tells `onFailure`.
+    private func fail(_ reason: String) {
+        let first: Bool = lock.withLock {
+            stopped = true
+            guard failure == nil else { return false }
+            failure = reason
+            return true
+        }
+        if first { onFailure?(reason) }
+    }
+
+    /// Fails the journal when its path no longer names the file being written: deleted (or moved
+    /// away, or replaced) while the release ran, what it records is lost to `watch` and `--resume`.
+    private func checkInPlace() {
+        guard fd >= 0, !lock.withLock({ stopped }) else { return }
+        var own = stat()
+        var named = stat()
+        guard fstat(fd, &own) == 0 else { return }
+        if own.st_nlink == 0 || stat(url.path, &named) != 0 || named.st_ino != own.st_ino
+            || named.st_dev != own.st_dev
+        {
+            fail("\(url.path) was deleted or replaced while the release was writing it; what it recorded is lost")
+        }
     }
 
     private func writeBuffer(sync: Bool) {
@@ -171,8 +219,8 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
             var data = Data()
             for record in records {
                 guard let line = (try? encoder.encode(record)).map(UntrustedText.escapingInvisibleControls(inJSON:)) else {
-                    lock.withLock { if failure == nil { failure = "cannot encode event \(record.seq)" } }
-                    continue
+                    fail("cannot encode event \(record.seq) for \(url.path)")
+                    return
                 }
                 data.append(line)
                 data.append(UInt8(ascii: "\n"))
@@ -197,10 +245,7 @@ package final class JournalWriter: ReleaseObserver, @unchecked Sendable {
                     if errno == EINTR { continue }
                     let reason = String(cString: strerror(errno))
                     if end >= 0 { _ = ftruncate(fd, end) }
-                    lock.withLock {
-                        stopped = true
-                        if failure == nil { failure = "cannot write \(url.path): \(reason); it ends before that" }
-                    }
+                    fail("cannot write \(url.path): \(reason); it ends before that")
                     return
                 }
                 offset += n

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// What `shipdeck release --resume` keeps from an interrupted release in the same dist/.
 ///
 /// A cell is kept only when, in the journal, its last attempt succeeded, the fingerprint
@@ -23,6 +27,10 @@ package struct ResumeIndex: Sendable {
     /// Each cell's last attempt number in the interrupted release: a rebuilt cell gets the next
     /// one, so its staging folder and log file are its own (never the killed attempt's).
     package var attempts: [String: Int] = [:]
+    /// Cells of the interrupted release this one no longer has (fewer `--target`s), with the files
+    /// the journal recorded for them (and release files named after those, such as their signatures):
+    /// `removeDropped` deletes them, so the resumed release ships nothing stale.
+    package var dropped: [String: [String]] = [:]
 
     /// Decides, for every cell of `plan`, whether the journal in `plan.distDirectory` lets it be kept.
     /// Throws when dist/ holds no journal, or the journal of a different release.
@@ -92,7 +100,28 @@ package struct ResumeIndex: Sendable {
             }
             index.kept[cell.id] = KeptCell(fingerprint: now, artifacts: old.artifacts)
         }
+        let planned = Set(plan.cells.map(\.id))
+        let keptPaths = Set(index.kept.values.flatMap { $0.artifacts.map(\.path) })
+        for old in state.cells where !planned.contains(old.id) {
+            let own = old.artifacts.map(\.path)
+            let derived = state.releaseArtifacts.map(\.path).filter { path in
+                own.contains { path.hasPrefix($0 + ".") }
+            }
+            index.dropped[old.id] = (own + derived).filter { !keptPaths.contains($0) }
+        }
         return index
+    }
+
+    /// Deletes the dropped cells' files from `dist` (only names inside it); returns, per cell, the
+    /// files that were there and are gone now.
+    package func removeDropped(in dist: URL) -> [(cell: String, removed: [String])] {
+        dropped.keys.sorted().map { cell in
+            let removed = (dropped[cell] ?? []).filter { path in
+                guard !path.contains(".."), !path.hasPrefix("/"), !path.isEmpty else { return false }
+                return unlink(dist.appendingPathComponent(path).path) == 0
+            }
+            return (cell, removed)
+        }
     }
 
     /// Nil when the artifact's file is in dist/ with the recorded bytes; otherwise why not.

@@ -149,6 +149,7 @@ struct CellPipeline {
         case nil: return nil
         case .cancelled: return StageFailure(message: "cancelled", cancelled: true)
         case .timedOut(let what): return StageFailure(message: "timed out (\(what)): its process tree was killed")
+        case .aborted(let what): return StageFailure(message: "stopped (\(what)): its process tree was killed")
         }
     }
 

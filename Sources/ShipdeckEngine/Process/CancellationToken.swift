@@ -6,6 +6,8 @@ package enum CancellationReason: Sendable, Equatable {
     case cancelled
     /// A deadline passed; the text names it ("timeout: 5m", "--timeout 30m").
     case timedOut(String)
+    /// The release cannot go on; the text says why ("the journal cannot be written: …").
+    case aborted(String)
 }
 
 /// Stops the commands run under it. Cancelling only sets a flag: each `ProcessRunner` loop sees

@@ -60,6 +60,10 @@ public final class ReleaseEngine: @unchecked Sendable {
     private var interruptedBy: String?
     /// Set when `--timeout` passed: what to say.
     private var releaseTimedOut: String?
+    /// Set by `abort`: why the release cannot go on (its journal cannot be written).
+    private var abortedBecause: String?
+    /// Run when the release-wide steps are done, before the outcome is decided (see `addCheckBeforeFinishing`).
+    private var checksBeforeFinishing: [@Sendable () -> Void] = []
     private var stepsRunning = false
     private var outcome: ReleaseOutcome?
     /// `outcome` once its `releaseFinished` has been emitted.
@@ -185,7 +189,8 @@ public final class ReleaseEngine: @unchecked Sendable {
     @discardableResult
     public func retry(cell id: String) -> Bool {
         let attempt: Int? = lock.withLock {
-            guard interruptedBy == nil, releaseTimedOut == nil, let next = ledger.beginRetry(id) else { return nil }
+            guard interruptedBy == nil, releaseTimedOut == nil, abortedBecause == nil, let next = ledger.beginRetry(id)
+            else { return nil }
             pending.append(id)
             generation += 1
             treeLock.withLock { sourceTreeHash = nil }
@@ -229,6 +234,30 @@ public final class ReleaseEngine: @unchecked Sendable {
         if first { hub.emit(.interrupted(signal: signal)) }
         cancelAll()
         finishIfDone()
+    }
+
+    /// The release cannot go on (`what` says why: its journal cannot be written): running cells fail
+    /// (trees killed), queued ones never start, no release-wide step runs, retries are refused, and
+    /// the release ends `failed`. Safe to call at any time, once the release ended too.
+    public func abort(_ what: String) {
+        let proceed: Bool = lock.withLock {
+            guard abortedBecause == nil else { return false }
+            abortedBecause = what
+            return true
+        }
+        guard proceed else { return }
+        hub.emit(.warning("\(what): stopping the release"))
+        let ids = lock.withLock { pending + Array(running.keys) }
+        // Each stopped cell's end finishes the release; with none left, the steps under way (or the
+        // start) do, and they see `abortedBecause`.
+        for id in ids { stop(cell: id, reason: .aborted(what), status: .failed, notStarted: "not started: \(what)") }
+    }
+
+    /// `check` runs after the release-wide steps, every event before it delivered, before the outcome
+    /// is decided: the journal writes and checks what it holds, and a failure it finds calls `abort`
+    /// in time to fail this release.
+    public func addCheckBeforeFinishing(_ check: @escaping @Sendable () -> Void) {
+        lock.withLock { checksBeforeFinishing.append(check) }
     }
 
     /// `--timeout` passed: running cells fail (trees killed), queued ones never start.
@@ -277,6 +306,13 @@ public final class ReleaseEngine: @unchecked Sendable {
     // MARK: Scheduling
 
     private func schedule() {
+        // Queued after `abort` (it came while the release was starting): these never start either.
+        if let what = lock.withLock({ abortedBecause }) {
+            for id in lock.withLock({ pending }) {
+                stop(cell: id, reason: .aborted(what), status: .failed, notStarted: "not started: \(what)")
+            }
+            return
+        }
         while true {
             let next: (String, Int, CancellationToken)? = lock.withLock {
                 guard building.count < slots, !pending.isEmpty else { return nil }
@@ -348,7 +384,7 @@ public final class ReleaseEngine: @unchecked Sendable {
         let decision: (generation: Int, stopped: Bool)? = lock.withLock {
             guard pending.isEmpty, running.isEmpty, !stepsRunning else { return nil }
             stepsRunning = true
-            return (generation, interruptedBy != nil || releaseTimedOut != nil)
+            return (generation, interruptedBy != nil || releaseTimedOut != nil || abortedBecause != nil)
         }
         guard let decision else { return }
         stepsQueue.async { [self] in
@@ -368,12 +404,18 @@ public final class ReleaseEngine: @unchecked Sendable {
                 finishIfDone()
                 return
             }
+            let checks = lock.withLock { checksBeforeFinishing }
+            if !checks.isEmpty {
+                hub.flush()
+                for check in checks { check() }
+            }
+            let aborted = lock.withLock { abortedBecause != nil }
             if !rerun { dist.removeWorkFiles() }
             recordDurations()
             let result: ReleaseOutcome
             if interrupted {
                 result = .interrupted
-            } else if failed || timedOut || ledger.count(.failed) > 0 {
+            } else if failed || timedOut || aborted || ledger.count(.failed) > 0 {
                 result = .failed
             } else if ledger.count(.cancelled) > 0 {
                 result = .cancelled

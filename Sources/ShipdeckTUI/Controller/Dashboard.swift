@@ -29,8 +29,9 @@ public enum Dashboard {
     ///   - hub: the release's event hub; the dashboard adds an observer and reads snapshots.
     ///   - commands: how the dashboard retries and cancels; nil for read-only (watch) mode.
     ///   - options: theme, colour and title.
-    /// - Returns: the exit code: 0 when the release succeeded (or a watch ended before it
-    ///   finished), 1 when it failed or was cancelled, 130 when it was interrupted.
+    /// - Returns: the exit code: 0 when the release succeeded, 1 when it failed or was cancelled
+    ///   (or, in a watch, had not finished or its process died), 130 when it was interrupted;
+    ///   a watch ended by SIGINT or SIGTERM returns 128 + the signal's number.
     /// - Throws: `ShipdeckError` for a theme that cannot be loaded or a terminal ncurses cannot open.
     public static func run(hub: EventHub, commands: ReleaseCommands?, options: DashboardOptions) throws -> Int32 {
         let theme = try ThemeCatalog.load(options.theme, environment: options.environment)
@@ -69,8 +70,12 @@ public enum Dashboard {
                 }
             }
             if controller.isBusy { needsFrame = true }
-            if signals.take() {
-                controller.interruptedBySignal(state, now: Date().timeIntervalSince1970)
+            if let signal = signals.take() {
+                controller.interruptedBySignal(state, now: Date().timeIntervalSince1970, signal: signal)
+                needsFrame = true
+            }
+            if let end = options.watchEnd?.reason, controller.watchEnd != end {
+                controller.watchEnd = end
                 needsFrame = true
             }
             if let code = controller.exitCode { return code }

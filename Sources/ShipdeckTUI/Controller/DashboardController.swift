@@ -37,6 +37,8 @@ final class DashboardController {
     var lastState: ReleaseState?
 
     var readOnly: Bool { commands == nil }
+    /// `watch`: the journal ended before the release (its process died): shown, and quitting returns 1.
+    var watchEnd: WatchEnd.Reason?
     /// `release --publish`: a publish follows a successful release, and the dashboard stays until it ends.
     let publishes: Bool
 
@@ -68,6 +70,7 @@ final class DashboardController {
         settle(state)
         pollSearch(state, now: now)
         var context = RenderContext(state: state, view: view, now: now, glyphs: glyphs, readOnly: readOnly, title: title)
+        context.watchEnd = watchEnd
         layout = DashboardLayout.compute(width: screen.width, height: screen.height, gridRows: context.matrix.rows.count,
                                          publishUnits: state.publish.units.count)
         if let layout {
@@ -123,6 +126,13 @@ final class DashboardController {
         let code = Self.exitCode(state.outcome)
         guard code == 0, publishes, state.outcome == .succeeded else { return code }
         return state.publish.outcome == .succeeded ? 0 : 1
+    }
+
+    /// What quitting `watch` returns: 0 only for a release that succeeded; 1 when it failed, was
+    /// cancelled, died or has not finished; 130 when it was interrupted.
+    func watchExitCode(_ state: ReleaseState) -> Int32 {
+        guard let outcome = state.outcome else { return 1 }
+        return Self.exitCode(outcome)
     }
 
     /// 0 succeeded, 1 failed or cancelled, 130 interrupted.
@@ -396,7 +406,7 @@ final class DashboardController {
 
     private func quit(_ state: ReleaseState, now: Double) {
         if readOnly || (state.isFinished && !isPublishing(state)) || state.info == nil && commands == nil {
-            exitCode = readOnly ? Self.exitCode(state.outcome) : exitCode(for: state)
+            exitCode = readOnly ? watchExitCode(state) : exitCode(for: state)
             return
         }
         if view.quitting { return }
@@ -420,10 +430,11 @@ final class DashboardController {
         view.say("cancelling every cell; the dashboard closes when they have stopped", now: now, seconds: 600)
     }
 
-    /// Called when SIGINT/SIGTERM reached the dashboard and nobody else handles them.
-    func interruptedBySignal(_ state: ReleaseState, now: Double) {
+    /// Called when SIGINT/SIGTERM (`signal`) reached the dashboard and nobody else handles them:
+    /// a watcher returns 128 + its number.
+    func interruptedBySignal(_ state: ReleaseState, now: Double, signal: Int32 = SIGINT) {
         if readOnly || (state.isFinished && !isPublishing(state)) {
-            exitCode = readOnly ? 130 : exitCode(for: state)
+            exitCode = readOnly ? 128 + signal : exitCode(for: state)
             return
         }
         view.quitting = true

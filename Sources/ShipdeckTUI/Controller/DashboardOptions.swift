@@ -19,6 +19,9 @@ public struct DashboardOptions: Sendable {
     /// hub, `r` in the Publish pane through `ReleaseCommands.retryPublish`), quitting waits for it
     /// (or stops it after asking), and the exit code counts it.
     public var publishes = false
+    /// `watch`: how following the journal ended when it ended before the release did (its process
+    /// died, the journal was deleted). The header then says so instead of RUNNING, and quitting returns 1.
+    public var watchEnd: WatchEnd?
 
     public init(theme: String? = nil, color: ColorMode = .auto, readOnly: Bool = false, title: String? = nil,
                 environment: [String: String]? = nil, mouse: Bool = true) {
@@ -29,4 +32,26 @@ public struct DashboardOptions: Sendable {
         self.title = title
         self.environment = environment ?? ProcessInfo.processInfo.environment
     }
+}
+
+/// Set by `watch`'s journal reader, read by the dashboard's owner thread each frame.
+// `@unchecked`: `lock` guards `value`.
+public final class WatchEnd: @unchecked Sendable {
+    /// Why nothing more will come.
+    public enum Reason: Sendable, Equatable {
+        /// The writing process is gone (killed, crashed) and never finished the journal.
+        case writerDied(pid: Int32)
+        /// The journal was deleted while it was followed.
+        case journalDeleted
+    }
+
+    private let lock = NSLock()
+    private var value: Reason?
+
+    public init() {}
+
+    /// The first reason set stays.
+    public func set(_ reason: Reason) { lock.withLock { if value == nil { value = reason } } }
+
+    public var reason: Reason? { lock.withLock { value } }
 }

@@ -11,7 +11,8 @@ import Foundation
 // `@unchecked`: `lock` guards `count`, `sources` and `claimed`.
 final class DashboardSignals: @unchecked Sendable {
     private let lock = NSLock()
-    private var count = 0
+    /// The signals received and not yet taken, in order.
+    private var received: [Int32] = []
     private var sources: [DispatchSourceSignal] = []
     private var claimed: [Int32] = []
 
@@ -23,7 +24,7 @@ final class DashboardSignals: @unchecked Sendable {
             source.setEventHandler { [weak self] in
                 guard let self else { return }
                 self.lock.lock()
-                self.count += 1
+                self.received.append(sig)
                 self.lock.unlock()
             }
             source.resume()
@@ -31,13 +32,12 @@ final class DashboardSignals: @unchecked Sendable {
         }
     }
 
-    /// True once for each signal received since the last call.
-    func take() -> Bool {
+    /// Each signal received since the last call, once.
+    func take() -> Int32? {
         lock.lock()
         defer { lock.unlock() }
-        guard count > 0 else { return false }
-        count -= 1
-        return true
+        guard !received.isEmpty else { return nil }
+        return received.removeFirst()
     }
 
     func release() {

@@ -15,6 +15,8 @@ struct Glyphs: Sendable {
     var arrows: String
     /// Running cells past their builds (archive, hash, sign).
     var postBuild = "▷"
+    /// A step that did not run (nothing to do: no signer, no image).
+    var skipped = "↷"
     /// A log line continues past the pane's right (left) edge; a wrapped line goes on.
     var cutRight = "›"
     var cutLeft = "‹"
@@ -30,7 +32,8 @@ struct Glyphs: Sendable {
                                 horizontal: "─", vertical: "│", ellipsis: "…", times: "×", arrows: "←↓↑→")
     static let ascii = Glyphs(queued: ".", running: ">", succeeded: "+", failed: "x", cancelled: "-",
                               horizontal: "-", vertical: "|", ellipsis: "~", times: "x", arrows: "arrows",
-                              postBuild: ">>", cutRight: ">", cutLeft: "<", wrapped: "+", moreUp: "^", moreDown: "v",
+                              postBuild: ">>", skipped: "~>", cutRight: ">", cutLeft: "<", wrapped: "+", moreUp: "^",
+                              moreDown: "v",
                               moreRight: ">", barFull: "#", barEmpty: "-")
 
     func status(_ status: CellStatus) -> String {
@@ -58,7 +61,8 @@ struct Glyphs: Sendable {
         case .succeeded?, .cached?: return succeeded
         case .failed?: return failed
         case .cancelled?: return cancelled
-        case .skipped?, nil: return queued
+        case .skipped?: return skipped
+        case nil: return queued
         }
     }
 }

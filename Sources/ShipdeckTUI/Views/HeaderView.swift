@@ -92,7 +92,12 @@ struct HeaderView {
         case .failed?: return "\(g.failed) FAILED"
         case .cancelled?: return "\(g.cancelled) CANCELLED"
         case .interrupted?: return "\(g.failed) INTERRUPTED"
-        case nil: return context.state.info == nil ? "\(g.queued) STARTING" : "\(g.running) RUNNING"
+        case nil:
+            switch context.watchEnd {
+            case .writerDied?: return "\(g.failed) DIED"
+            case .journalDeleted?: return "\(g.failed) JOURNAL DELETED"
+            case nil: return context.state.info == nil ? "\(g.queued) STARTING" : "\(g.running) RUNNING"
+            }
         }
     }
 
@@ -139,7 +144,8 @@ struct HeaderView {
                 put("\(g.queued) \(step.rawValue)", Style(.queued))
             } else {
                 let role: StyleRole = info.running ? .running : info.result == .failed ? .failed
-                    : info.result == .succeeded ? .succeeded : info.result == .cancelled ? .cancelled : .queued
+                    : info.result == .succeeded ? .succeeded : info.result == .cancelled ? .cancelled
+                    : info.result == .skipped ? .dim : .queued
                 put("\(g.step(info)) \(step.rawValue)", Style(role))
             }
             put("  ", .normal)

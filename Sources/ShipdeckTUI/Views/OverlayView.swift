@@ -24,6 +24,14 @@ struct OverlayView {
         ]
     }
 
+    /// What each status glyph means, on one line: spaced by two where `width` allows, else by one.
+    static func legend(glyphs g: Glyphs, width: Int) -> String {
+        let words = ["\(g.succeeded) ok", "\(g.failed) failed", "\(g.running) running", "\(g.queued) queued",
+                     "\(g.cancelled) cancelled", "\(g.skipped) skipped"]
+        let wide = words.joined(separator: "  ")
+        return TextWidth.of(wide) <= width ? wide : words.joined(separator: " ")
+    }
+
     func draw(on screen: Screen) {
         switch context.view.overlay {
         case .help?:
@@ -31,7 +39,7 @@ struct OverlayView {
             var lines = Self.keyLines(readOnly: context.readOnly, glyphs: g).map { key, text in
                 TextWidth.pad(key, to: 15) + text
             }
-            lines.append("\(g.succeeded) ok  \(g.failed) failed  \(g.running) running  \(g.queued) queued  \(g.cancelled) cancelled")
+            lines.append(Self.legend(glyphs: g, width: screen.width - 6))
             box(title: "Keys", lines: lines, on: screen)
         case .confirmQuit?:
             if context.state.isFinished {

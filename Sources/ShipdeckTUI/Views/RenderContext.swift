@@ -15,6 +15,8 @@ struct RenderContext {
     var logSource: LogSource?
     /// That attempt's whole log on disk.
     var logFileURL: URL?
+    /// `watch`: the journal ended before the release did (see `WatchEnd`).
+    var watchEnd: WatchEnd.Reason?
 
     init(state: ReleaseState, view: DashboardViewState, now: Double, glyphs: Glyphs, readOnly: Bool, title: String) {
         self.state = state

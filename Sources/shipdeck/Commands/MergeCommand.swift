@@ -59,10 +59,12 @@ struct MergeCommand: ParsableCommand {
             throw error
         }
         journal.close()
-        if let problem = journal.error {
-            FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8))
-        }
         distLock.release()
+        if let problem = journal.error {
+            // A merged release without its journal is not done: it cannot be watched or published from.
+            ReleaseCommand.reportJournalFailure(problem, json: json, merge: true)
+            throw ExitCode(ExitStatus.failed)
+        }
         throw ExitCode(ExitStatus.of(outcome))
     }
 }

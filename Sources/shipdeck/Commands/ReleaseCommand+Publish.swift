@@ -36,10 +36,17 @@ extension ReleaseCommand {
     /// `release --publish` in the dashboard: the publish starts once the release has succeeded and
     /// sends its events to the release's hub, so the Publish pane shows them while the dashboard
     /// stays open; `r` there retries a unit.
-    static func dashboardPublishing(plan: BuildPlan, engine: ReleaseEngine) -> DashboardPublishing {
+    /// A release whose journal failed is not published (its last write may have failed after the
+    /// engine decided the outcome).
+    static func dashboardPublishing(
+        plan: BuildPlan, engine: ReleaseEngine, journal: JournalWriter
+    ) -> DashboardPublishing {
         let phase = PublishPhase(config: plan.config, options: publishOptions(plan), hub: engine.hub)
         let runner = PublishRunner(phase: phase)
-        runner.start { engine.waitUntilFinished() }
+        runner.start {
+            let outcome = engine.waitUntilFinished()
+            return journal.error == nil ? outcome : .failed
+        }
         return DashboardPublishing(runner: runner, commands: PublishingCommands(engine: engine, runner: runner))
     }
 }

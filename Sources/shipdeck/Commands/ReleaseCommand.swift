@@ -123,6 +123,14 @@ struct ReleaseCommand: ParsableCommand {
             let bound = cacheSize.flatMap(ByteSize.bytes) ?? plan.config.cacheMaxBytes ?? ArtifactCache.defaultMaxBytes
             options.cache = ArtifactCache.standard(environment: environment, maxBytes: bound)
         }
+        let resumed = resume ? try ResumeReport.load(plan: plan, printing: !json) : nil
+        // Cells the interrupted release had and this one has not: their files leave dist/, and the
+        // release says so (a warning event: in the journal, in --json, on the dashboard).
+        for (cell, removed) in resumed?.removeDropped(in: plan.distDirectory) ?? [] {
+            plan.warnings.append(
+                "resume: \(cell) is not in this release: removed \(removed.count) of its files from dist/"
+                    + (removed.isEmpty ? "" : " (\(removed.joined(separator: ", ")))"))
+        }
         let engine = ReleaseEngine(plan: plan, options: options)
 
         // The dashboard when both ends are a terminal and TERM is usable; lines otherwise.
@@ -134,9 +142,13 @@ struct ReleaseCommand: ParsableCommand {
         } else if !dashboard {
             engine.hub.add(HeadlessReporter(githubActions: environment["GITHUB_ACTIONS"] == "true"))
         }
-        let resumed = resume ? try ResumeReport.load(plan: plan, printing: !json) : nil
-        let journal = JournalWriter(dist: plan.distDirectory)
+        // A release whose journal cannot be written stops: it could be neither watched nor resumed,
+        // and it must not count as done (nor be published).
+        let journal = JournalWriter(dist: plan.distDirectory) { [weak engine] problem in
+            engine?.abort("the journal cannot be written (\(problem))")
+        }
         engine.hub.add(journal)
+        engine.addCheckBeforeFinishing { journal.check() }
         engine.hub.add(TimelineFileWriter(dist: plan.distDirectory))
         let signals = SignalTrap { name in engine.interrupt(signal: name) }
         // The dashboard or reporter writing to a closed stdout (`| head -3`) is SIGPIPE's case too.
@@ -154,7 +166,7 @@ struct ReleaseCommand: ParsableCommand {
         if dashboard, publish {
             // The publish runs while the dashboard is open: see ReleaseCommand+Publish.swift.
             dashboardOptions.publishes = true
-            let publishing = Self.dashboardPublishing(plan: plan, engine: engine)
+            let publishing = Self.dashboardPublishing(plan: plan, engine: engine, journal: journal)
             dashboardCode = Self.runDashboard(engine: engine, commands: publishing.commands, options: dashboardOptions)
             (dashboardCode, publishedInDashboard) = publishing.finish(dashboardCode: dashboardCode ?? 0)
             outcome = engine.hub.snapshot().outcome ?? .interrupted
@@ -166,8 +178,16 @@ struct ReleaseCommand: ParsableCommand {
         }
         engine.hub.flush()
         journal.close()
-        if let problem = journal.error { FileHandle.standardError.write(Data("shipdeck: warning: journal: \(problem)\n".utf8)) }
         signals.release()
+        if let problem = journal.error {
+            // Whatever the outcome: nothing is published, and the status is a failure's (or a signal's).
+            Self.reportJournalFailure(problem, json: json)
+            distLock.release()
+            if outcome == .interrupted, let signal = signals.received {
+                throw ExitCode(ExitStatus.of(outcome, signal: signal))
+            }
+            throw ExitCode(ExitStatus.failed)
+        }
         if publish, !publishedInDashboard, outcome == .succeeded, (dashboardCode ?? 0) == 0 {
             // dist/ stays locked while it is published.
             let code = Self.publishAfterRelease(plan: plan, json: json)
@@ -178,6 +198,18 @@ struct ReleaseCommand: ParsableCommand {
         // Ended by a signal: 128 + its number.
         if outcome == .interrupted, let signal = signals.received { throw ExitCode(ExitStatus.of(outcome, signal: signal)) }
         throw ExitCode(dashboardCode ?? ExitStatus.of(outcome))
+    }
+
+    /// Says on stderr (and as an `error` event with --json) that the journal failed, and what to do.
+    static func reportJournalFailure(_ problem: String, json: Bool, merge: Bool = false) {
+        let error = ShipdeckError(
+            .journal, "journal: \(problem)",
+            hint: "the \(merge ? "merge" : "release") is not complete without its journal: free space in dist/ "
+                + "(and leave the journal in place) and run it again"
+                + (merge ? " with --clean" : "; --resume keeps the cells the journal recorded"))
+        if json { JSONEventPrinter().printError(error) }
+        let text = UntrustedText.escapeMultiline(error.description)
+        FileHandle.standardError.write(Data("shipdeck: error: \(text)\n".utf8))
     }
 
     /// Runs the dashboard until the user quits (the release has ended by then) and prints the

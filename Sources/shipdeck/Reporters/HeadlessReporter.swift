@@ -102,7 +102,8 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
     }
 
     /// The final table and, for each failed cell, its last log lines.
-    func summary(_ state: ReleaseState, outcome: ReleaseOutcome, seconds: Double) -> String {
+    /// `died`: `watch` found the release's process `died` gone before the journal's end.
+    func summary(_ state: ReleaseState, outcome: ReleaseOutcome, seconds: Double, died: Int32? = nil) -> String {
         let e = UntrustedText.escape
         let width = max(12, state.cells.map(\.id.count).max() ?? 0)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
@@ -145,8 +146,13 @@ final class HeadlessReporter: ReleaseObserver, Sendable {
             let failedSteps = state.steps.filter { $0.value.result == .failed }.map(\.key.rawValue).sorted()
             out += "\nrelease FAILED: \(state.count(.failed)) of \(total) cells failed"
             if !failedSteps.isEmpty { out += "; failed steps: \(failedSteps.joined(separator: ", "))" }
+            // Stopped for a reason no cell or step owns (its journal could not be written): the last warning says it.
+            if failedSteps.isEmpty, state.count(.failed) == 0, let last = state.warnings.last { out += "; \(e(last))" }
         case .cancelled:
             out += "\nrelease cancelled: \(state.count(.cancelled)) of \(total) cells cancelled"
+        case .interrupted where died != nil:
+            out += "\nrelease DIED (its process \(died ?? 0) was killed or crashed) after "
+                + "\(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
         case .interrupted:
             out += "\nrelease interrupted\(state.interruptedBy.map { " by \(e($0))" } ?? "") after \(DurationText.format(seconds)): \(ok) of \(total) cells had succeeded"
         }

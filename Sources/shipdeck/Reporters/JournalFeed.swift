@@ -11,6 +11,8 @@ final class JournalFeed: Sendable {
         case finished(ReleaseOutcome)
         /// The process writing the journal is gone and never finished it (killed or crashed).
         case writerGone(pid: Int32)
+        /// The journal was deleted while it was followed (and no new one came in its place).
+        case journalDeleted
         /// `--no-follow`: the journal was read as it is.
         case endOfJournal
         /// The caller asked to stop (the dashboard was closed).
@@ -36,6 +38,10 @@ final class JournalFeed: Sendable {
         if shouldStop() { return .stopped }
         var reader = try JournalReader(url: url)
         var checkedWriter = false
+        // A resumed release moves the journal aside, then creates the next one: a path missing for
+        // this long is a deleted journal.
+        let missingGrace = max(2.0, 5 * pollInterval)
+        var missingSince: Date?
         while !shouldStop() {
             let (records, problems) = reader.readAvailable()
             for record in records {
@@ -58,7 +64,20 @@ final class JournalFeed: Sendable {
                 checkedWriter = false
                 continue
             }
-            if reader.wasReplaced, FileManager.default.fileExists(atPath: url.path) {
+            if reader.isMissing {
+                let since = missingSince ?? Date()
+                missingSince = since
+                if Date().timeIntervalSince(since) >= missingGrace {
+                    reader.finish().forEach { report($0.description) }
+                    hub.flush()
+                    if let outcome = hub.snapshot().outcome { return .finished(outcome) }
+                    return .journalDeleted
+                }
+                Thread.sleep(forTimeInterval: pollInterval)
+                continue
+            }
+            missingSince = nil
+            if reader.wasReplaced {
                 reader.finish().forEach { report($0.description) }
                 report("a new release started in this dist/ (a resumed release); following its journal")
                 reader = try JournalReader(url: url)

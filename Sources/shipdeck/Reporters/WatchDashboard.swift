@@ -20,11 +20,17 @@ enum WatchDashboard {
         let thread = Thread {
             do {
                 let end = try feed.run(into: hub, stopAtFinish: false, shouldStop: { stop.isSet })
-                if case .writerGone(let pid) = end {
-                    hub.emit(
-                        .warning(
-                            "the release (process \(pid)) ended without finishing its journal: it was killed or crashed"
-                        ))
+                switch end {
+                case .writerGone(let pid):
+                    hub.emit(.warning(WatchCommand.diedLine(pid: pid)))
+                    hub.flush()
+                    options.watchEnd?.set(.writerDied(pid: pid))
+                case .journalDeleted:
+                    hub.emit(.warning("\(journal.path) was deleted while watch followed it"))
+                    hub.flush()
+                    options.watchEnd?.set(.journalDeleted)
+                case .finished, .endOfJournal, .stopped:
+                    break
                 }
             } catch {
                 hub.emit(.warning("\(error)"))
