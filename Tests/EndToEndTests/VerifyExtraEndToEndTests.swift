@@ -60,6 +60,7 @@ import Testing
             ("Binary", "UNSIGNED  evil_linux_amd64  (no verified signature covers it)"),
             ("Archive", "UNSIGNED  evil_linux_amd64  (no verified signature covers it)"),
             ("Image", "MISMATCH  evil_linux_amd64  (listed as an image, but not a blob of an image layout"),
+            ("Checksum", "UNSIGNED  evil_linux_amd64  (no verified signature covers it)"),
         ] {
             let copy = release.copyOfDist()
             try evil.write(to: copy.appendingPathComponent("evil_linux_amd64"))
@@ -72,6 +73,14 @@ import Testing
             #expect(out.stdout.contains(expected), "\(type): \(out.stdout)")
             #expect(!out.stdout.contains("OK        evil_linux_amd64"), "\(out.stdout)")
         }
+        // A path out of the folder is refused unread.
+        let outside = release.copyOfDist()
+        try editManifest(outside) {
+            $0.append(["name": "o", "path": "../outside.txt", "type": "Checksum", "sha256": sha, "size": evil.count])
+        }
+        let refused = verify(outside)
+        #expect(refused.status == 1, "\(refused.combined)")
+        #expect(refused.stdout.contains("MISMATCH  ../outside.txt  (a path outside the release folder"), "\(refused.stdout)")
         let copy = release.copyOfDist()
         try editManifest(copy) { records in
             for index in records.indices where records[index]["name"] as? String == release.linuxBinary {

@@ -94,6 +94,12 @@ package struct ReleaseVerifier {
         }
         let archivedCells = Set(manifest.filter { $0.kind == .archive }.compactMap(\.cell))
         for artifact in manifest {
+            // Paths are relative to the folder: nothing outside it is opened.
+            let parts = artifact.path.split(separator: "/", omittingEmptySubsequences: false)
+            if artifact.path.hasPrefix("/") || parts.contains("..") || parts.contains("") {
+                hashStatus[artifact.path] = (.mismatch, "a path outside the release folder; it was not read")
+                continue
+            }
             if artifact.kind == .image, let problem = Self.imageRecordProblem(artifact) {
                 hashStatus[artifact.path] = (.mismatch, problem)
                 continue
@@ -105,7 +111,9 @@ package struct ReleaseVerifier {
             // binary whose cell has an archive is not published (PublishAsset), as with GoReleaser.
             let isNotes = artifact.kind == .manifest && artifact.path == DistPaths.changelog
             let isArchived = artifact.kind == .binary && artifact.cell.map(archivedCells.contains) == true
-            if ![.signature, .provenance, .checksum, .image].contains(artifact.kind), !isNotes, !isArchived {
+            // Only the checksums file itself is exempt as a Checksum (its own signature covers it).
+            let isChecksums = artifact.kind == .checksum && artifact.path == checksumsName
+            if ![.signature, .provenance, .image].contains(artifact.kind), !isNotes, !isArchived, !isChecksums {
                 needsCover.insert(artifact.path)
             }
             if hashStatus[artifact.path]?.0 == .ok,
