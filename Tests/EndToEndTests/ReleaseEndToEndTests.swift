@@ -121,6 +121,45 @@ import Testing
         #expect(config.sums == tuned.sums)
     }
 
+    /// Two cells building at once: each go build gets `-p <cores>` and GOMAXPROCS at half the cores
+    /// (GoThreads); one at a time, go's defaults; a GOMAXPROCS in the config's `env:` is the user's.
+    /// The binaries are the same bytes every way.
+    @Test func buildsSharingTheCoresGetFewerThreadsAndTheSameBinaries() throws {
+        let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v1.2.3")
+        let folder = module.deletingLastPathComponent()
+        let log = folder.appendingPathComponent("go-calls"), go = folder.appendingPathComponent("go")
+        try """
+        #!/bin/sh
+        [ "$1" = build ] && echo "$1 $2 $3 GOMAXPROCS=${GOMAXPROCS-unset}" >> \(log.path)
+        exec \(TestSupport.goBinary) "$@"
+        """.write(to: go, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: go.path)
+        let sums = module.appendingPathComponent("dist/checksums.txt")
+
+        func builds(_ parallelism: Int) throws -> (calls: [String], sums: String) {
+            try? FileManager.default.removeItem(at: log)
+            let out = release(module, targets: [], extra: ["--go", go.path, "--clean", "--no-cache",
+                                                           "--parallelism", String(parallelism)])
+            #expect(out.status == 0, "\(out.combined)")
+            let calls = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            return (calls, try String(contentsOf: sums, encoding: .utf8))
+        }
+
+        try configure(module, targets: ["linux/amd64", "darwin/arm64"])
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let shared = try builds(2)
+        #expect(shared.calls == Array(repeating: "build -p \(cores) GOMAXPROCS=\(max(1, cores / 2))", count: 2))
+        let alone = try builds(1)
+        #expect(alone.calls == Array(repeating: "build -trimpath -buildvcs=false GOMAXPROCS=unset", count: 2))
+        #expect(alone.sums == shared.sums)
+
+        try (String(contentsOf: module.appendingPathComponent("shipdeck.yml"), encoding: .utf8) + "env: [GOMAXPROCS=1]\n")
+            .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
+        let user = try builds(2)
+        #expect(user.calls == Array(repeating: "build -trimpath -buildvcs=false GOMAXPROCS=1", count: 2))
+        #expect(user.sums == shared.sums)
+    }
+
     @Test func aCellThatDoesNotCompileFailsAlone() throws {
         let module = TestSupport.copyFixture("broken-windows")
         try configure(module, targets: ["linux/amd64", "windows/amd64", "darwin/arm64"])

@@ -21,6 +21,9 @@ struct CellPipeline {
     /// Called once the CPU-heavy part (the builds) is over, so the scheduler can start the next
     /// cell's build while this one archives, hashes and signs.
     var onBuildsDone: () -> Void = {}
+    /// Builds sharing the machine when this one started, itself included: how many threads go
+    /// gets (`GoThreads`).
+    var buildsAtOnce = 1
     /// The artifact cache (Cache/), nil with `--no-cache`; and this cell's input fingerprint, its key.
     var cache: ArtifactCache?
     var fingerprint: String?
@@ -164,10 +167,11 @@ struct CellPipeline {
         if let g { try runGoReleaserHooks(g.preHooks, binary: output) }
         let directory = g.map { $0.directory.isEmpty ? plan.moduleDirectory : plan.moduleDirectory.appendingPathComponent($0.directory) }
             ?? plan.moduleDirectory
-        let spec = ProcessSpec(executable: plan.toolchain.path,
-                               arguments: cell.goArguments(output: output.path, mainPackage: g?.mainPackage ?? plan.mainPackage),
-                               environment: try GoTemporaryFolder.environment(
-                                   CompilerGarbageCollection.environment(cell.environment), in: work),
+        let threads = GoThreads.apply(
+            arguments: cell.goArguments(output: output.path, mainPackage: g?.mainPackage ?? plan.mainPackage),
+            environment: CompilerGarbageCollection.environment(cell.environment), buildsAtOnce: buildsAtOnce)
+        let spec = ProcessSpec(executable: plan.toolchain.path, arguments: threads.arguments,
+                               environment: try GoTemporaryFolder.environment(threads.environment, in: work),
                                workingDirectory: directory.path)
         let result = try runLogged(spec)
         if let failure = stopped() { throw failure }

@@ -11,6 +11,8 @@ struct ReproducibilityCheck {
     let cell: CellPlan
     /// Runs the build, logging to the cell's log.
     let run: (ProcessSpec) throws -> ProcessResult
+    /// Builds sharing the machine, this one included (`GoThreads`).
+    var buildsAtOnce = 1
 
     struct Outcome {
         var reproducible: Bool
@@ -42,12 +44,13 @@ struct ReproducibilityCheck {
         try copyModule(to: source)
 
         let second = output.appendingPathComponent(cell.executableName)
-        var env = try GoTemporaryFolder.environment(CompilerGarbageCollection.environment(cell.environment), in: root)
-        env["GOCACHE"] = cache.path
-        let spec = ProcessSpec(
-            executable: goPath,
+        let threads = GoThreads.apply(
             arguments: cell.goArguments(output: second.path, mainPackage: plan.mainPackage),
-            environment: env, workingDirectory: source.path)
+            environment: CompilerGarbageCollection.environment(cell.environment), buildsAtOnce: buildsAtOnce)
+        var env = try GoTemporaryFolder.environment(threads.environment, in: root)
+        env["GOCACHE"] = cache.path
+        let spec = ProcessSpec(executable: goPath, arguments: threads.arguments, environment: env,
+                               workingDirectory: source.path)
         let result = try run(spec)
         if result.cancelled { throw CellPipeline.StageFailure(message: "cancelled", cancelled: true) }
         guard result.succeeded, fm.fileExists(atPath: second.path) else {

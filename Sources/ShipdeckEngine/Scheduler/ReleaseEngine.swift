@@ -314,16 +314,17 @@ public final class ReleaseEngine: @unchecked Sendable {
             return
         }
         while true {
-            let next: (String, Int, CancellationToken)? = lock.withLock {
+            let next: (String, Int, CancellationToken, Int)? = lock.withLock {
                 guard building.count < slots, !pending.isEmpty else { return nil }
                 let id = pending.removeFirst()
                 let token = CancellationToken()
                 running[id] = token
                 building.insert(id)
                 ledger.update(id) { $0.status = .running }
-                return (id, ledger.attempt(id), token)
+                // This build and the others building or about to start beside it (GoThreads).
+                return (id, ledger.attempt(id), token, min(slots, building.count + pending.count))
             }
-            guard let (id, attempt, token) = next, let cell = plan.cell(id) else { return }
+            guard let (id, attempt, token, buildsAtOnce) = next, let cell = plan.cell(id) else { return }
             if let limit = options.cellTimeout {
                 DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
                     token.cancel(.timedOut("timeout: \(DurationText.format(limit)) per cell"))
@@ -335,6 +336,7 @@ public final class ReleaseEngine: @unchecked Sendable {
                 hub.emit(.cellFingerprint(cell: id, attempt: attempt, fingerprint: fingerprint, reused: false))
                 var pipeline = CellPipeline(plan: plan, cell: cell, attempt: attempt, dist: dist, token: token, hub: hub)
                 pipeline.runner = runner
+                pipeline.buildsAtOnce = buildsAtOnce
                 pipeline.cache = options.cache
                 pipeline.fingerprint = fingerprint
                 pipeline.ledger = ledger

@@ -59,7 +59,8 @@ enum PlanText {
         out += "; plus \(base.filter { !PlanBuilder.inheritedVariables.contains($0) }.map { "\($0)=\(PlanBuilder.baseEnvironment([:])[$0]!)" }.joined(separator: " ")).\n"
         let tuned = CompilerGarbageCollection.environment([:])
         out += "go build also gets \(CompilerGarbageCollection.variables.map { "\($0)=\(tuned[$0]!)" }.joined(separator: " ")) "
-            + "(fewer garbage collections in go's compile and link; never a different binary) unless either is set.\n"
+            + "(fewer garbage collections in go's compile and link; never a different binary) unless either is set; "
+            + GoThreads.description + ".\n"
         if !info.signers.isEmpty {
             out += "\nSigners (checked when a release starts):\n"
             for signer in info.signers { out += "  \(e(signer))\n" }
