@@ -16,6 +16,33 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
+    /// An image named as a release file (its layout folder would replace the binary, the checksums
+    /// file or a package) fails `check` and `release` before anything is built, naming the file.
+    @Test func anImageNamedAsAReleaseFileIsRefusedBeforeBuilding() throws {
+        let module = TestSupport.copyFixture("image-hello", git: true, tag: "v1.4.0")
+        let config = module.appendingPathComponent("shipdeck.yml")
+        let original = try String(contentsOf: config, encoding: .utf8)
+        for (name, clash) in [
+            ("imagehello_1.4.0_linux_amd64.tar.gz", "imagehello_1.4.0_linux_amd64.tar.gz"),
+            ("checksums.txt", "checksums.txt"), ("checksums.txt.sig/x", "checksums.txt"),
+            ("imagehello_1.4.0.intoto.jsonl", "imagehello_1.4.0…"), ("artifacts.json", "artifacts.json"),
+        ] {
+            try original.replacingOccurrences(of: "name: imagehello", with: "name: \(name)")
+                .write(to: config, atomically: true, encoding: .utf8)
+            for command in [["check"], ["release", "--no-tui"]] {
+                let out = TestSupport.shipdeck(command, in: module)
+                #expect(out.status == 2, "\(command) \(name): \(out.combined)")
+                #expect(out.combined.contains("where the release writes \(clash)"), "\(name): \(out.combined)")
+                #expect(!FileManager.default.fileExists(atPath: module.appendingPathComponent("dist/logs").path), "\(name)")
+            }
+        }
+        // A name that only begins like one is another folder.
+        try original.replacingOccurrences(of: "name: imagehello", with: "name: imagehello-images")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let out = TestSupport.shipdeck(["check"], in: module)
+        #expect(out.status == 0, "\(out.combined)")
+    }
+
     @Test func theLayoutPassesSkopeoInspectAndCopyAll() throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.skopeo), "skopeo is missing: run scripts/bootstrap")

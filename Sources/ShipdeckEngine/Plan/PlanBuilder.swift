@@ -244,6 +244,7 @@ public enum PlanBuilder {
         built.packages = try PackagePlan.prepare(config: config, project: project, version: version, cells: cells,
                                                  moduleDirectory: moduleDir, epoch: epoch)
         built.warnings += built.packages?.warnings ?? []
+        try PlanChecks.imageLayoutFolder(built, source: configName)
         return built
     }
 

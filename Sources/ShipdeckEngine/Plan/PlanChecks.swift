@@ -63,6 +63,31 @@ enum PlanChecks {
         }
     }
 
+    /// `images:` writes its OCI layout to dist/<folder>/ after the cells: a folder named as a release
+    /// file (a binary, an archive, a package, checksums.txt, a signature or document of one) would
+    /// replace that file, or fail on it, once everything is built. Refused while planning.
+    static func imageLayoutFolder(_ plan: BuildPlan, source: String) throws {
+        guard let images = plan.config.images else { return }
+        let name = images.name ?? plan.info.project.lowercased()
+        guard let folder = name.split(separator: "/").first.map(String.init) else { return }
+        var files = [plan.config.checksumName, ArtifactsManifest.fileName]
+        for cell in plan.cells {
+            files += [cell.binaryName] + (cell.archiveName.map { [$0] } ?? []) + plan.packageFiles(of: cell.id)
+        }
+        if let universal = plan.universal { files += [universal.binaryName] + (universal.archiveName.map { [$0] } ?? []) }
+        // Every release file of the plan's own naming starts with <project>_<version> (the provenance too).
+        let releasePrefix = "\(plan.info.project)_\(plan.info.version)"
+        let clash = files.first { folder == $0 } ?? files.first { folder.hasPrefix($0 + ".") }
+            ?? (folder.hasPrefix(releasePrefix) ? releasePrefix + "…" : nil)
+        if let clash {
+            throw ShipdeckError(
+                .config,
+                "\(source): images: name '\(UntrustedText.escape(name))' would write the image layout to dist/\(UntrustedText.escape(folder))/, "
+                    + "where the release writes \(UntrustedText.escape(clash))",
+                hint: "choose an image name that is not a release file's, such as '\(plan.info.project.lowercased())'")
+        }
+    }
+
     /// Lays out every cell's archive as it will be written (binary, `files:`, wrapping directory), so a
     /// path that leaves the archive or a file that would stand where a directory must fails the plan.
     static func archiveLayouts(
