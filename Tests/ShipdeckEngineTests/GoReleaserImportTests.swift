@@ -238,6 +238,34 @@ import Testing
         }
     }
 
+    /// A misspelt GOOS/GOARCH in builds[].ignore or archives[].format_overrides would match nothing
+    /// and drop no target / change no format: an error naming the key, in the planner's reading and in
+    /// `init --from-goreleaser`'s. A format_overrides goos is a prefix in GoReleaser (`win`): kept.
+    @Test func aMisspeltGoosInIgnoreOrFormatOverridesIsAnError() throws {
+        for (section, key, meant) in [
+            ("builds:\n  - id: cli\n    goos: [linux, windows]\n    ignore:\n      - goos: windwos\n", "builds[0].ignore[0].goos", "windows"),
+            ("builds:\n  - id: cli\n    goos: [linux]\n    ignore:\n      - goos: linux\n        goarch: amd46\n",
+             "builds[0].ignore[0].goarch", "amd64"),
+            ("archives:\n  - format_overrides:\n      - goos: windwos\n        formats: [zip]\n",
+             "archives[0].format_overrides[0].goos", "windows"),
+        ] {
+            let text = "version: 2\nproject_name: hello\n" + section
+            for read in [{ _ = try GoReleaserProject.read(text, file: ".goreleaser.yaml") },
+                         { _ = try GoReleaserImport.parse(text, file: ".goreleaser.yaml", defaultProject: "hello") }] {
+                do {
+                    try read()
+                    Issue.record("\(key) was accepted")
+                } catch let error as ShipdeckError {
+                    #expect(error.message.contains("is not a GO"), "\(error.message)")
+                    #expect(error.message.contains(key.split(separator: ".").last.map(String.init) ?? key), "\(error.message)")
+                    #expect(error.hint?.contains("did you mean '\(meant)'") == true, "\(error.hint ?? "")")
+                }
+            }
+        }
+        let prefix = "version: 2\nproject_name: hello\narchives:\n  - format_overrides:\n      - goos: win\n        formats: [zip]\n"
+        _ = try GoReleaserProject.read(prefix, file: ".goreleaser.yaml")
+    }
+
     @Test func aBuildIdThatIsNotAPlainNameIsRefused() throws {
         for id in ["../../etc", "a/b", "", ".hidden", "x y", "-rf"] {
             let text = "version: 2\nproject_name: hello\nbuilds:\n  - id: '\(id)'\n    goos: [linux]\n"

@@ -138,6 +138,15 @@ package struct ConfigReader {
             hint: (near.first.map { "did you mean '\($0)'? " } ?? "") + "\(what) values: \(known.joined(separator: ", "))")
     }
 
+    /// A GoReleaser `ignore:` rule's goos/goarch (matched exactly) or a `format_overrides` goos
+    /// (GoReleaser takes a prefix: `win` is windows): a value no Go port has is a typo that would
+    /// silently match nothing.
+    func checkGoReleaserName(_ key: String, _ value: String, prefix: Bool, path: String, at node: Node) throws {
+        let known = key == "goos" ? Self.knownGOOS : key == "goarch" ? Self.knownGOARCH : nil
+        guard let known, !value.isEmpty, !(prefix ? known.contains { $0.hasPrefix(value) } : known.contains(value)) else { return }
+        try checkName(value, in: known, what: key == "goos" ? "GOOS" : "GOARCH", key: path, at: node)
+    }
+
     static func matches(_ pattern: BuildTarget, _ target: BuildTarget) -> Bool {
         func ok(_ p: String?, _ v: String?) -> Bool { p == nil || p == "_any_" || p == v }
         return ok(pattern.goos, target.goos) && ok(pattern.goarch, target.goarch)

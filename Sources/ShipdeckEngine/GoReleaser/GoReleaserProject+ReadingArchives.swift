@@ -32,7 +32,9 @@ extension GoReleaserProject.Parser {
                         var list: [String] = []
                         for (ok, okn, ov) in try pairs(item, ip) {
                             switch ok {
-                            case "goos": goos = try reader.string(ov, key: "\(ip).goos")
+                            case "goos":
+                                goos = try reader.string(ov, key: "\(ip).goos")
+                                try reader.checkGoReleaserName("goos", goos, prefix: true, path: "\(ip).goos", at: ov)
                             case "formats", "format": list += try formatList(ov, "\(ip).\(ok)")
                             default: throw unknown(ip, ok, at: okn, known: ["goos", "formats", "format"])
                             }
