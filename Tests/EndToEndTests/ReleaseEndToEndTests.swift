@@ -122,8 +122,8 @@ import Testing
     }
 
     /// Two cells building at once: each go build gets `-p <cores>` and GOMAXPROCS at half the cores
-    /// (GoThreads); one at a time, go's defaults; a GOMAXPROCS in the config's `env:` is the user's.
-    /// The binaries are the same bytes every way.
+    /// (GoThreads), except the last to start, which ends alone; one at a time, go's defaults; a
+    /// GOMAXPROCS in the config's `env:` is the user's. The binaries are the same bytes every way.
     @Test func buildsSharingTheCoresGetFewerThreadsAndTheSameBinaries() throws {
         let module = TestSupport.copyFixture("hello", example: true, git: true, tag: "v1.2.3")
         let folder = module.deletingLastPathComponent()
@@ -145,18 +145,20 @@ import Testing
             return (calls, try String(contentsOf: sums, encoding: .utf8))
         }
 
-        try configure(module, targets: ["linux/amd64", "darwin/arm64"])
+        try configure(module, targets: ["linux/amd64", "darwin/arm64", "windows/amd64"])
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let shared = try builds(2)
-        #expect(shared.calls == Array(repeating: "build -p \(cores) GOMAXPROCS=\(max(1, cores / 2))", count: 2))
+        // The first two start together; the third, when one of them is done, is the last.
+        #expect(shared.calls == Array(repeating: "build -p \(cores) GOMAXPROCS=\(max(1, cores / 2))", count: 2)
+            + ["build -trimpath -buildvcs=false GOMAXPROCS=unset"])
         let alone = try builds(1)
-        #expect(alone.calls == Array(repeating: "build -trimpath -buildvcs=false GOMAXPROCS=unset", count: 2))
+        #expect(alone.calls == Array(repeating: "build -trimpath -buildvcs=false GOMAXPROCS=unset", count: 3))
         #expect(alone.sums == shared.sums)
 
         try (String(contentsOf: module.appendingPathComponent("shipdeck.yml"), encoding: .utf8) + "env: [GOMAXPROCS=1]\n")
             .write(to: module.appendingPathComponent("shipdeck.yml"), atomically: true, encoding: .utf8)
         let user = try builds(2)
-        #expect(user.calls == Array(repeating: "build -trimpath -buildvcs=false GOMAXPROCS=1", count: 2))
+        #expect(user.calls == Array(repeating: "build -trimpath -buildvcs=false GOMAXPROCS=1", count: 3))
         #expect(user.sums == shared.sums)
     }
 

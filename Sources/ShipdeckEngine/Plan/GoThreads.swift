@@ -11,8 +11,9 @@ import Foundation
 /// without the extra threads: in cold releases of Examples/hello for 9 targets on 2 cores
 /// (BENCHMARKS.md, row k) that took about 5% less CPU for the same binaries.
 ///
-/// A build that has the machine to itself (a single cell, or the last one still building) keeps
-/// go's defaults: there `-c` and the linker's threads use cores nothing else wants.
+/// A build that has the machine to itself keeps go's defaults: there `-c` and the linker's threads
+/// use cores nothing else wants. The scheduler counts the last cell to start as alone: the builds
+/// beside it started earlier and end first (on 9 targets and 2 cores it built alone 5 of its 6 s).
 ///
 /// Neither `-p` nor GOMAXPROCS can change what go writes (go records neither in the binary, and
 /// keeps both out of its cache keys), so both are added at spawn and left out of the cell

@@ -321,8 +321,11 @@ public final class ReleaseEngine: @unchecked Sendable {
                 running[id] = token
                 building.insert(id)
                 ledger.update(id) { $0.status = .running }
-                // This build and the others building or about to start beside it (GoThreads).
-                return (id, ledger.attempt(id), token, min(slots, building.count + pending.count))
+                // This build and the others building or about to start beside it (GoThreads). The
+                // last one to start outlives the builds it starts beside (they began earlier) and
+                // spends most of its time alone: it counts as alone and keeps go's defaults.
+                let buildsAtOnce = pending.isEmpty ? 1 : min(slots, building.count + pending.count)
+                return (id, ledger.attempt(id), token, buildsAtOnce)
             }
             guard let (id, attempt, token, buildsAtOnce) = next, let cell = plan.cell(id) else { return }
             if let limit = options.cellTimeout {
