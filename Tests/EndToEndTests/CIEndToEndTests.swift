@@ -140,6 +140,13 @@ import Yams
         let refused = TestSupport.shipdeck(["ci", "github", "--force", "--config", outside.path] + git, in: module)
         #expect(refused.status == 2, "\(refused.combined)")
         #expect(refused.stderr.contains("which the jobs check out"), "\(refused.stderr)")
+        // Nor one reached through a symbolic link in the repository: the checkout has the link only.
+        let link = module.appendingPathComponent("linked.yml")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside)
+        let linked = TestSupport.shipdeck(["ci", "github", "--force", "--config", link.path] + git, in: module)
+        #expect(linked.status == 2, "\(linked.combined)")
+        #expect(linked.stderr.contains("is a symbolic link to"), "\(linked.stderr)")
+        #expect(linked.stderr.contains("which the jobs check out"), "\(linked.stderr)")
     }
 
     @Test func thePublishingWorkflowPassesActionlint() throws {

@@ -121,6 +121,16 @@ struct CIGitHubCommand: ParsableCommand {
                     + "which the jobs check out",
                 hint: "commit the config to the repository and pass its path there")
         }
+        // A symbolic link in the repository to a file outside it: the runner's checkout has the link,
+        // not the file (it dangles there, or names another file of the runner's).
+        let resolved = config.resolvingSymlinksInPath().path, resolvedRoot = root.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/") else {
+            throw ShipdeckError(
+                .usage,
+                "--config \(UntrustedText.escape(path)) is a symbolic link to \(UntrustedText.escape(resolved)), "
+                    + "outside \(UntrustedText.escape(rootPath)), which the jobs check out",
+                hint: "commit the config itself to the repository (not a link to a file outside it)")
+        }
         var moduleParts = module.standardizedFileURL.pathComponents
         var configParts = config.standardizedFileURL.pathComponents
         while let a = moduleParts.first, let b = configParts.first, a == b, configParts.count > 1 {
