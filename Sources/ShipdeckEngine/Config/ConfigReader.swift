@@ -143,7 +143,8 @@ package struct ConfigReader {
     /// silently match nothing.
     func checkGoReleaserName(_ key: String, _ value: String, prefix: Bool, path: String, at node: Node) throws {
         let known = key == "goos" ? Self.knownGOOS : key == "goarch" ? Self.knownGOARCH : nil
-        guard let known, !value.isEmpty, !(prefix ? known.contains { $0.hasPrefix(value) } : known.contains(value)) else { return }
+        guard let known, !value.isEmpty,
+              !(prefix ? known.contains { $0.hasPrefix(value) } : known.contains(value)) else { return }
         try checkName(value, in: known, what: key == "goos" ? "GOOS" : "GOARCH", key: path, at: node)
     }
 

@@ -193,7 +193,8 @@ extension GoReleaserImport {
                                 continue
                             }
                             pattern[name] = try reader.string(rv, key: "\(path)[\(index)].\(name)")
-                            try reader.checkGoReleaserName(name, pattern[name]!, prefix: false, path: "\(path)[\(index)].\(name)", at: rv)
+                            try reader.checkGoReleaserName(
+                                name, pattern[name]!, prefix: false, path: "\(path)[\(index)].\(name)", at: rv)
                         }
                         let text = pattern.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(
                             separator: ", ")
@@ -377,7 +378,8 @@ extension GoReleaserImport {
                         switch ok.string {
                         case "goos":
                             goos = try reader.string(ov, key: "\(path)[\(index)].goos")
-                            try reader.checkGoReleaserName("goos", goos!, prefix: true, path: "\(path)[\(index)].goos", at: ov)
+                            try reader.checkGoReleaserName(
+                                "goos", goos!, prefix: true, path: "\(path)[\(index)].goos", at: ov)
                         case "format", "formats": chosen = try format(ov, "\(path)[\(index)].\(ok.string!)")
                         default: unsupported("\(path)[\(index)].\(ok.string ?? "?")")
                         }

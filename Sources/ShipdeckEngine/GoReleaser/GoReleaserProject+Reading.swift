@@ -263,7 +263,8 @@ extension GoReleaserProject {
                                 throw unknown("\(p)[\(index)]", rk, at: rkn, known: Self.ignoreKeys)
                             }
                             pattern[rk] = try reader.string(rv, key: "\(p)[\(index)].\(rk)")
-                            try reader.checkGoReleaserName(rk, pattern[rk]!, prefix: false, path: "\(p)[\(index)].\(rk)", at: rv)
+                            try reader.checkGoReleaserName(
+                                rk, pattern[rk]!, prefix: false, path: "\(p)[\(index)].\(rk)", at: rv)
                         }
                         build.ignore.append(pattern)
                     }

@@ -37,7 +37,9 @@ package enum GoThreads {
     /// What `shipdeck plan` says of this.
     package static let description =
         "when several cells build at once, each go build also gets GOMAXPROCS at its share of the cores and "
-        + "-p at the cores (fewer threads than cores × cores; never a different binary) unless GOMAXPROCS or -p is set"
+        + "-p at the cores (the same compiles side by side, without threads of their own for every core; "
+        + "never a different binary) "
+        + "unless GOMAXPROCS or -p is set; the last cell to start, which ends alone, keeps go's defaults"
 
     /// Whether go arguments hold `-p N`, `-p=N` (or the `--p` spellings go's flag package takes too).
     static func setsBuildParallelism(_ arguments: [String]) -> Bool {

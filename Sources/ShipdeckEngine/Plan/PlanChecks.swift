@@ -74,7 +74,9 @@ enum PlanChecks {
         for cell in plan.cells {
             files += [cell.binaryName] + (cell.archiveName.map { [$0] } ?? []) + plan.packageFiles(of: cell.id)
         }
-        if let universal = plan.universal { files += [universal.binaryName] + (universal.archiveName.map { [$0] } ?? []) }
+        if let universal = plan.universal {
+            files += [universal.binaryName] + (universal.archiveName.map { [$0] } ?? [])
+        }
         // Every release file of the plan's own naming starts with <project>_<version> (the provenance too).
         let releasePrefix = "\(plan.info.project)_\(plan.info.version)"
         let clash = files.first { folder == $0 } ?? files.first { folder.hasPrefix($0 + ".") }
@@ -82,8 +84,8 @@ enum PlanChecks {
         if let clash {
             throw ShipdeckError(
                 .config,
-                "\(source): images: name '\(UntrustedText.escape(name))' would write the image layout to dist/\(UntrustedText.escape(folder))/, "
-                    + "where the release writes \(UntrustedText.escape(clash))",
+                "\(source): images: name '\(UntrustedText.escape(name))' would write the image layout to "
+                    + "dist/\(UntrustedText.escape(folder))/, where the release writes \(UntrustedText.escape(clash))",
                 hint: "choose an image name that is not a release file's, such as '\(plan.info.project.lowercased())'")
         }
     }

@@ -7,7 +7,9 @@ extension CellPipeline {
     func reproducibilityStage(binary: URL, work: URL) throws -> URL? {
         guard plan.trust.reproducible else { return nil }
         return try stage(.reproducibility, report: { StageReport(detail: $0.detail) }) { () throws -> (detail: String, second: URL?) in
-            let outcome = try ReproducibilityCheck(plan: plan, cell: cell, run: { try runLogged($0) }, buildsAtOnce: buildsAtOnce)
+            let check = ReproducibilityCheck(
+                plan: plan, cell: cell, run: { try runLogged($0) }, buildsAtOnce: buildsAtOnce)
+            let outcome = try check
                 .check(first: binary, keepingSecondIn: work.appendingPathComponent("reproduce", isDirectory: true))
             if outcome.reproducible {
                 return ("reproducible: a second build elsewhere with an empty GOCACHE has sha256 \(outcome.sha256.prefix(16))",

@@ -113,23 +113,23 @@ struct CIGitHubCommand: ParsableCommand {
     /// directory) and inside the repository the jobs check out. Plain path characters only, as it
     /// is written into shell lines of the YAML.
     static func runnerConfigPath(_ config: URL, module: URL, root: URL) throws -> String {
-        let path = config.standardizedFileURL.path, rootPath = root.path
-        guard path.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") else {
-            throw ShipdeckError(
-                .usage,
-                "--config \(UntrustedText.escape(path)) is outside \(UntrustedText.escape(rootPath)), "
-                    + "which the jobs check out",
-                hint: "commit the config to the repository and pass its path there")
+        func inside(_ path: String, _ folder: String) -> Bool {
+            path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
         }
-        // A symbolic link in the repository to a file outside it: the runner's checkout has the link,
-        // not the file (it dangles there, or names another file of the runner's).
-        let resolved = config.resolvingSymlinksInPath().path, resolvedRoot = root.resolvingSymlinksInPath().path
-        guard resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/") else {
+        let path = config.standardizedFileURL.path, rootPath = root.path
+        // A symbolic link in the repository to a file outside it is no better: the runner's checkout
+        // has the link, not the file (it dangles there, or names another file of the runner's).
+        let resolved = config.resolvingSymlinksInPath().path
+        let outside = !inside(path, rootPath) ? "is outside"
+            : !inside(resolved, root.resolvingSymlinksInPath().path)
+                ? "is a symbolic link to \(UntrustedText.escape(resolved)), outside"
+            : nil
+        if let outside {
             throw ShipdeckError(
                 .usage,
-                "--config \(UntrustedText.escape(path)) is a symbolic link to \(UntrustedText.escape(resolved)), "
-                    + "outside \(UntrustedText.escape(rootPath)), which the jobs check out",
-                hint: "commit the config itself to the repository (not a link to a file outside it)")
+                "--config \(UntrustedText.escape(path)) \(outside) \(UntrustedText.escape(rootPath)), "
+                    + "which the jobs check out",
+                hint: "commit the config itself to the repository and pass its path there")
         }
         var moduleParts = module.standardizedFileURL.pathComponents
         var configParts = config.standardizedFileURL.pathComponents
